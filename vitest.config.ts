@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` (fast, no broker, includes the embedded log) and `kafka` (real broker from
+// test/kafka/global-setup.ts). `npm test` runs both.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: ['**/*.kafka.test.ts', '**/node_modules/**', 'dist/**'],
+        },
+      },
+      {
+        test: {
+          name: 'kafka',
+          include: ['**/*.kafka.test.ts'],
+          exclude: ['**/node_modules/**', 'dist/**'],
+          globalSetup: ['test/kafka/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          // one file at a time: the broker and the 2 cores are shared
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
