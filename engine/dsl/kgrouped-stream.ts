@@ -1,0 +1,73 @@
+import { streamAggregateSupplier, streamReduceSupplier } from '../processor/internals/aggregate-processors.js';
+import type { ProcessorSupplier } from '../processor/processor.js';
+import type { Serde } from '../serdes/serde.js';
+import { Serdes } from '../serdes/serdes.js';
+import { keyValueStoreFor } from './internals/materialize.js';
+import { insertRepartition, type StreamNode } from './internals/stream-node.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
+
+/**
+ * A stream grouped by key, ready to aggregate into a KTable. Records with a null key or value are
+ * skipped (and counted as dropped), as in Kafka Streams.
+ */
+export class KGroupedStream<K, V> {
+  /** @internal */
+  constructor(
+    private readonly stream: StreamNode,
+    private readonly keySerde: Serde<unknown> | undefined,
+    private readonly valueSerde: Serde<unknown> | undefined,
+    private readonly groupName: string | undefined,
+  ) {}
+
+  count(materialized?: Materialized<K, number>): KTable<K, number> {
+    return this.aggregate(
+      () => 0,
+      (_key, _value, count) => count + 1,
+      materialized,
+      Serdes.Long(),
+    );
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V> {
+    const storeName = this.storeName(materialized);
+    return this.materialize(storeName, streamReduceSupplier<K, V>(storeName, reducer), materialized, this.valueSerde as Serde<V>);
+  }
+
+  aggregate<VAgg>(
+    initializer: () => VAgg,
+    aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
+    materialized?: Materialized<K, VAgg>,
+    defaultValueSerde?: Serde<VAgg>,
+  ): KTable<K, VAgg> {
+    const storeName = this.storeName(materialized);
+    return this.materialize(
+      storeName,
+      streamAggregateSupplier<K, V, VAgg>(storeName, initializer, aggregator),
+      materialized,
+      defaultValueSerde,
+    );
+  }
+
+  private storeName(materialized: Materialized<K, unknown> | undefined): string {
+    return materialized?.storeName ?? this.stream.builder.newName('KSTREAM-AGGREGATE-STATE-STORE');
+  }
+
+  private materialize<VAgg>(
+    storeName: string,
+    supplier: ProcessorSupplier<K, never, K, unknown>,
+    materialized: Materialized<K, VAgg> | undefined,
+    defaultValueSerde: Serde<VAgg> | undefined,
+  ): KTable<K, VAgg> {
+    const { builder } = this.stream;
+    const parent = this.stream.repartitionRequired
+      ? insertRepartition(this.stream, this.groupName ?? storeName, this.keySerde, this.valueSerde)
+      : this.stream.nodeName;
+    const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
+    const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
+    const name = builder.newName('KSTREAM-AGGREGATE');
+    builder.addProcessor(name, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [parent]);
+    builder.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
+    return new KTable<K, VAgg>(builder, name, keySerde as Serde<unknown>, valueSerde as Serde<unknown>, storeName);
+  }
+}

@@ -1,0 +1,49 @@
+// The public API of rivulet: everything an application imports comes from here.
+
+export { Branched } from './dsl/branched.js';
+export { BranchedKStream } from './dsl/branched-kstream.js';
+export { Consumed } from './dsl/consumed.js';
+export { Grouped } from './dsl/grouped.js';
+export { KGroupedStream } from './dsl/kgrouped-stream.js';
+export { KGroupedTable } from './dsl/kgrouped-table.js';
+export { KStream } from './dsl/kstream.js';
+export { KTable } from './dsl/ktable.js';
+export { Materialized } from './dsl/materialized.js';
+export { Named } from './dsl/named.js';
+export { Produced } from './dsl/produced.js';
+export { Repartitioned } from './dsl/repartitioned.js';
+export { StreamsBuilder } from './dsl/streams-builder.js';
+
+export type {
+  Cancellable,
+  FixedKeyProcessor,
+  FixedKeyProcessorContext,
+  FixedKeyProcessorSupplier,
+  Processor,
+  ProcessorContext,
+  ProcessorSupplier,
+  PunctuationType,
+  Punctuator,
+  RecordMetadata,
+} from './processor/processor.js';
+export { type FixedKeyRecord, type Header, type Headers, Record } from './processor/record.js';
+export type { StreamPartitioner, TopicNameExtractor } from './processor/sink-types.js';
+export { TaskId } from './processor/task-id.js';
+
+export { type Serde, SerializationError } from './serdes/serde.js';
+export { Serdes } from './serdes/serdes.js';
+
+export { Topology } from './topology/topology.js';
+export { TopologyDescription } from './topology/topology-description.js';
+export { TopologyError } from './topology/topology-error.js';
+
+export { StreamsError, TaskMigratedError } from './runtime/streams-error.js';
+
+export { TestInputTopic } from './testing/test-input-topic.js';
+export { TestOutputTopic } from './testing/test-output-topic.js';
+export type { TestRecord } from './testing/test-record.js';
+export { type TestDriverConfig, TopologyTestDriver } from './testing/topology-test-driver.js';
+
+export type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../state-stores/key-value-store.js';
+export type { StateStore } from '../state-stores/state-store.js';
+export { type StoreBuilder, Stores } from '../state-stores/store-builder.js';

@@ -1,0 +1,260 @@
+import { isDeferredSerde } from '../../processor/internals/change.js';
+import type { Processor } from '../../processor/processor.js';
+import { Record } from '../../processor/record.js';
+import type { TaskId } from '../../processor/task-id.js';
+import type { Serde } from '../../serdes/serde.js';
+import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
+import type { SinkDefinition } from '../../topology/internals/node-definitions.js';
+import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
+import type { ChangeLogger, RestoreCallback, StateStore, StateStoreContext } from '../../../state-stores/state-store.js';
+import { StreamsError } from '../streams-error.js';
+import { changelogTopicName } from './internal-topics.js';
+import type { ConsumerRecord } from './consumer-record.js';
+import type { StreamsMetrics } from './metrics.js';
+import { PunctuationQueue } from './punctuation.js';
+import type { RecordCollector } from './record-collector.js';
+import { RecordQueue } from './record-queue.js';
+import { NodeContext, type RuntimeNode, type TaskState } from './task-context.js';
+
+/** What a task needs from the instance (or the TopologyTestDriver) that runs it. */
+export interface TaskEnvironment {
+  readonly applicationId: string;
+  readonly builder: InternalTopologyBuilder;
+  readonly collector: RecordCollector;
+  readonly metrics: StreamsMetrics;
+  readonly defaultKeySerde: Serde<unknown> | undefined;
+  readonly defaultValueSerde: Serde<unknown> | undefined;
+  readonly maxTaskIdleMs: number;
+  /** Full topic name: internal topics get the `<applicationId>-` prefix. */
+  resolveTopic(name: string): string;
+  wallClockMs(): number;
+}
+
+export interface ChangelogRegistration {
+  readonly store: StateStore;
+  readonly topic: string;
+  readonly partition: number;
+  readonly restore: RestoreCallback;
+}
+
+/**
+ * One sub-topology on one partition: its processors, stores, input queues and stream time.
+ * `process()` pushes one record synchronously from its source to the sinks.
+ */
+export class StreamTask {
+  readonly state: TaskState;
+  readonly changelogs: ChangelogRegistration[] = [];
+  private readonly queues: RecordQueue[] = [];
+  private readonly queueByTopic = new Map<string, RecordQueue>();
+  private readonly sources = new Map<string, { node: RuntimeNode; keySerde: Serde<unknown>; valueSerde: Serde<unknown> }>();
+  private readonly processors: Processor<unknown, unknown, unknown, unknown>[] = [];
+  private readonly consumed = new Map<string, number>();
+  private idleSinceMs = -1;
+  private recordTimestampMs = 0;
+
+  constructor(
+    readonly id: TaskId,
+    readonly subtopology: SubtopologyDefinition,
+    private readonly env: TaskEnvironment,
+  ) {
+    this.state = {
+      applicationId: env.applicationId,
+      taskId: id,
+      punctuations: new PunctuationQueue(),
+      stores: new Map(),
+      metadata: null,
+      streamTimeMs: -1,
+      commitRequested: false,
+      wallClockMs: env.wallClockMs,
+      recordDropped: (reason) => env.metrics.droppedRecords.inc({ task: String(id), reason }),
+    };
+    this.initStores();
+    this.buildNodes();
+  }
+
+  /** The full names of the topics this task reads, all at the task's partition. */
+  inputTopics(): string[] {
+    return this.queues.map((q) => q.topic);
+  }
+
+  addRecords(topic: string, records: readonly ConsumerRecord[]): void {
+    const queue = this.queueByTopic.get(topic);
+    if (!queue) throw new StreamsError(`task ${this.id} got records of topic ${topic}, which it does not read`);
+    queue.add(records);
+  }
+
+  bufferedRecords(): number {
+    let n = 0;
+    for (const q of this.queues) n += q.size();
+    return n;
+  }
+
+  /**
+   * Whether the task may process now. With an input partition empty it waits up to maxTaskIdleMs
+   * (so co-partitioned inputs are processed in timestamp order), then processes anyway.
+   */
+  isProcessable(nowMs: number): boolean {
+    let empty = 0;
+    for (const q of this.queues) if (q.isEmpty()) empty++;
+    if (empty === this.queues.length) return false;
+    if (empty === 0 || this.env.maxTaskIdleMs < 0) {
+      this.idleSinceMs = -1;
+      return true;
+    }
+    if (this.idleSinceMs < 0) this.idleSinceMs = nowMs;
+    return nowMs - this.idleSinceMs >= this.env.maxTaskIdleMs;
+  }
+
+  /** Processes the buffered record with the smallest timestamp; false if none is buffered. */
+  process(): boolean {
+    let queue: RecordQueue | undefined;
+    for (const q of this.queues) {
+      if (!q.isEmpty() && (queue === undefined || q.peekTimestamp() < queue.peekTimestamp())) queue = q;
+    }
+    if (!queue) return false;
+    const raw = queue.poll();
+    this.consumed.set(raw.topic, raw.offset + 1);
+    const state = this.state;
+    state.metadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
+    if (raw.timestampMs < 0) {
+      state.recordDropped('negative-timestamp');
+      return true;
+    }
+    const source = this.sources.get(queue.sourceName)!;
+    let key: unknown;
+    let value: unknown;
+    try {
+      key = source.keySerde.deserialize(raw.topic, raw.key);
+      value = source.valueSerde.deserialize(raw.topic, raw.value);
+    } catch (cause) {
+      throw new StreamsError(
+        `task ${this.id}: cannot deserialize the record at ${raw.topic}-${raw.partition} offset ${raw.offset}: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    if (raw.timestampMs > state.streamTimeMs) state.streamTimeMs = raw.timestampMs;
+    this.recordTimestampMs = raw.timestampMs;
+    try {
+      source.node.process(new Record(key, value, raw.timestampMs, raw.headers));
+    } catch (cause) {
+      if (cause instanceof StreamsError) throw cause;
+      throw new StreamsError(
+        `task ${this.id}: processing the record at ${raw.topic}-${raw.partition} offset ${raw.offset} failed: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    this.env.metrics.processedRecords.inc();
+    state.punctuations.mayPunctuate('stream-time', state.streamTimeMs);
+    return true;
+  }
+
+  punctuateWallClock(nowMs: number): boolean {
+    return this.state.punctuations.mayPunctuate('wall-clock', nowMs);
+  }
+
+  /** Next offsets to commit per input topic of this task (only those that moved). */
+  consumedOffsets(): ReadonlyMap<string, number> {
+    return this.consumed;
+  }
+
+  flush(): void {
+    for (const store of this.state.stores.values()) store.flush();
+  }
+
+  close(): void {
+    for (const p of this.processors) p.close?.();
+    for (const store of this.state.stores.values()) store.close();
+    this.state.punctuations.clear();
+    for (const q of this.queues) q.clear();
+  }
+
+  private initStores(): void {
+    const { builder, collector } = this.env;
+    const partition = this.id.partition;
+    for (const name of this.subtopology.stores) {
+      const storeBuilder = builder.stores.get(name)!;
+      const store = storeBuilder.build({ keySerde: this.env.defaultKeySerde, valueSerde: this.env.defaultValueSerde });
+      const changelogTopic = changelogTopicName(this.env.applicationId, name);
+      const context: StateStoreContext = {
+        applicationId: this.env.applicationId,
+        taskId: this.id,
+        recordTimestampMs: () => this.recordTimestampMs,
+        register: (registered, restore, loggingEnabled): ChangeLogger | null => {
+          if (!loggingEnabled) return null;
+          this.changelogs.push({ store: registered, topic: changelogTopic, partition, restore });
+          return (key, value, timestampMs) => collector.send(changelogTopic, key, value, [], timestampMs, partition);
+        },
+      };
+      store.init(context);
+      this.state.stores.set(name, store);
+    }
+  }
+
+  private buildNodes(): void {
+    const nodes = new Map<string, RuntimeNode>();
+    const init: (() => void)[] = [];
+    for (const def of this.subtopology.nodes) {
+      const node: { name: string; children: RuntimeNode[]; process: (r: Record<unknown, unknown>) => void } = {
+        name: def.name,
+        children: [],
+        process: () => {},
+      };
+      nodes.set(def.name, node);
+      if (def.kind !== 'source') for (const p of def.parents) nodes.get(p)!.children.push(node);
+
+      if (def.kind === 'source') {
+        const keySerde = this.serdeOrDefault(def.keySerde, this.env.defaultKeySerde, `key serde for source ${def.name}`);
+        const valueSerde = this.serdeOrDefault(def.valueSerde, this.env.defaultValueSerde, `value serde for source ${def.name}`);
+        const context = new NodeContext(this.state, node, []);
+        node.process = (record) => context.forward(record);
+        this.sources.set(def.name, { node, keySerde, valueSerde });
+        for (const topic of def.topics) {
+          const queue = new RecordQueue(this.env.resolveTopic(topic), this.id.partition, def.name);
+          this.queues.push(queue);
+          this.queueByTopic.set(queue.topic, queue);
+        }
+      } else if (def.kind === 'processor') {
+        const processor = def.supplier.get();
+        this.processors.push(processor);
+        const context = new NodeContext(this.state, node, def.stores);
+        node.process = (record) => processor.process(record);
+        init.push(() => processor.init?.(context));
+      } else {
+        node.process = this.sinkProcess(def);
+      }
+    }
+    for (const run of init) run();
+  }
+
+  private sinkProcess(def: SinkDefinition): (record: Record<unknown, unknown>) => void {
+    const keySerde = this.serdeOrDefault(def.keySerde, this.env.defaultKeySerde, `key serde for sink ${def.name}`);
+    const valueSerde = this.serdeOrDefault(def.valueSerde, this.env.defaultValueSerde, `value serde for sink ${def.name}`);
+    const { collector, resolveTopic } = this.env;
+    const staticTopic = typeof def.topic === 'string' ? resolveTopic(def.topic) : null;
+    const extractor = typeof def.topic === 'string' ? null : def.topic;
+    const partitioner = def.partitioner;
+    return (record) => {
+      const topic = staticTopic ?? resolveTopic(extractor!(record.key, record.value, this.state.metadata));
+      const partition = partitioner?.(topic, record.key, record.value, collector.partitionsFor(topic));
+      collector.send(
+        topic,
+        keySerde.serialize(topic, record.key),
+        valueSerde.serialize(topic, record.value),
+        record.headers,
+        record.timestampMs,
+        partition,
+      );
+    };
+  }
+
+  private serdeOrDefault(serde: Serde<unknown> | undefined, fallback: Serde<unknown> | undefined, what: string): Serde<unknown> {
+    if (serde && isDeferredSerde(serde)) return serde.withDefault(this.serdeOrDefault(undefined, fallback, what));
+    const chosen = serde ?? fallback;
+    if (!chosen) {
+      throw new StreamsError(
+        `no ${what}: pass serdes (Consumed.with / Produced.with / Grouped.with / Materialized.with...) or set defaultKeySerde/defaultValueSerde in the config`,
+      );
+    }
+    return chosen;
+  }
+}

@@ -1,0 +1,160 @@
+import type { KeyValueStore } from '../../state-stores/key-value-store.js';
+import type { StateStore } from '../../state-stores/state-store.js';
+import { TaskId } from '../processor/task-id.js';
+import type { Serde } from '../serdes/serde.js';
+import type { Topology } from '../topology/topology.js';
+import { compileSubtopologies } from '../topology/internals/subtopologies.js';
+import type { ConsumerRecord } from '../runtime/internals/consumer-record.js';
+import { changelogTopicName, topicResolver } from '../runtime/internals/internal-topics.js';
+import { StreamsMetrics } from '../runtime/internals/metrics.js';
+import type { RecordCollector } from '../runtime/internals/record-collector.js';
+import { StreamTask } from '../runtime/internals/stream-task.js';
+import { TestInputTopic } from './test-input-topic.js';
+import { type CapturedRecord, TestOutputTopic } from './test-output-topic.js';
+
+export interface TestDriverConfig {
+  applicationId?: string;
+  defaultKeySerde?: Serde<unknown>;
+  defaultValueSerde?: Serde<unknown>;
+}
+
+/**
+ * Runs a topology synchronously, without a broker: each sub-topology as one task. A piped record
+ * is processed to the end before `pipeInput` returns, including records that pass through
+ * repartition topics. After each record, stream-time punctuators run and stores are flushed.
+ */
+export class TopologyTestDriver {
+  private readonly tasks: StreamTask[] = [];
+  private readonly taskByTopic = new Map<string, StreamTask>();
+  private readonly outputs = new Map<string, CapturedRecord[]>();
+  private readonly offsets = new Map<string, number>();
+  private readonly resolveTopic: (name: string) => string;
+  private readonly repartitionTopics: Set<string>;
+  private readonly changelogTopics: Set<string>;
+  private wallClockMs: number;
+  /** The driver's metrics (dropped records and more), as an instance's `metrics()` gives them. */
+  readonly metrics = new StreamsMetrics();
+
+  constructor(topology: Topology, config: TestDriverConfig = {}, initialWallClockMs = Date.now()) {
+    const applicationId = config.applicationId ?? 'test-driver';
+    const builder = topology.internal;
+    this.wallClockMs = initialWallClockMs;
+    this.resolveTopic = topicResolver(applicationId, builder);
+    this.repartitionTopics = new Set([...builder.repartitionTopics.keys()].map(this.resolveTopic));
+    this.changelogTopics = new Set([...builder.stores.keys()].map((store) => changelogTopicName(applicationId, store)));
+    const collector: RecordCollector = {
+      send: (topic, key, value, headers, timestampMs) => this.capture(topic, key, value, headers, timestampMs),
+      partitionsFor: () => 1,
+    };
+    for (const sub of compileSubtopologies(builder)) {
+      const task = new StreamTask(new TaskId(sub.id, 0), sub, {
+        applicationId,
+        builder,
+        collector,
+        metrics: this.metrics,
+        defaultKeySerde: config.defaultKeySerde,
+        defaultValueSerde: config.defaultValueSerde,
+        maxTaskIdleMs: -1,
+        resolveTopic: this.resolveTopic,
+        wallClockMs: () => this.wallClockMs,
+      });
+      this.tasks.push(task);
+      for (const topic of task.inputTopics()) this.taskByTopic.set(topic, task);
+    }
+  }
+
+  createInputTopic<K, V>(
+    topic: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+    startTimestampMs = this.wallClockMs,
+    autoAdvanceMs = 0,
+  ): TestInputTopic<K, V> {
+    if (!this.taskByTopic.has(topic)) {
+      throw new Error(`topology does not read topic ${topic}; its source topics are: ${[...this.taskByTopic.keys()].join(', ')}`);
+    }
+    return new TestInputTopic(
+      topic,
+      keySerde,
+      valueSerde,
+      (t, key, value, timestampMs, record) => {
+        this.enqueue(t, key, value, timestampMs, record.headers ?? []);
+        this.processAll();
+      },
+      startTimestampMs,
+      autoAdvanceMs,
+    );
+  }
+
+  createOutputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>): TestOutputTopic<K, V> {
+    return new TestOutputTopic(topic, keySerde, valueSerde, this.outputQueue(topic));
+  }
+
+  getStateStore(name: string): StateStore | undefined {
+    for (const task of this.tasks) {
+      const store = task.state.stores.get(name);
+      if (store) return store;
+    }
+    return undefined;
+  }
+
+  getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
+    const store = this.getStateStore(name);
+    if (!store) throw new Error(`no state store named ${name} in the topology`);
+    return store as KeyValueStore<K, V>;
+  }
+
+  /** Moves the wall clock and runs due wall-clock punctuators. */
+  advanceWallClockTime(ms: number): void {
+    this.wallClockMs += ms;
+    for (const task of this.tasks) task.punctuateWallClock(this.wallClockMs);
+    this.processAll();
+  }
+
+  /** Names of the topics the topology wrote to but no test has read from yet. */
+  producedTopicNames(): string[] {
+    return [...this.outputs.keys()];
+  }
+
+  close(): void {
+    for (const task of this.tasks) task.close();
+  }
+
+  private enqueue(topic: string, key: Buffer | null, value: Buffer | null, timestampMs: number, headers: CapturedRecord['headers']): void {
+    const task = this.taskByTopic.get(topic)!;
+    const offset = this.offsets.get(topic) ?? 0;
+    this.offsets.set(topic, offset + 1);
+    const record: ConsumerRecord = { topic, partition: 0, offset, key, value, timestampMs, headers };
+    task.addRecords(topic, [record]);
+  }
+
+  private capture(topic: string, key: Buffer | null, value: Buffer | null, headers: CapturedRecord['headers'], timestampMs: number): void {
+    if (this.repartitionTopics.has(topic)) {
+      this.enqueue(topic, key, value, timestampMs, headers);
+      return;
+    }
+    if (this.changelogTopics.has(topic)) return;
+    this.outputQueue(topic).push({ key, value, timestampMs, headers });
+  }
+
+  private outputQueue(topic: string): CapturedRecord[] {
+    let queue = this.outputs.get(topic);
+    if (!queue) {
+      queue = [];
+      this.outputs.set(topic, queue);
+    }
+    return queue;
+  }
+
+  /** Processes until no task has a buffered record (repartitioned records included), then flushes. */
+  private processAll(): void {
+    let progressed = true;
+    while (progressed) {
+      progressed = false;
+      for (const task of this.tasks) {
+        while (task.process()) progressed = true;
+      }
+    }
+    for (const task of this.tasks) task.flush();
+  }
+}

@@ -1,0 +1,38 @@
+import type { ProcessorSupplier } from '../../processor/processor.js';
+import type { Serde } from '../../serdes/serde.js';
+import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink-types.js';
+
+export interface SourceDefinition {
+  readonly kind: 'source';
+  readonly name: string;
+  /** Topic names as given; internal (repartition) topics without the application-id prefix. */
+  readonly topics: readonly string[];
+  readonly keySerde: Serde<unknown> | undefined;
+  readonly valueSerde: Serde<unknown> | undefined;
+}
+
+export interface ProcessorDefinition {
+  readonly kind: 'processor';
+  readonly name: string;
+  readonly parents: readonly string[];
+  readonly supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>;
+  readonly stores: string[];
+}
+
+export interface SinkDefinition {
+  readonly kind: 'sink';
+  readonly name: string;
+  readonly parents: readonly string[];
+  readonly topic: string | TopicNameExtractor<unknown, unknown>;
+  readonly keySerde: Serde<unknown> | undefined;
+  readonly valueSerde: Serde<unknown> | undefined;
+  readonly partitioner: StreamPartitioner<unknown, unknown> | undefined;
+}
+
+export type NodeDefinition = SourceDefinition | ProcessorDefinition | SinkDefinition;
+
+export interface RepartitionTopicDefinition {
+  readonly name: string;
+  /** Fixed by `Repartitioned.withNumberOfPartitions`; otherwise derived from upstream sources. */
+  readonly partitions: number | undefined;
+}

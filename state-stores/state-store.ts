@@ -1,0 +1,28 @@
+import type { TaskId } from '../engine/processor/task-id.js';
+
+/** What the runtime gives a store when its task initializes it. */
+export interface StateStoreContext {
+  readonly applicationId: string;
+  readonly taskId: TaskId;
+  /**
+   * Registers the store with its task. The task replays the store's changelog into `restore` before
+   * it processes records, and returns a function that writes one change to the changelog (or null
+   * when logging is disabled for the store).
+   */
+  register(store: StateStore, restore: RestoreCallback, loggingEnabled: boolean): ChangeLogger | null;
+  /** The timestamp of the record being processed: changelog records carry it. */
+  recordTimestampMs(): number;
+}
+
+export type RestoreCallback = (key: Buffer, value: Buffer | null) => void;
+export type ChangeLogger = (key: Buffer, value: Buffer | null, timestampMs: number) => void;
+
+/** Every store: named, owned by one task, flushed on commit. */
+export interface StateStore {
+  readonly name: string;
+  readonly persistent: boolean;
+  init(context: StateStoreContext): void;
+  flush(): void;
+  close(): void;
+  isOpen(): boolean;
+}
