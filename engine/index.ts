@@ -1,5 +1,8 @@
 // The public API of rivulet: everything an application imports comes from here.
 
+export type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../state-stores/key-value-store.js';
+export type { StateStore } from '../state-stores/state-store.js';
+export { type StoreBuilder, Stores } from '../state-stores/store-builder.js';
 export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { Consumed } from './dsl/consumed.js';
@@ -13,7 +16,6 @@ export { Named } from './dsl/named.js';
 export { Produced } from './dsl/produced.js';
 export { Repartitioned } from './dsl/repartitioned.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
-
 export type {
   Cancellable,
   FixedKeyProcessor,
@@ -29,21 +31,17 @@ export type {
 export { type FixedKeyRecord, type Header, type Headers, Record } from './processor/record.js';
 export type { StreamPartitioner, TopicNameExtractor } from './processor/sink-types.js';
 export { TaskId } from './processor/task-id.js';
-
-export { type Serde, SerializationError } from './serdes/serde.js';
-export { Serdes } from './serdes/serdes.js';
-
-export { Topology } from './topology/topology.js';
-export { TopologyDescription } from './topology/topology-description.js';
-export { TopologyError } from './topology/topology-error.js';
+export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
+export type { ProcessingGuarantee, StreamsConfig } from './runtime/streams-config.js';
 
 export { StreamsError, TaskMigratedError } from './runtime/streams-error.js';
-
+export { type Serde, SerializationError } from './serdes/serde.js';
+export { Serdes } from './serdes/serdes.js';
 export { TestInputTopic } from './testing/test-input-topic.js';
 export { TestOutputTopic } from './testing/test-output-topic.js';
 export type { TestRecord } from './testing/test-record.js';
 export { type TestDriverConfig, TopologyTestDriver } from './testing/topology-test-driver.js';
-
-export type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../state-stores/key-value-store.js';
-export type { StateStore } from '../state-stores/state-store.js';
-export { type StoreBuilder, Stores } from '../state-stores/store-builder.js';
+export { Topology } from './topology/topology.js';
+export { TopologyDescription } from './topology/topology-description.js';
+export { TopologyError } from './topology/topology-error.js';
+export { EmbeddedLog, type EmbeddedRecord } from './transport/memory/embedded-log.js';

@@ -32,7 +32,11 @@ export class InMemoryKeyValueBytesStore {
   }
 
   /** Entries with from <= key <= to (null bounds are open), ascending or descending. */
-  *range(from: Buffer | null, to: Buffer | null, reverse: boolean): IterableIterator<KeyValue<Buffer, Buffer>> {
+  *range(
+    from: Buffer | null,
+    to: Buffer | null,
+    reverse: boolean,
+  ): IterableIterator<KeyValue<Buffer, Buffer>> {
     const keys = this.sorted();
     const lo = from === null ? 0 : lowerBound(keys, from.toString('latin1'));
     const hi = to === null ? keys.length : upperBound(keys, to.toString('latin1'));

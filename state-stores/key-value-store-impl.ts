@@ -110,7 +110,10 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   private *typed(entries: IterableIterator<KeyValue<Buffer, Buffer>>): IterableIterator<KeyValue<K, V>> {
     for (const { key, value } of entries) {
-      yield { key: this.keySerde.deserialize(this.topic, key) as K, value: this.valueSerde.deserialize(this.topic, value) as V };
+      yield {
+        key: this.keySerde.deserialize(this.topic, key) as K,
+        value: this.valueSerde.deserialize(this.topic, value) as V,
+      };
     }
   }
 }

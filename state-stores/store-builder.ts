@@ -1,6 +1,6 @@
 import type { Serde } from '../engine/serdes/serde.js';
-import { MeteredKeyValueStore } from './key-value-store-impl.js';
 import type { KeyValueStore } from './key-value-store.js';
+import { MeteredKeyValueStore } from './key-value-store-impl.js';
 import type { StateStore } from './state-store.js';
 
 /** Builds one store instance per task. Logging (a changelog topic) is on unless disabled. */
@@ -52,7 +52,11 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
 
 /** Factory for store builders, as Kafka Streams' `Stores`. */
 export const Stores = {
-  keyValueStoreBuilder<K, V>(name: string, keySerde: Serde<K>, valueSerde: Serde<V>): StoreBuilder<KeyValueStore<K, V>> {
+  keyValueStoreBuilder<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): StoreBuilder<KeyValueStore<K, V>> {
     return new KeyValueStoreBuilder(name, keySerde, valueSerde);
   },
 } as const;

@@ -23,7 +23,8 @@ export class BranchedKStream<K, V> {
   ) {}
 
   branch(predicate: (key: K, value: V) => boolean, branched: Branched<K, V> = Branched.as<K, V>('')): this {
-    if (this.done) throw new Error('split(): no branch can be added after defaultBranch() or noDefaultBranch()');
+    if (this.done)
+      throw new Error('split(): no branch can be added after defaultBranch() or noDefaultBranch()');
     this.branches.push({ predicate, branched });
     return this;
   }
@@ -41,21 +42,36 @@ export class BranchedKStream<K, V> {
     this.done = true;
     const { builder } = this.parent;
     const prefix = this.splitName ?? builder.newName('KSTREAM-BRANCH');
-    const named = this.branches.map((b, i) => ({ ...b, name: `${prefix}${b.branched.name || String(i + 1)}` }));
+    const named = this.branches.map((b, i) => ({
+      ...b,
+      name: `${prefix}${b.branched.name || String(i + 1)}`,
+    }));
     const defaultName = defaultBranched ? `${prefix}${defaultBranched.name || '0'}` : undefined;
     const supplier = branchSupplier(
       named.map((b) => b.predicate),
       named.map((b) => b.name),
       defaultName,
     );
-    builder.addProcessor(prefix, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [this.parent.nodeName]);
+    builder.addProcessor(prefix, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
+      this.parent.nodeName,
+    ]);
 
     const result = new Map<string, KStream<K, V>>();
     const all = named.map((b) => ({ name: b.name, branched: b.branched }));
     if (defaultBranched && defaultName) all.push({ name: defaultName, branched: defaultBranched });
     for (const { name, branched } of all) {
-      builder.addProcessor(name, passThroughSupplier() as ProcessorSupplier<unknown, unknown, unknown, unknown>, [prefix]);
-      const stream = new KStream<K, V>(builder, name, this.parent.keySerde, this.parent.valueSerde, this.parent.repartitionRequired);
+      builder.addProcessor(
+        name,
+        passThroughSupplier() as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+        [prefix],
+      );
+      const stream = new KStream<K, V>(
+        builder,
+        name,
+        this.parent.keySerde,
+        this.parent.valueSerde,
+        this.parent.repartitionRequired,
+      );
       const out = branched.chain ? branched.chain(stream) : stream;
       if (out) result.set(name, out);
     }

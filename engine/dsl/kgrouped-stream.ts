@@ -1,4 +1,7 @@
-import { streamAggregateSupplier, streamReduceSupplier } from '../processor/internals/aggregate-processors.js';
+import {
+  streamAggregateSupplier,
+  streamReduceSupplier,
+} from '../processor/internals/aggregate-processors.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
@@ -31,7 +34,12 @@ export class KGroupedStream<K, V> {
 
   reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V> {
     const storeName = this.storeName(materialized);
-    return this.materialize(storeName, streamReduceSupplier<K, V>(storeName, reducer), materialized, this.valueSerde as Serde<V>);
+    return this.materialize(
+      storeName,
+      streamReduceSupplier<K, V>(storeName, reducer),
+      materialized,
+      this.valueSerde as Serde<V>,
+    );
   }
 
   aggregate<VAgg>(
@@ -68,6 +76,12 @@ export class KGroupedStream<K, V> {
     const name = builder.newName('KSTREAM-AGGREGATE');
     builder.addProcessor(name, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [parent]);
     builder.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
-    return new KTable<K, VAgg>(builder, name, keySerde as Serde<unknown>, valueSerde as Serde<unknown>, storeName);
+    return new KTable<K, VAgg>(
+      builder,
+      name,
+      keySerde as Serde<unknown>,
+      valueSerde as Serde<unknown>,
+      storeName,
+    );
   }
 }

@@ -29,9 +29,18 @@ export class KGroupedTable<K, V> {
     );
   }
 
-  reduce(adder: (aggregate: V, value: V) => V, subtractor: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V> {
+  reduce(
+    adder: (aggregate: V, value: V) => V,
+    subtractor: (aggregate: V, value: V) => V,
+    materialized?: Materialized<K, V>,
+  ): KTable<K, V> {
     const storeName = this.storeName(materialized);
-    return this.materialize(storeName, tableReduceSupplier<K, V>(storeName, adder, subtractor), materialized, this.valueSerde);
+    return this.materialize(
+      storeName,
+      tableReduceSupplier<K, V>(storeName, adder, subtractor),
+      materialized,
+      this.valueSerde,
+    );
   }
 
   aggregate<VAgg>(
@@ -76,8 +85,16 @@ export class KGroupedTable<K, V> {
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
     const name = this.builder.newName('KTABLE-AGGREGATE');
-    this.builder.addProcessor(name, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [source]);
+    this.builder.addProcessor(name, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
+      source,
+    ]);
     this.builder.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
-    return new KTable<K, VAgg>(this.builder, name, keySerde as Serde<unknown>, valueSerde as Serde<unknown>, storeName);
+    return new KTable<K, VAgg>(
+      this.builder,
+      name,
+      keySerde as Serde<unknown>,
+      valueSerde as Serde<unknown>,
+      storeName,
+    );
   }
 }

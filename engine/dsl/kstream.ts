@@ -49,7 +49,14 @@ export class KStream<K, V> implements StreamNode {
   }
 
   mapValues<V2>(mapper: (value: V, key: K) => V2, named?: Named): KStream<K, V2> {
-    return this.child('KSTREAM-MAPVALUES', mapValuesSupplier(mapper), named, this.repartitionRequired, undefined, null);
+    return this.child(
+      'KSTREAM-MAPVALUES',
+      mapValuesSupplier(mapper),
+      named,
+      this.repartitionRequired,
+      undefined,
+      null,
+    );
   }
 
   flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>, named?: Named): KStream<K2, V2> {
@@ -57,7 +64,14 @@ export class KStream<K, V> implements StreamNode {
   }
 
   flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>, named?: Named): KStream<K, V2> {
-    return this.child('KSTREAM-FLATMAPVALUES', flatMapValuesSupplier(mapper), named, this.repartitionRequired, undefined, null);
+    return this.child(
+      'KSTREAM-FLATMAPVALUES',
+      flatMapValuesSupplier(mapper),
+      named,
+      this.repartitionRequired,
+      undefined,
+      null,
+    );
   }
 
   selectKey<K2>(selector: (key: K, value: V) => K2, named?: Named): KStream<K2, V> {
@@ -81,11 +95,20 @@ export class KStream<K, V> implements StreamNode {
   merge(other: KStream<K, V>, named?: Named): KStream<K, V> {
     const name = named?.name ?? this.builder.newName('KSTREAM-MERGE');
     this.builder.addProcessor(name, passThroughSupplier(), [this.nodeName, other.nodeName]);
-    return new KStream(this.builder, name, this.keySerde, this.valueSerde, this.repartitionRequired || other.repartitionRequired);
+    return new KStream(
+      this.builder,
+      name,
+      this.keySerde,
+      this.valueSerde,
+      this.repartitionRequired || other.repartitionRequired,
+    );
   }
 
   /** Writes to a topic, or to the topic `extractor` picks per record. */
-  to(topic: string | TopicNameExtractor<K, V>, produced?: Produced<K, V>): void {
+  to(
+    topic: string | TopicNameExtractor<K, V>,
+    produced?: Produced<K, V> | Produced<NonNullable<K>, NonNullable<V>>,
+  ): void {
     const name = produced?.name ?? this.builder.newName('KSTREAM-SINK');
     this.builder.addSink(
       name,
@@ -114,12 +137,22 @@ export class KStream<K, V> implements StreamNode {
   }
 
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
-    return new KGroupedStream(this, grouped?.keySerde ?? this.keySerde, grouped?.valueSerde ?? this.valueSerde, grouped?.name);
+    return new KGroupedStream(
+      this,
+      grouped?.keySerde ?? this.keySerde,
+      grouped?.valueSerde ?? this.valueSerde,
+      grouped?.name,
+    );
   }
 
   groupBy<K2>(selector: (key: K, value: V) => K2, grouped?: Grouped<K2, V>): KGroupedStream<K2, V> {
     const selected = this.selectKey(selector);
-    return new KGroupedStream(selected, grouped?.keySerde, grouped?.valueSerde ?? this.valueSerde, grouped?.name);
+    return new KGroupedStream(
+      selected,
+      grouped?.keySerde,
+      grouped?.valueSerde ?? this.valueSerde,
+      grouped?.name,
+    );
   }
 
   /** The latest value per key as a table; null values delete. Repartitions first if the key changed. */
@@ -129,31 +162,62 @@ export class KStream<K, V> implements StreamNode {
     const storeName = materialized?.storeName ?? this.builder.newName('KSTREAM-TOTABLE-STATE-STORE');
     let parent: StreamNode = this;
     if (this.repartitionRequired) {
-      const source = insertRepartition(this, storeName, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
-      parent = new KStream(this.builder, source, keySerde as Serde<unknown>, valueSerde as Serde<unknown>, false);
+      const source = insertRepartition(
+        this,
+        storeName,
+        keySerde as Serde<unknown>,
+        valueSerde as Serde<unknown>,
+      );
+      parent = new KStream(
+        this.builder,
+        source,
+        keySerde as Serde<unknown>,
+        valueSerde as Serde<unknown>,
+        false,
+      );
     }
     const store = keyValueStoreFor(storeName, keySerde, valueSerde, materialized);
     const name = named?.name ?? this.builder.newName('KSTREAM-TOTABLE');
     this.builder.addProcessor(name, tableSourceSupplier<K, V>(storeName) as never, [parent.nodeName]);
     this.builder.addStateStore(store, name);
-    return new KTable<K, V>(this.builder, name, keySerde as Serde<unknown>, valueSerde as Serde<unknown>, storeName);
+    return new KTable<K, V>(
+      this.builder,
+      name,
+      keySerde as Serde<unknown>,
+      valueSerde as Serde<unknown>,
+      storeName,
+    );
   }
 
   /**
    * Runs a Processor API processor with access to the named stores. The processor may change keys,
    * so the stream is marked for repartitioning.
    */
-  process<KOut, VOut>(supplier: ProcessorSupplier<K, V, KOut, VOut>, ...storeNames: string[]): KStream<KOut, VOut> {
+  process<KOut, VOut>(
+    supplier: ProcessorSupplier<K, V, KOut, VOut>,
+    ...storeNames: string[]
+  ): KStream<KOut, VOut> {
     const name = this.builder.newName('KSTREAM-PROCESSOR');
-    this.builder.addProcessor(name, supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>, [this.nodeName]);
+    this.builder.addProcessor(
+      name,
+      supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      [this.nodeName],
+    );
     if (storeNames.length) this.builder.connectProcessorAndStateStores(name, ...storeNames);
     return new KStream(this.builder, name, undefined, undefined, true);
   }
 
   /** Like process(), for processors that keep the key: no repartitioning. */
-  processValues<VOut>(supplier: FixedKeyProcessorSupplier<K, V, VOut>, ...storeNames: string[]): KStream<K, VOut> {
+  processValues<VOut>(
+    supplier: FixedKeyProcessorSupplier<K, V, VOut>,
+    ...storeNames: string[]
+  ): KStream<K, VOut> {
     const name = this.builder.newName('KSTREAM-PROCESSVALUES');
-    this.builder.addProcessor(name, supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>, [this.nodeName]);
+    this.builder.addProcessor(
+      name,
+      supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      [this.nodeName],
+    );
     if (storeNames.length) this.builder.connectProcessorAndStateStores(name, ...storeNames);
     return new KStream(this.builder, name, this.keySerde, undefined, this.repartitionRequired);
   }

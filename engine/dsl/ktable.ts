@@ -1,5 +1,9 @@
 import type { KeyValue } from '../../state-stores/key-value-store.js';
-import { tableRepartitionMapSupplier, tableToStreamSupplier, tableTransformSupplier } from '../processor/internals/table-processors.js';
+import {
+  tableRepartitionMapSupplier,
+  tableToStreamSupplier,
+  tableTransformSupplier,
+} from '../processor/internals/table-processors.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import type { Grouped } from './grouped.js';
@@ -27,32 +31,71 @@ export class KTable<K, V> implements StreamNode {
     readonly queryableStoreName: string | undefined,
   ) {}
 
-  filter(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
-    return this.transform<V>('KTABLE-FILTER', (value, key) => (predicate(key, value) ? value : null), materialized, named, this.valueSerde);
+  filter(
+    predicate: (key: K, value: V) => boolean,
+    materialized?: Materialized<K, V>,
+    named?: Named,
+  ): KTable<K, V> {
+    return this.transform<V>(
+      'KTABLE-FILTER',
+      (value, key) => (predicate(key, value) ? value : null),
+      materialized,
+      named,
+      this.valueSerde,
+    );
   }
 
-  filterNot(predicate: (key: K, value: V) => boolean, materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
-    return this.transform<V>('KTABLE-FILTER', (value, key) => (predicate(key, value) ? null : value), materialized, named, this.valueSerde);
+  filterNot(
+    predicate: (key: K, value: V) => boolean,
+    materialized?: Materialized<K, V>,
+    named?: Named,
+  ): KTable<K, V> {
+    return this.transform<V>(
+      'KTABLE-FILTER',
+      (value, key) => (predicate(key, value) ? null : value),
+      materialized,
+      named,
+      this.valueSerde,
+    );
   }
 
-  mapValues<V2>(mapper: (value: V, key: K) => V2, materialized?: Materialized<K, V2>, named?: Named): KTable<K, V2> {
+  mapValues<V2>(
+    mapper: (value: V, key: K) => V2,
+    materialized?: Materialized<K, V2>,
+    named?: Named,
+  ): KTable<K, V2> {
     return this.transform<V2>('KTABLE-MAPVALUES', mapper, materialized, named, undefined);
   }
 
   /** The table's updates as a stream; deletions arrive as null values. */
   toStream(named?: Named): KStream<K, V | null> {
     const name = named?.name ?? this.builder.newName('KTABLE-TOSTREAM');
-    this.builder.addProcessor(name, tableToStreamSupplier() as ProcessorSupplier<unknown, unknown, unknown, unknown>, [this.nodeName]);
+    this.builder.addProcessor(
+      name,
+      tableToStreamSupplier() as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      [this.nodeName],
+    );
     return new KStream(this.builder, name, this.keySerde, this.valueSerde, false);
   }
 
   /** Re-keys the table for an aggregation; always goes through a repartition topic. */
-  groupBy<K2, V2>(selector: (key: K, value: V) => KeyValue<K2, V2>, grouped?: Grouped<K2, V2>): KGroupedTable<K2, V2> {
+  groupBy<K2, V2>(
+    selector: (key: K, value: V) => KeyValue<K2, V2>,
+    grouped?: Grouped<K2, V2>,
+  ): KGroupedTable<K2, V2> {
     const name = this.builder.newName('KTABLE-SELECT');
-    this.builder.addProcessor(name, tableRepartitionMapSupplier(selector) as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
-      this.nodeName,
-    ]);
-    return new KGroupedTable<K2, V2>(this.builder, name, grouped?.keySerde, grouped?.valueSerde, grouped?.name);
+    this.builder.addProcessor(
+      name,
+      tableRepartitionMapSupplier(selector) as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      [this.nodeName],
+    );
+    return new KGroupedTable<K2, V2>(
+      this.builder,
+      name,
+      grouped?.keySerde,
+      grouped?.valueSerde,
+      grouped?.name,
+    );
   }
 
   private transform<V2>(
@@ -63,13 +106,24 @@ export class KTable<K, V> implements StreamNode {
     valueSerde: Serde<unknown> | undefined,
   ): KTable<K, V2> {
     const name = named?.name ?? this.builder.newName(prefix);
-    const storeName = materialized ? (materialized.storeName ?? this.builder.newName(`${prefix}-STATE-STORE`)) : undefined;
-    this.builder.addProcessor(name, tableTransformSupplier(fn, storeName) as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
-      this.nodeName,
-    ]);
+    const storeName = materialized
+      ? (materialized.storeName ?? this.builder.newName(`${prefix}-STATE-STORE`))
+      : undefined;
+    this.builder.addProcessor(
+      name,
+      tableTransformSupplier(fn, storeName) as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      [this.nodeName],
+    );
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const outValueSerde = (materialized?.valueSerde ?? valueSerde) as Serde<V2> | undefined;
-    if (storeName) this.builder.addStateStore(keyValueStoreFor(storeName, keySerde, outValueSerde, materialized), name);
-    return new KTable<K, V2>(this.builder, name, keySerde as Serde<unknown>, outValueSerde as Serde<unknown>, storeName);
+    if (storeName)
+      this.builder.addStateStore(keyValueStoreFor(storeName, keySerde, outValueSerde, materialized), name);
+    return new KTable<K, V2>(
+      this.builder,
+      name,
+      keySerde as Serde<unknown>,
+      outValueSerde as Serde<unknown>,
+      storeName,
+    );
   }
 }

@@ -49,6 +49,7 @@ export class Repartitioned<K, V> {
 }
 
 function checkPartitions(n: number): number {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`Repartitioned: number of partitions must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`Repartitioned: number of partitions must be a positive integer, got ${n}`);
   return n;
 }

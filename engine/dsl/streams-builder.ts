@@ -23,7 +23,13 @@ export class StreamsBuilder {
       consumed?.keySerde as Serde<unknown> | undefined,
       consumed?.valueSerde as Serde<unknown> | undefined,
     );
-    return new KStream<K, V>(builder, name, consumed?.keySerde as Serde<unknown>, consumed?.valueSerde as Serde<unknown>, false);
+    return new KStream<K, V>(
+      builder,
+      name,
+      consumed?.keySerde as Serde<unknown>,
+      consumed?.valueSerde as Serde<unknown>,
+      false,
+    );
   }
 
   /** A topic read as a table (latest value per key), materialized in a store. */
@@ -32,12 +38,27 @@ export class StreamsBuilder {
     const keySerde = (materialized?.keySerde ?? consumed?.keySerde) as Serde<K> | undefined;
     const valueSerde = (materialized?.valueSerde ?? consumed?.valueSerde) as Serde<V> | undefined;
     const sourceName = consumed?.name ?? builder.newName('KSTREAM-SOURCE');
-    builder.addSource(sourceName, [topic], consumed?.keySerde as Serde<unknown>, consumed?.valueSerde as Serde<unknown>);
+    builder.addSource(
+      sourceName,
+      [topic],
+      consumed?.keySerde as Serde<unknown>,
+      consumed?.valueSerde as Serde<unknown>,
+    );
     const name = builder.newName('KTABLE-SOURCE');
     const storeName = materialized?.storeName ?? builder.newName(`${topic}-STATE-STORE`);
-    builder.addProcessor(name, tableSourceSupplier<K, V>(storeName) as ProcessorSupplier<unknown, unknown, unknown, unknown>, [sourceName]);
+    builder.addProcessor(
+      name,
+      tableSourceSupplier<K, V>(storeName) as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      [sourceName],
+    );
     builder.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
-    return new KTable<K, V>(builder, name, keySerde as Serde<unknown>, valueSerde as Serde<unknown>, storeName);
+    return new KTable<K, V>(
+      builder,
+      name,
+      keySerde as Serde<unknown>,
+      valueSerde as Serde<unknown>,
+      storeName,
+    );
   }
 
   /** A store for `process()` / `processValues()` to name. */

@@ -4,4 +4,9 @@ import type { RecordMetadata } from './processor.js';
 export type TopicNameExtractor<K, V> = (key: K, value: V, context: RecordMetadata | null) => string;
 
 /** Picks the output partition; undefined falls back to murmur2 of the serialized key. */
-export type StreamPartitioner<K, V> = (topic: string, key: K, value: V, numPartitions: number) => number | undefined;
+export type StreamPartitioner<K, V> = (
+  topic: string,
+  key: K,
+  value: V,
+  numPartitions: number,
+) => number | undefined;

@@ -6,7 +6,11 @@ describe('Serdes', () => {
   it('Long is big-endian two’s complement like Java', () => {
     expect(Serdes.Long().serialize('t', 1)?.toString('hex')).toBe('0000000000000001');
     expect(Serdes.Long().serialize('t', -1)?.toString('hex')).toBe('ffffffffffffffff');
-    expect(Serdes.Long().serialize('t', 2 ** 40 + 5)?.toString('hex')).toBe('0000010000000005');
+    expect(
+      Serdes.Long()
+        .serialize('t', 2 ** 40 + 5)
+        ?.toString('hex'),
+    ).toBe('0000010000000005');
   });
   it('Integer and Double match Java encodings', () => {
     expect(Serdes.Integer().serialize('t', -2)?.toString('hex')).toBe('fffffffe');
@@ -29,6 +33,8 @@ describe('Serdes', () => {
   });
   it('rejects bytes of the wrong width with the topic named', () => {
     expect(() => Serdes.Long().deserialize('orders', Buffer.from([1, 2]))).toThrow(/orders.*8 bytes, got 2/);
-    expect(() => Serdes.Json().deserialize('orders', Buffer.from('{nope'))).toThrow(/JSON deserializer on topic orders/);
+    expect(() => Serdes.Json().deserialize('orders', Buffer.from('{nope'))).toThrow(
+      /JSON deserializer on topic orders/,
+    );
   });
 });

@@ -4,7 +4,9 @@ const TWO_32 = 4294967296;
 
 function fixedWidth(width: number, type: string, topic: string, data: Buffer): void {
   if (data.length !== width) {
-    throw new SerializationError(`${type} deserializer on topic ${topic}: expected ${width} bytes, got ${data.length}`);
+    throw new SerializationError(
+      `${type} deserializer on topic ${topic}: expected ${width} bytes, got ${data.length}`,
+    );
   }
 }
 
@@ -31,7 +33,9 @@ const longSerde: Serde<number> = {
     fixedWidth(8, 'Long', topic, data);
     const value = data.readInt32BE(0) * TWO_32 + data.readUInt32BE(4);
     if (!Number.isSafeInteger(value)) {
-      throw new SerializationError(`Long deserializer on topic ${topic}: value exceeds 2^53; use a BigInt serde`);
+      throw new SerializationError(
+        `Long deserializer on topic ${topic}: value exceeds 2^53; use a BigInt serde`,
+      );
     }
     return value;
   },
@@ -75,7 +79,8 @@ const bytesSerde: Serde<Buffer> = {
 
 const voidSerde: Serde<null> = {
   serialize(topic, data) {
-    if (data !== null) throw new SerializationError(`Void serializer on topic ${topic}: only null is allowed`);
+    if (data !== null)
+      throw new SerializationError(`Void serializer on topic ${topic}: only null is allowed`);
     return null;
   },
   deserialize(topic, data) {

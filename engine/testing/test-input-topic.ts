@@ -1,8 +1,14 @@
-import type { Serde } from '../serdes/serde.js';
 import type { KeyValue } from '../../state-stores/key-value-store.js';
+import type { Serde } from '../serdes/serde.js';
 import type { TestRecord } from './test-record.js';
 
-export type PipeRaw = (topic: string, key: Buffer | null, value: Buffer | null, timestampMs: number, record: TestRecord<unknown, unknown>) => void;
+export type PipeRaw = (
+  topic: string,
+  key: Buffer | null,
+  value: Buffer | null,
+  timestampMs: number,
+  record: TestRecord<unknown, unknown>,
+) => void;
 
 /**
  * Pipes records into a TopologyTestDriver's input topic. Without a timestamp a record gets the

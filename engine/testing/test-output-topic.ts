@@ -1,6 +1,6 @@
+import type { KeyValue } from '../../state-stores/key-value-store.js';
 import type { Headers } from '../processor/record.js';
 import type { Serde } from '../serdes/serde.js';
-import type { KeyValue } from '../../state-stores/key-value-store.js';
 import type { TestRecord } from './test-record.js';
 
 export interface CapturedRecord {
@@ -58,7 +58,8 @@ export class TestOutputTopic<K, V> {
   readKeyValuesToMap(): Map<K, V> {
     const map = new Map<K, V>();
     for (const { key, value } of this.readRecordsToList()) {
-      if (key === null) throw new Error(`output topic ${this.topic} holds a record with a null key; use readKeyValuesToList`);
+      if (key === null)
+        throw new Error(`output topic ${this.topic} holds a record with a null key; use readKeyValuesToList`);
       if (value === null) map.delete(key);
       else map.set(key, value);
     }

@@ -1,14 +1,14 @@
 import type { KeyValueStore } from '../../state-stores/key-value-store.js';
 import type { StateStore } from '../../state-stores/state-store.js';
 import { TaskId } from '../processor/task-id.js';
-import type { Serde } from '../serdes/serde.js';
-import type { Topology } from '../topology/topology.js';
-import { compileSubtopologies } from '../topology/internals/subtopologies.js';
 import type { ConsumerRecord } from '../runtime/internals/consumer-record.js';
 import { changelogTopicName, topicResolver } from '../runtime/internals/internal-topics.js';
 import { StreamsMetrics } from '../runtime/internals/metrics.js';
 import type { RecordCollector } from '../runtime/internals/record-collector.js';
 import { StreamTask } from '../runtime/internals/stream-task.js';
+import type { Serde } from '../serdes/serde.js';
+import { compileSubtopologies } from '../topology/internals/subtopologies.js';
+import type { Topology } from '../topology/topology.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { type CapturedRecord, TestOutputTopic } from './test-output-topic.js';
 
@@ -41,9 +41,12 @@ export class TopologyTestDriver {
     this.wallClockMs = initialWallClockMs;
     this.resolveTopic = topicResolver(applicationId, builder);
     this.repartitionTopics = new Set([...builder.repartitionTopics.keys()].map(this.resolveTopic));
-    this.changelogTopics = new Set([...builder.stores.keys()].map((store) => changelogTopicName(applicationId, store)));
+    this.changelogTopics = new Set(
+      [...builder.stores.keys()].map((store) => changelogTopicName(applicationId, store)),
+    );
     const collector: RecordCollector = {
-      send: (topic, key, value, headers, timestampMs) => this.capture(topic, key, value, headers, timestampMs),
+      send: (topic, key, value, headers, timestampMs) =>
+        this.capture(topic, key, value, headers, timestampMs),
       partitionsFor: () => 1,
     };
     for (const sub of compileSubtopologies(builder)) {
@@ -71,7 +74,9 @@ export class TopologyTestDriver {
     autoAdvanceMs = 0,
   ): TestInputTopic<K, V> {
     if (!this.taskByTopic.has(topic)) {
-      throw new Error(`topology does not read topic ${topic}; its source topics are: ${[...this.taskByTopic.keys()].join(', ')}`);
+      throw new Error(
+        `topology does not read topic ${topic}; its source topics are: ${[...this.taskByTopic.keys()].join(', ')}`,
+      );
     }
     return new TestInputTopic(
       topic,
@@ -120,7 +125,13 @@ export class TopologyTestDriver {
     for (const task of this.tasks) task.close();
   }
 
-  private enqueue(topic: string, key: Buffer | null, value: Buffer | null, timestampMs: number, headers: CapturedRecord['headers']): void {
+  private enqueue(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    timestampMs: number,
+    headers: CapturedRecord['headers'],
+  ): void {
     const task = this.taskByTopic.get(topic)!;
     const offset = this.offsets.get(topic) ?? 0;
     this.offsets.set(topic, offset + 1);
@@ -128,7 +139,13 @@ export class TopologyTestDriver {
     task.addRecords(topic, [record]);
   }
 
-  private capture(topic: string, key: Buffer | null, value: Buffer | null, headers: CapturedRecord['headers'], timestampMs: number): void {
+  private capture(
+    topic: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: CapturedRecord['headers'],
+    timestampMs: number,
+  ): void {
     if (this.repartitionTopics.has(topic)) {
       this.enqueue(topic, key, value, timestampMs, headers);
       return;

@@ -42,7 +42,10 @@ export class TopologyDescription {
     for (const sub of this.subtopologies) {
       lines.push(`  subgraph sub${sub.id}["Sub-topology ${sub.id}"]`);
       for (const node of sub.nodes) {
-        const label = node.kind === 'processor' && node.stores.length ? `${node.name}<br/>stores: ${node.stores.join(', ')}` : node.name;
+        const label =
+          node.kind === 'processor' && node.stores.length
+            ? `${node.name}<br/>stores: ${node.stores.join(', ')}`
+            : node.name;
         lines.push(`    ${id(node.name)}["${label}"]`);
       }
       lines.push('  end');

@@ -1,8 +1,8 @@
+import type { StateStore } from '../../state-stores/state-store.js';
+import type { StoreBuilder } from '../../state-stores/store-builder.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../processor/sink-types.js';
 import type { Serde } from '../serdes/serde.js';
-import type { StateStore } from '../../state-stores/state-store.js';
-import type { StoreBuilder } from '../../state-stores/store-builder.js';
 import { InternalTopologyBuilder } from './internals/internal-topology-builder.js';
 import { TopologyDescription } from './topology-description.js';
 
@@ -40,7 +40,11 @@ export class Topology {
     supplier: ProcessorSupplier<KIn, VIn, KOut, VOut>,
     ...parentNames: string[]
   ): this {
-    this.internal.addProcessor(name, supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>, parentNames);
+    this.internal.addProcessor(
+      name,
+      supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
+      parentNames,
+    );
     return this;
   }
 

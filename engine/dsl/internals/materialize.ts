@@ -11,5 +11,7 @@ export function keyValueStoreFor<K, V>(
 ): KeyValueStoreBuilder<K, V> {
   const store = new KeyValueStoreBuilder<K, V>(storeName, keySerde, valueSerde);
   if (!materialized) return store;
-  return materialized.loggingEnabled ? store.withLoggingEnabled({ ...materialized.logConfig }) : store.withLoggingDisabled();
+  return materialized.loggingEnabled
+    ? store.withLoggingEnabled({ ...materialized.logConfig })
+    : store.withLoggingDisabled();
 }

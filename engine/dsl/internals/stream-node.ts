@@ -1,8 +1,8 @@
-import type { Serde } from '../../serdes/serde.js';
-import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import { repartitionFilterSupplier } from '../../processor/internals/stream-processors.js';
 import type { ProcessorSupplier } from '../../processor/processor.js';
 import type { StreamPartitioner } from '../../processor/sink-types.js';
+import type { Serde } from '../../serdes/serde.js';
+import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 
 /** What every DSL object knows about its place in the graph. */
 export interface StreamNode {
@@ -21,7 +21,9 @@ export function addProcessorNode(
   name?: string,
 ): string {
   const nodeName = name ?? parent.builder.newName(prefix);
-  parent.builder.addProcessor(nodeName, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [parent.nodeName]);
+  parent.builder.addProcessor(nodeName, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
+    parent.nodeName,
+  ]);
   return nodeName;
 }
 

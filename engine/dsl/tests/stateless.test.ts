@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { Branched, Consumed, Named, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../index.js';
+import {
+  Branched,
+  Consumed,
+  Named,
+  Produced,
+  Serdes,
+  StreamsBuilder,
+  TopologyTestDriver,
+} from '../../index.js';
 
 const S = Serdes.String();
 
 function driverFor(build: (builder: StreamsBuilder) => void): TopologyTestDriver {
   const builder = new StreamsBuilder();
   build(builder);
-  return new TopologyTestDriver(builder.build(), { defaultKeySerde: S as never, defaultValueSerde: S as never }, 0);
+  return new TopologyTestDriver(
+    builder.build(),
+    { defaultKeySerde: S as never, defaultValueSerde: S as never },
+    0,
+  );
 }
 
 describe('KStream stateless operations', () => {
@@ -27,7 +39,9 @@ describe('KStream stateless operations', () => {
       { key: 'k3', value: 'avocado' },
     ]);
     expect(driver.createOutputTopic('out-a', S, S).readValuesToList()).toEqual(['k1:APPLE', 'k3:AVOCADO']);
-    expect(driver.createOutputTopic('out-rest', S, S).readKeyValuesToList()).toEqual([{ key: 'k2', value: 'banana' }]);
+    expect(driver.createOutputTopic('out-rest', S, S).readKeyValuesToList()).toEqual([
+      { key: 'k2', value: 'banana' },
+    ]);
     expect(peeked).toEqual(['k1:APPLE', 'k3:AVOCADO']);
   });
 
@@ -40,9 +54,20 @@ describe('KStream stateless operations', () => {
       s.flatMapValues((v) => v.split(' ')).to('values', Produced.with(S, S));
     });
     driver.createInputTopic('in', S, S).pipeInput('line1', 'hello big world');
-    expect(driver.createOutputTopic('swapped', S, S).readKeyValue()).toEqual({ key: 'hello big world', value: 'line1' });
-    expect(driver.createOutputTopic('by-length', S, S).readKeyValue()).toEqual({ key: '15', value: 'hello big world' });
-    expect(driver.createOutputTopic('words', S, S).readKeyValuesToList().map((kv) => kv.key)).toEqual(['hello', 'big', 'world']);
+    expect(driver.createOutputTopic('swapped', S, S).readKeyValue()).toEqual({
+      key: 'hello big world',
+      value: 'line1',
+    });
+    expect(driver.createOutputTopic('by-length', S, S).readKeyValue()).toEqual({
+      key: '15',
+      value: 'hello big world',
+    });
+    expect(
+      driver
+        .createOutputTopic('words', S, S)
+        .readKeyValuesToList()
+        .map((kv) => kv.key),
+    ).toEqual(['hello', 'big', 'world']);
     expect(driver.createOutputTopic('values', S, S).readKeyValuesToList()).toEqual([
       { key: 'line1', value: 'hello' },
       { key: 'line1', value: 'big' },
@@ -52,7 +77,9 @@ describe('KStream stateless operations', () => {
 
   it('foreach sees every record, including null keys and values', () => {
     const seen: [string | null, string | null][] = [];
-    const driver = driverFor((b) => b.stream<string | null, string | null>('in', Consumed.with(S, S)).foreach((k, v) => seen.push([k, v])));
+    const driver = driverFor((b) =>
+      b.stream<string | null, string | null>('in', Consumed.with(S, S)).foreach((k, v) => seen.push([k, v])),
+    );
     const input = driver.createInputTopic('in', S, S);
     input.pipeInput(null, 'x');
     input.pipeInput('k', null);
@@ -68,8 +95,14 @@ describe('KStream stateless operations', () => {
         .stream<string, string>('in', Consumed.with(S, S))
         .split(Named.as('route-'))
         .branch((_k, v) => v.startsWith('a'), Branched.as('a'))
-        .branch((_k, v) => v.startsWith('b'), Branched.withFunction((s) => s.mapValues((v) => v.toUpperCase()), 'b'))
-        .branch((_k, v) => v.startsWith('c'), Branched.withConsumer((s) => s.to('c-topic', Produced.with(S, S)), 'c'))
+        .branch(
+          (_k, v) => v.startsWith('b'),
+          Branched.withFunction((s) => s.mapValues((v) => v.toUpperCase()), 'b'),
+        )
+        .branch(
+          (_k, v) => v.startsWith('c'),
+          Branched.withConsumer((s) => s.to('c-topic', Produced.with(S, S)), 'c'),
+        )
         .defaultBranch();
       expect([...branches.keys()]).toEqual(['route-a', 'route-b', 'route-0']);
       branches.get('route-a')!.to('a-topic', Produced.with(S, S));
@@ -97,8 +130,17 @@ describe('KStream stateless operations', () => {
   });
 
   it('keeps record timestamps and headers from input to output', () => {
-    const driver = driverFor((b) => b.stream('in', Consumed.with(S, S)).mapValues((v) => `${v}!`).to('out', Produced.with(S, S)));
-    driver.createInputTopic('in', S, S).pipeRecordList([{ key: 'k', value: 'v', timestampMs: 1234, headers: [{ key: 'h', value: Buffer.from('1') }] }]);
+    const driver = driverFor((b) =>
+      b
+        .stream('in', Consumed.with(S, S))
+        .mapValues((v) => `${v}!`)
+        .to('out', Produced.with(S, S)),
+    );
+    driver
+      .createInputTopic('in', S, S)
+      .pipeRecordList([
+        { key: 'k', value: 'v', timestampMs: 1234, headers: [{ key: 'h', value: Buffer.from('1') }] },
+      ]);
     const out = driver.createOutputTopic('out', S, S).readRecord();
     expect(out.timestampMs).toBe(1234);
     expect(out.value).toBe('v!');
@@ -108,6 +150,8 @@ describe('KStream stateless operations', () => {
   it('names a missing serde and the node that needs it', () => {
     const builder = new StreamsBuilder();
     builder.stream('in').to('out');
-    expect(() => new TopologyTestDriver(builder.build())).toThrow(/no key serde for source KSTREAM-SOURCE-0000000000/);
+    expect(() => new TopologyTestDriver(builder.build())).toThrow(
+      /no key serde for source KSTREAM-SOURCE-0000000000/,
+    );
   });
 });

@@ -82,7 +82,11 @@ export function tableAggregateSupplier<K, V, VAgg>(
   });
 }
 
-export function tableReduceSupplier<K, V>(storeName: string, adder: (aggregate: V, value: V) => V, subtractor: (aggregate: V, value: V) => V) {
+export function tableReduceSupplier<K, V>(
+  storeName: string,
+  adder: (aggregate: V, value: V) => V,
+  subtractor: (aggregate: V, value: V) => V,
+) {
   return storeUpdatingSupplier<K, Change<V>, V>(storeName, (record, current) => {
     let aggregate = current;
     const { newValue, oldValue } = record.value;

@@ -43,7 +43,8 @@ export function changeSerde<V>(inner: Serde<V>): Serde<Change<V>> {
  * starts: the task calls `withDefault`.
  */
 export interface DeferredSerde<T> extends Serde<T> {
-  withDefault(defaultSerde: Serde<unknown>): Serde<T>;
+  /** The full serde, or undefined when neither the inner serde nor a default is known. */
+  withDefault(defaultSerde: Serde<unknown> | undefined): Serde<T> | undefined;
 }
 
 export function deferredChangeSerde<V>(inner: Serde<V> | undefined): Serde<Change<V>> {
@@ -53,7 +54,10 @@ export function deferredChangeSerde<V>(inner: Serde<V> | undefined): Serde<Chang
   const deferred: DeferredSerde<Change<V>> = {
     serialize: fail,
     deserialize: fail,
-    withDefault: (defaultSerde) => changeSerde((inner ?? defaultSerde) as Serde<V>),
+    withDefault: (defaultSerde) => {
+      const resolved = (inner ?? defaultSerde) as Serde<V> | undefined;
+      return resolved ? changeSerde(resolved) : undefined;
+    },
   };
   return deferred;
 }

@@ -37,7 +37,9 @@ export const mapSupplier = <K, V, K2, V2>(mapper: (key: K, value: V) => KeyValue
   });
 
 export const mapValuesSupplier = <K, V, V2>(mapper: (value: V, key: K) => V2) =>
-  statelessSupplier<K, V, K, V2>((record, forward) => forward(record.withValue(mapper(record.value, record.key))));
+  statelessSupplier<K, V, K, V2>((record, forward) =>
+    forward(record.withValue(mapper(record.value, record.key))),
+  );
 
 export const flatMapSupplier = <K, V, K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>) =>
   statelessSupplier<K, V, K2, V2>((record, forward) => {
@@ -50,7 +52,9 @@ export const flatMapValuesSupplier = <K, V, V2>(mapper: (value: V, key: K) => It
   });
 
 export const selectKeySupplier = <K, V, K2>(selector: (key: K, value: V) => K2) =>
-  statelessSupplier<K, V, K2, V>((record, forward) => forward(record.withKey(selector(record.key, record.value))));
+  statelessSupplier<K, V, K2, V>((record, forward) =>
+    forward(record.withKey(selector(record.key, record.value))),
+  );
 
 export const peekSupplier = <K, V>(action: (key: K, value: V) => void, forwardAfter: boolean) =>
   statelessSupplier<K, V, K, V>((record, forward) => {
@@ -59,7 +63,8 @@ export const peekSupplier = <K, V>(action: (key: K, value: V) => void, forwardAf
   });
 
 /** Passes every record on: merge nodes and the branch children of split(). */
-export const passThroughSupplier = <K, V>() => statelessSupplier<K, V, K, V>((record, forward) => forward(record));
+export const passThroughSupplier = <K, V>() =>
+  statelessSupplier<K, V, K, V>((record, forward) => forward(record));
 
 /** Drops null keys before a repartition topic (a null key has no partition), counting them. */
 export function repartitionFilterSupplier<K, V>(): Supplier<K, V, K, V> {

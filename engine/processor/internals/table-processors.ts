@@ -1,5 +1,4 @@
-import type { KeyValue } from '../../../state-stores/key-value-store.js';
-import type { KeyValueStore } from '../../../state-stores/key-value-store.js';
+import type { KeyValue, KeyValueStore } from '../../../state-stores/key-value-store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../processor.js';
 import { type Change, change } from './change.js';
 
@@ -23,7 +22,11 @@ export function tableTransformSupplier<K, V, V2>(
         process(record) {
           const { newValue, oldValue } = record.value;
           const next = newValue === null ? null : fn(newValue, record.key);
-          const previous = store ? store.get(record.key) : oldValue === null ? null : fn(oldValue, record.key);
+          const previous = store
+            ? store.get(record.key)
+            : oldValue === null
+              ? null
+              : fn(oldValue, record.key);
           if (next === null && previous === null) return;
           store?.put(record.key, next);
           context.forward(record.withValue(change(next, previous)));

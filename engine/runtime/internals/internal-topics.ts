@@ -6,6 +6,9 @@ export function changelogTopicName(applicationId: string, storeName: string): st
 }
 
 /** Full topic name: repartition topics get the `<applicationId>-` prefix, user topics stay as named. */
-export function topicResolver(applicationId: string, builder: InternalTopologyBuilder): (name: string) => string {
+export function topicResolver(
+  applicationId: string,
+  builder: InternalTopologyBuilder,
+): (name: string) => string {
   return (name) => (builder.isInternalTopic(name) ? `${applicationId}-${name}` : name);
 }

@@ -1,3 +1,9 @@
+import type {
+  ChangeLogger,
+  RestoreCallback,
+  StateStore,
+  StateStoreContext,
+} from '../../../state-stores/state-store.js';
 import { isDeferredSerde } from '../../processor/internals/change.js';
 import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
@@ -6,10 +12,9 @@ import type { Serde } from '../../serdes/serde.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SinkDefinition } from '../../topology/internals/node-definitions.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
-import type { ChangeLogger, RestoreCallback, StateStore, StateStoreContext } from '../../../state-stores/state-store.js';
 import { StreamsError } from '../streams-error.js';
-import { changelogTopicName } from './internal-topics.js';
 import type { ConsumerRecord } from './consumer-record.js';
+import { changelogTopicName } from './internal-topics.js';
 import type { StreamsMetrics } from './metrics.js';
 import { PunctuationQueue } from './punctuation.js';
 import type { RecordCollector } from './record-collector.js';
@@ -46,7 +51,10 @@ export class StreamTask {
   readonly changelogs: ChangelogRegistration[] = [];
   private readonly queues: RecordQueue[] = [];
   private readonly queueByTopic = new Map<string, RecordQueue>();
-  private readonly sources = new Map<string, { node: RuntimeNode; keySerde: Serde<unknown>; valueSerde: Serde<unknown> }>();
+  private readonly sources = new Map<
+    string,
+    { node: RuntimeNode; keySerde: Serde<unknown>; valueSerde: Serde<unknown> }
+  >();
   private readonly processors: Processor<unknown, unknown, unknown, unknown>[] = [];
   private readonly consumed = new Map<string, number>();
   private idleSinceMs = -1;
@@ -79,7 +87,8 @@ export class StreamTask {
 
   addRecords(topic: string, records: readonly ConsumerRecord[]): void {
     const queue = this.queueByTopic.get(topic);
-    if (!queue) throw new StreamsError(`task ${this.id} got records of topic ${topic}, which it does not read`);
+    if (!queue)
+      throw new StreamsError(`task ${this.id} got records of topic ${topic}, which it does not read`);
     queue.add(records);
   }
 
@@ -173,7 +182,10 @@ export class StreamTask {
     const partition = this.id.partition;
     for (const name of this.subtopology.stores) {
       const storeBuilder = builder.stores.get(name)!;
-      const store = storeBuilder.build({ keySerde: this.env.defaultKeySerde, valueSerde: this.env.defaultValueSerde });
+      const store = storeBuilder.build({
+        keySerde: this.env.defaultKeySerde,
+        valueSerde: this.env.defaultValueSerde,
+      });
       const changelogTopic = changelogTopicName(this.env.applicationId, name);
       const context: StateStoreContext = {
         applicationId: this.env.applicationId,
@@ -182,7 +194,8 @@ export class StreamTask {
         register: (registered, restore, loggingEnabled): ChangeLogger | null => {
           if (!loggingEnabled) return null;
           this.changelogs.push({ store: registered, topic: changelogTopic, partition, restore });
-          return (key, value, timestampMs) => collector.send(changelogTopic, key, value, [], timestampMs, partition);
+          return (key, value, timestampMs) =>
+            collector.send(changelogTopic, key, value, [], timestampMs, partition);
         },
       };
       store.init(context);
@@ -194,17 +207,26 @@ export class StreamTask {
     const nodes = new Map<string, RuntimeNode>();
     const init: (() => void)[] = [];
     for (const def of this.subtopology.nodes) {
-      const node: { name: string; children: RuntimeNode[]; process: (r: Record<unknown, unknown>) => void } = {
-        name: def.name,
-        children: [],
-        process: () => {},
-      };
+      const node: { name: string; children: RuntimeNode[]; process: (r: Record<unknown, unknown>) => void } =
+        {
+          name: def.name,
+          children: [],
+          process: () => {},
+        };
       nodes.set(def.name, node);
       if (def.kind !== 'source') for (const p of def.parents) nodes.get(p)!.children.push(node);
 
       if (def.kind === 'source') {
-        const keySerde = this.serdeOrDefault(def.keySerde, this.env.defaultKeySerde, `key serde for source ${def.name}`);
-        const valueSerde = this.serdeOrDefault(def.valueSerde, this.env.defaultValueSerde, `value serde for source ${def.name}`);
+        const keySerde = this.serdeOrDefault(
+          def.keySerde,
+          this.env.defaultKeySerde,
+          `key serde for source ${def.name}`,
+        );
+        const valueSerde = this.serdeOrDefault(
+          def.valueSerde,
+          this.env.defaultValueSerde,
+          `value serde for source ${def.name}`,
+        );
         const context = new NodeContext(this.state, node, []);
         node.process = (record) => context.forward(record);
         this.sources.set(def.name, { node, keySerde, valueSerde });
@@ -227,8 +249,16 @@ export class StreamTask {
   }
 
   private sinkProcess(def: SinkDefinition): (record: Record<unknown, unknown>) => void {
-    const keySerde = this.serdeOrDefault(def.keySerde, this.env.defaultKeySerde, `key serde for sink ${def.name}`);
-    const valueSerde = this.serdeOrDefault(def.valueSerde, this.env.defaultValueSerde, `value serde for sink ${def.name}`);
+    const keySerde = this.serdeOrDefault(
+      def.keySerde,
+      this.env.defaultKeySerde,
+      `key serde for sink ${def.name}`,
+    );
+    const valueSerde = this.serdeOrDefault(
+      def.valueSerde,
+      this.env.defaultValueSerde,
+      `value serde for sink ${def.name}`,
+    );
     const { collector, resolveTopic } = this.env;
     const staticTopic = typeof def.topic === 'string' ? resolveTopic(def.topic) : null;
     const extractor = typeof def.topic === 'string' ? null : def.topic;
@@ -247,9 +277,12 @@ export class StreamTask {
     };
   }
 
-  private serdeOrDefault(serde: Serde<unknown> | undefined, fallback: Serde<unknown> | undefined, what: string): Serde<unknown> {
-    if (serde && isDeferredSerde(serde)) return serde.withDefault(this.serdeOrDefault(undefined, fallback, what));
-    const chosen = serde ?? fallback;
+  private serdeOrDefault(
+    serde: Serde<unknown> | undefined,
+    fallback: Serde<unknown> | undefined,
+    what: string,
+  ): Serde<unknown> {
+    const chosen = serde && isDeferredSerde(serde) ? serde.withDefault(fallback) : (serde ?? fallback);
     if (!chosen) {
       throw new StreamsError(
         `no ${what}: pass serdes (Consumed.with / Produced.with / Grouped.with / Materialized.with...) or set defaultKeySerde/defaultValueSerde in the config`,

@@ -1,3 +1,4 @@
+import type { StateStore } from '../../../state-stores/state-store.js';
 import type {
   Cancellable,
   FixedKeyProcessorContext,
@@ -8,7 +9,6 @@ import type {
 } from '../../processor/processor.js';
 import type { FixedKeyRecord, Record } from '../../processor/record.js';
 import type { TaskId } from '../../processor/task-id.js';
-import type { StateStore } from '../../../state-stores/state-store.js';
 import { StreamsError } from '../streams-error.js';
 import type { PunctuationQueue } from './punctuation.js';
 
@@ -36,7 +36,9 @@ export interface TaskState {
  * The context one processor node sees. Each node has its own, so `forward` goes straight to that
  * node's children without a "current node" to save and restore.
  */
-export class NodeContext implements ProcessorContext<unknown, unknown>, FixedKeyProcessorContext<unknown, unknown> {
+export class NodeContext
+  implements ProcessorContext<unknown, unknown>, FixedKeyProcessorContext<unknown, unknown>
+{
   constructor(
     private readonly task: TaskState,
     private readonly node: RuntimeNode,
@@ -67,7 +69,10 @@ export class NodeContext implements ProcessorContext<unknown, unknown>, FixedKey
   }
 
   schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
-    if (!(intervalMs >= 1)) throw new StreamsError(`${this.node.name}: punctuation interval must be at least 1 ms, got ${intervalMs}`);
+    if (!(intervalMs >= 1))
+      throw new StreamsError(
+        `${this.node.name}: punctuation interval must be at least 1 ms, got ${intervalMs}`,
+      );
     const task = this.task;
     const schedule = {
       type,
@@ -95,7 +100,8 @@ export class NodeContext implements ProcessorContext<unknown, unknown>, FixedKey
 
   getStateStore<S extends StateStore>(name: string): S {
     const store = this.task.stores.get(name);
-    if (!store) throw new StreamsError(`${this.node.name}: no state store named ${name} in task ${this.task.taskId}`);
+    if (!store)
+      throw new StreamsError(`${this.node.name}: no state store named ${name} in task ${this.task.taskId}`);
     if (!this.allowedStores.includes(name)) {
       throw new StreamsError(
         `processor ${this.node.name} has no access to state store ${name}; connect it (process(supplier, '${name}') or connectProcessorAndStateStores)`,

@@ -1,10 +1,10 @@
+import type { StateStore } from '../../../state-stores/state-store.js';
+import type { StoreBuilder } from '../../../state-stores/store-builder.js';
 import type { ProcessorSupplier } from '../../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink-types.js';
 import type { Serde } from '../../serdes/serde.js';
-import type { StateStore } from '../../../state-stores/state-store.js';
-import type { StoreBuilder } from '../../../state-stores/store-builder.js';
-import type { NodeDefinition, RepartitionTopicDefinition } from './node-definitions.js';
 import { TopologyError } from '../topology-error.js';
+import type { NodeDefinition, RepartitionTopicDefinition } from './node-definitions.js';
 
 /**
  * The graph of sources, processors, sinks and stores that both the DSL and the Processor API
@@ -24,18 +24,30 @@ export class InternalTopologyBuilder {
     return `${prefix}-${String(this.index++).padStart(10, '0')}`;
   }
 
-  addSource(name: string, topics: readonly string[], keySerde?: Serde<unknown>, valueSerde?: Serde<unknown>): void {
+  addSource(
+    name: string,
+    topics: readonly string[],
+    keySerde?: Serde<unknown>,
+    valueSerde?: Serde<unknown>,
+  ): void {
     if (topics.length === 0) throw new TopologyError(`source ${name} needs at least one topic`);
     this.checkNewName(name);
     for (const topic of topics) {
       const owner = this.topicToSource.get(topic);
-      if (owner) throw new TopologyError(`topic ${topic} is already read by source ${owner}; read it once and share the stream`);
+      if (owner)
+        throw new TopologyError(
+          `topic ${topic} is already read by source ${owner}; read it once and share the stream`,
+        );
       this.topicToSource.set(topic, name);
     }
     this.nodes.set(name, { kind: 'source', name, topics: [...topics], keySerde, valueSerde });
   }
 
-  addProcessor(name: string, supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>, parents: readonly string[]): void {
+  addProcessor(
+    name: string,
+    supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>,
+    parents: readonly string[],
+  ): void {
     this.checkNewName(name);
     this.checkParents(name, parents);
     this.nodes.set(name, { kind: 'processor', name, parents: [...parents], supplier, stores: [] });
@@ -55,18 +67,27 @@ export class InternalTopologyBuilder {
   ): void {
     this.checkNewName(name);
     this.checkParents(name, parents);
-    this.nodes.set(name, { kind: 'sink', name, parents: [...parents], topic, keySerde, valueSerde, partitioner });
+    this.nodes.set(name, {
+      kind: 'sink',
+      name,
+      parents: [...parents],
+      topic,
+      keySerde,
+      valueSerde,
+      partitioner,
+    });
   }
 
   addStateStore(builder: StoreBuilder<StateStore>, ...processorNames: string[]): void {
-    if (this.stores.has(builder.name)) throw new TopologyError(`a state store named ${builder.name} already exists`);
+    if (this.stores.has(builder.name))
+      throw new TopologyError(`a state store named ${builder.name} already exists`);
     this.stores.set(builder.name, builder);
     for (const processor of processorNames) this.connectProcessorAndStateStores(processor, builder.name);
   }
 
   connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): void {
     const node = this.nodes.get(processorName);
-    if (!node || node.kind !== 'processor') {
+    if (node?.kind !== 'processor') {
       throw new TopologyError(`cannot connect stores to ${processorName}: no processor has that name`);
     }
     for (const store of storeNames) {
@@ -97,14 +118,18 @@ export class InternalTopologyBuilder {
 
   private checkNewName(name: string): void {
     if (!name) throw new TopologyError('node names must not be empty');
-    if (this.nodes.has(name)) throw new TopologyError(`a node named ${name} already exists; names must be unique`);
+    if (this.nodes.has(name))
+      throw new TopologyError(`a node named ${name} already exists; names must be unique`);
   }
 
   private checkParents(name: string, parents: readonly string[]): void {
     if (parents.length === 0) throw new TopologyError(`${name} needs at least one parent node`);
     for (const parent of parents) {
       const node = this.nodes.get(parent);
-      if (!node) throw new TopologyError(`${name} names parent ${parent}, which is not in the topology (add parents first)`);
+      if (!node)
+        throw new TopologyError(
+          `${name} names parent ${parent}, which is not in the topology (add parents first)`,
+        );
       if (node.kind === 'sink') throw new TopologyError(`${name} cannot have sink ${parent} as a parent`);
     }
   }

@@ -1,6 +1,6 @@
 import type { ProcessorSupplier } from '../../processor/processor.js';
-import type { Serde } from '../../serdes/serde.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink-types.js';
+import type { Serde } from '../../serdes/serde.js';
 
 export interface SourceDefinition {
   readonly kind: 'source';

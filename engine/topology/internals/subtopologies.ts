@@ -42,10 +42,12 @@ export function compileSubtopologies(builder: InternalTopologyBuilder): Subtopol
       }
     }
   }
-  for (const [store, users] of storeUsers) for (const user of users.slice(1)) union(users[0]!, user);
+  for (const users of storeUsers.values()) for (const user of users.slice(1)) union(users[0]!, user);
   for (const store of builder.stores.keys()) {
     if (!storeUsers.has(store)) {
-      throw new TopologyError(`state store ${store} is not connected to any processor; connect it or remove it`);
+      throw new TopologyError(
+        `state store ${store} is not connected to any processor; connect it or remove it`,
+      );
     }
   }
 
@@ -60,7 +62,9 @@ export function compileSubtopologies(builder: InternalTopologyBuilder): Subtopol
   return [...groups.values()].map((nodes, id) => {
     const sourceTopics = nodes.flatMap((n) => (n.kind === 'source' ? n.topics : []));
     if (sourceTopics.length === 0) {
-      throw new TopologyError(`nodes ${nodes.map((n) => n.name).join(', ')} are not reachable from any source`);
+      throw new TopologyError(
+        `nodes ${nodes.map((n) => n.name).join(', ')} are not reachable from any source`,
+      );
     }
     const stores = [...new Set(nodes.flatMap((n) => (n.kind === 'processor' ? n.stores : [])))];
     return { id, nodes, sourceTopics, stores };

@@ -1,0 +1,96 @@
+import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
+import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
+import type { AdminPort, NewTopic } from '../../transport/ports.js';
+import { StreamsError } from '../streams-error.js';
+import { changelogTopicName } from './internal-topics.js';
+
+/**
+ * Checks the source topics, sizes and creates the internal topics, as Kafka Streams does at
+ * assignment: a sub-topology has as many tasks as its largest source topic has partitions; a
+ * repartition topic has as many partitions as the sub-topologies writing to it have tasks (unless
+ * `Repartitioned` fixed it); a changelog has one partition per task of its store's sub-topology.
+ * Returns the task count of each sub-topology.
+ */
+export async function setUpTopics(
+  builder: InternalTopologyBuilder,
+  subtopologies: readonly SubtopologyDefinition[],
+  applicationId: string,
+  admin: AdminPort,
+  replicationFactor: number,
+): Promise<Map<number, number>> {
+  const resolve = (name: string) => (builder.isInternalTopic(name) ? `${applicationId}-${name}` : name);
+  const userTopics = [
+    ...new Set(subtopologies.flatMap((s) => s.sourceTopics).filter((t) => !builder.isInternalTopic(t))),
+  ];
+  const described = await admin.describeTopics(userTopics);
+  const missing = userTopics.filter((t) => !described.has(t));
+  if (missing.length) {
+    throw new StreamsError(
+      `source topic(s) ${missing.join(', ')} do not exist; create them before starting application ${applicationId}`,
+    );
+  }
+
+  for (const group of builder.copartitionGroups) {
+    const counts = group.filter((t) => described.has(t)).map((t) => `${t} (${described.get(t)})`);
+    if (new Set(group.filter((t) => described.has(t)).map((t) => described.get(t))).size > 1) {
+      throw new StreamsError(
+        `co-partitioned topics must have the same number of partitions, but they have: ${counts.join(', ')}`,
+      );
+    }
+  }
+
+  const repartitionCounts = new Map<string, number>();
+  for (const [name, def] of builder.repartitionTopics)
+    if (def.partitions !== undefined) repartitionCounts.set(name, def.partitions);
+  const taskCounts = new Map<number, number>();
+  for (const sub of subtopologies) {
+    let tasks = 0;
+    for (const topic of sub.sourceTopics) {
+      const count = builder.isInternalTopic(topic) ? repartitionCounts.get(topic) : described.get(topic);
+      if (count === undefined)
+        throw new StreamsError(`cannot size sub-topology ${sub.id}: partition count of ${topic} is unknown`);
+      tasks = Math.max(tasks, count);
+    }
+    taskCounts.set(sub.id, tasks);
+    for (const node of sub.nodes) {
+      if (node.kind === 'sink' && typeof node.topic === 'string' && builder.isInternalTopic(node.topic)) {
+        if (builder.repartitionTopics.get(node.topic)?.partitions === undefined) {
+          repartitionCounts.set(node.topic, Math.max(repartitionCounts.get(node.topic) ?? 0, tasks));
+        }
+      }
+    }
+  }
+
+  const wanted: NewTopic[] = [];
+  for (const [name, partitions] of repartitionCounts) {
+    wanted.push({
+      name: resolve(name),
+      partitions,
+      replicationFactor,
+      config: { 'cleanup.policy': 'delete', 'retention.ms': '-1' },
+    });
+  }
+  for (const sub of subtopologies) {
+    for (const store of sub.stores) {
+      const storeBuilder = builder.stores.get(store)!;
+      if (!storeBuilder.loggingEnabled) continue;
+      wanted.push({
+        name: changelogTopicName(applicationId, store),
+        partitions: taskCounts.get(sub.id)!,
+        replicationFactor,
+        config: { 'cleanup.policy': 'compact', ...storeBuilder.logConfig },
+      });
+    }
+  }
+  const existing = await admin.describeTopics(wanted.map((t) => t.name));
+  const wrong = wanted.filter((t) => existing.has(t.name) && existing.get(t.name) !== t.partitions);
+  if (wrong.length) {
+    throw new StreamsError(
+      `internal topic(s) exist with the wrong partition count: ${wrong
+        .map((t) => `${t.name} has ${existing.get(t.name)}, needs ${t.partitions}`)
+        .join('; ')}. Delete them (or run with a new applicationId) and start again`,
+    );
+  }
+  await admin.createTopics(wanted.filter((t) => !existing.has(t.name)));
+  return taskCounts;
+}

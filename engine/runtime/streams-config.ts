@@ -1,0 +1,72 @@
+import type { Serde } from '../serdes/serde.js';
+
+export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
+
+/** Instance configuration: camelCase versions of Kafka Streams' keys. */
+export interface StreamsConfig {
+  /** Names the consumer group, internal topics and state; instances of one application share it. */
+  applicationId: string;
+  /** `host:port,...` for Kafka, or `memory://NAME` for the embedded log shared within this process. */
+  bootstrapServers: string;
+  processingGuarantee?: ProcessingGuarantee;
+  /** How often to commit: default 30000 (at_least_once) or 100 (exactly_once_v2). */
+  commitIntervalMs?: number;
+  /** How long a task with an empty input partition waits for data before processing anyway (default 0). */
+  maxTaskIdleMs?: number;
+  /** Records fetched per poll (default 1000). */
+  maxPollRecords?: number;
+  /** How long a poll waits for records (default 100 ms). */
+  pollMs?: number;
+  defaultKeySerde?: Serde<unknown>;
+  defaultValueSerde?: Serde<unknown>;
+  /** Stable identity of this instance (static membership); generated when absent. */
+  instanceId?: string;
+  /** Replication factor of internal topics; -1 (default) takes the broker's default. */
+  replicationFactor?: number;
+}
+
+export interface ResolvedStreamsConfig
+  extends Required<Omit<StreamsConfig, 'defaultKeySerde' | 'defaultValueSerde'>> {
+  defaultKeySerde: Serde<unknown> | undefined;
+  defaultValueSerde: Serde<unknown> | undefined;
+}
+
+/** Fills in defaults and rejects bad values with a message naming the key and what is allowed. */
+export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
+  const fail = (key: string, message: string): never => {
+    throw new Error(`config ${key}: ${message}`);
+  };
+  if (!config.applicationId || !/^[a-zA-Z0-9._-]+$/.test(config.applicationId)) {
+    fail(
+      'applicationId',
+      `'${config.applicationId ?? ''}' must be non-empty and use only letters, digits, '.', '_' and '-'`,
+    );
+  }
+  if (!config.bootstrapServers)
+    fail('bootstrapServers', "is required: 'host:port[,host:port]' or 'memory://NAME'");
+  const guarantee = config.processingGuarantee ?? 'at_least_once';
+  if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
+    fail('processingGuarantee', `'${guarantee}' is not one of 'at_least_once', 'exactly_once_v2'`);
+  }
+  const nonNegative = (key: keyof StreamsConfig, value: number, min = 0): number => {
+    if (!Number.isFinite(value) || value < min) fail(key, `must be a number >= ${min}, got ${value}`);
+    return value;
+  };
+  return {
+    applicationId: config.applicationId,
+    bootstrapServers: config.bootstrapServers,
+    processingGuarantee: guarantee,
+    commitIntervalMs: nonNegative(
+      'commitIntervalMs',
+      config.commitIntervalMs ?? (guarantee === 'exactly_once_v2' ? 100 : 30_000),
+    ),
+    maxTaskIdleMs: nonNegative('maxTaskIdleMs', config.maxTaskIdleMs ?? 0, -1),
+    maxPollRecords: nonNegative('maxPollRecords', config.maxPollRecords ?? 1000, 1),
+    pollMs: nonNegative('pollMs', config.pollMs ?? 100),
+    defaultKeySerde: config.defaultKeySerde,
+    defaultValueSerde: config.defaultValueSerde,
+    instanceId:
+      config.instanceId ?? `${config.applicationId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    replicationFactor: config.replicationFactor ?? -1,
+  };
+}
