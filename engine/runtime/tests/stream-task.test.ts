@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { Consumed, Produced, Serdes, StreamsBuilder } from '../../index.js';
+import { TaskId } from '../../processor/task-id.js';
+import { compileSubtopologies } from '../../topology/internals/subtopologies.js';
+import type { ConsumerRecord } from '../internals/consumer-record.js';
+import { topicResolver } from '../internals/internal-topics.js';
+import { StreamsMetrics } from '../internals/metrics.js';
+import { StreamTask } from '../internals/stream-task.js';
+
+const S = Serdes.String();
+
+function mergedTask(maxTaskIdleMs: number, now: { ms: number }) {
+  const builder = new StreamsBuilder();
+  builder.stream('left', Consumed.with(S, S)).merge(builder.stream('right', Consumed.with(S, S))).to('out', Produced.with(S, S));
+  const topology = builder.build();
+  const [sub] = compileSubtopologies(topology.internal);
+  const sent: string[] = [];
+  const task = new StreamTask(new TaskId(0, 0), sub!, {
+    applicationId: 'app',
+    builder: topology.internal,
+    collector: { send: (_t, _k, v) => sent.push(v!.toString()), partitionsFor: () => 1 },
+    metrics: new StreamsMetrics(),
+    defaultKeySerde: undefined,
+    defaultValueSerde: undefined,
+    maxTaskIdleMs,
+    resolveTopic: topicResolver('app', topology.internal),
+    wallClockMs: () => now.ms,
+  });
+  return { task, sent };
+}
+
+const rec = (topic: string, offset: number, ts: number): ConsumerRecord => ({
+  topic,
+  partition: 0,
+  offset,
+  key: Buffer.from('k'),
+  value: Buffer.from(`${topic}@${ts}`),
+  timestampMs: ts,
+  headers: [],
+});
+
+describe('StreamTask', () => {
+  it('processes the buffered record with the smallest timestamp across its inputs', () => {
+    const { task, sent } = mergedTask(0, { ms: 0 });
+    task.addRecords('left', [rec('left', 0, 5), rec('left', 1, 30)]);
+    task.addRecords('right', [rec('right', 0, 10), rec('right', 1, 20)]);
+    while (task.process());
+    expect(sent).toEqual(['left@5', 'right@10', 'right@20', 'left@30']);
+    expect(task.state.streamTimeMs).toBe(30);
+    expect(Object.fromEntries(task.consumedOffsets())).toEqual({ left: 2, right: 2 });
+  });
+
+  it('waits maxTaskIdleMs for an empty input before processing anyway', () => {
+    const now = { ms: 1000 };
+    const { task } = mergedTask(500, now);
+    task.addRecords('left', [rec('left', 0, 5)]);
+    expect(task.isProcessable(now.ms)).toBe(false);
+    now.ms += 499;
+    expect(task.isProcessable(now.ms)).toBe(false);
+    now.ms += 1;
+    expect(task.isProcessable(now.ms)).toBe(true);
+  });
+
+  it('processes at once with maxTaskIdleMs 0, and never when all inputs are empty', () => {
+    const { task } = mergedTask(0, { ms: 0 });
+    expect(task.isProcessable(0)).toBe(false);
+    task.addRecords('left', [rec('left', 0, 5)]);
+    expect(task.isProcessable(0)).toBe(true);
+  });
+
+  it('names topic, partition and offset when a record cannot be deserialized', () => {
+    const builder = new StreamsBuilder();
+    builder.stream('in', Consumed.with(S, Serdes.Json())).to('out', Produced.with(S, Serdes.Json()));
+    const topology = builder.build();
+    const [sub] = compileSubtopologies(topology.internal);
+    const task = new StreamTask(new TaskId(0, 2), sub!, {
+      applicationId: 'app',
+      builder: topology.internal,
+      collector: { send: () => {}, partitionsFor: () => 1 },
+      metrics: new StreamsMetrics(),
+      defaultKeySerde: undefined,
+      defaultValueSerde: undefined,
+      maxTaskIdleMs: 0,
+      resolveTopic: (t) => t,
+      wallClockMs: () => 0,
+    });
+    task.addRecords('in', [{ ...rec('in', 41, 1), partition: 2, value: Buffer.from('{not json') }]);
+    expect(() => task.process()).toThrow(/task 0_2: cannot deserialize the record at in-2 offset 41/);
+  });
+});
