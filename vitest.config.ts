@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Two projects: `unit` (fast, no broker, includes the embedded log) and `kafka` (real broker from
 // test/kafka/global-setup.ts). `npm test` runs both.
 export default defineConfig({
+  // `import … from 'rivulet'` resolves to the TypeScript sources (package.json exports), no build needed.
+  resolve: { conditions: ['rivulet-source'] },
+  ssr: { resolve: { conditions: ['rivulet-source'] } },
   test: {
     projects: [
       {

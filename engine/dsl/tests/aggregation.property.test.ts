@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Consumed, Grouped, Materialized, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../index.js';
+import {
+  Consumed,
+  Grouped,
+  Materialized,
+  Produced,
+  Serdes,
+  StreamsBuilder,
+  TopologyTestDriver,
+} from '../../index.js';
 
 const S = Serdes.String();
 const L = Serdes.Long();
@@ -51,10 +59,13 @@ describe('aggregation properties (fast-check against a model)', () => {
           const builder = new StreamsBuilder();
           builder
             .table<string, string>('users', Consumed.with(S, S))
-            .groupBy((_user, value) => {
-              const [city, age] = value.split(':');
-              return { key: city!, value: Number(age) };
-            }, Grouped.with(S, L))
+            .groupBy(
+              (_user, value) => {
+                const [city, age] = value.split(':');
+                return { key: city!, value: Number(age) };
+              },
+              Grouped.with(S, L),
+            )
             .aggregate(
               () => 0,
               (_city, age, sum) => sum + age,
@@ -71,7 +82,9 @@ describe('aggregation properties (fast-check against a model)', () => {
           }
           const store = driver.getKeyValueStore<string, number>('age-sum');
           for (const city of cities) {
-            const expected = [...table.values()].filter((r) => r.city === city).reduce((s, r) => s + r.age, 0);
+            const expected = [...table.values()]
+              .filter((r) => r.city === city)
+              .reduce((s, r) => s + r.age, 0);
             expect(store.get(city) ?? 0).toBe(expected);
           }
         },

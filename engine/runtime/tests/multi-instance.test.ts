@@ -37,7 +37,12 @@ function countAndEcho(modulus: number): Topology {
   return builder.build();
 }
 
-async function startInstance(cluster: string, topology: Topology, guarantee: ProcessingGuarantee, id: string): Promise<KafkaStreams> {
+async function startInstance(
+  cluster: string,
+  topology: Topology,
+  guarantee: ProcessingGuarantee,
+  id: string,
+): Promise<KafkaStreams> {
   const streams = new KafkaStreams(topology, {
     applicationId: 'multi',
     bootstrapServers: `memory://${cluster}`,
@@ -61,7 +66,10 @@ describe('several instances on one embedded log', () => {
   it('1, 2 and 3 instances give the same final table as the TopologyTestDriver', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ key: fc.string({ maxLength: 4 }), value: fc.nat(100) }), { minLength: 1, maxLength: 120 }),
+        fc.array(fc.record({ key: fc.string({ maxLength: 4 }), value: fc.nat(100) }), {
+          minLength: 1,
+          maxLength: 120,
+        }),
         fc.integer({ min: 1, max: 9 }),
         fc.integer({ min: 1, max: 3 }),
         async (records, modulus, instanceCount) => {
@@ -70,12 +78,20 @@ describe('several instances on one embedded log', () => {
           const expected = driver.createOutputTopic('counts-out', S, L).readKeyValuesToMap();
 
           const cluster = `multi-prop-${clusterSeq++}`;
-          const log = EmbeddedLog.named(cluster).createTopic('in', 4).createTopic('echo', 4).createTopic('counts-out', 4);
+          const log = EmbeddedLog.named(cluster)
+            .createTopic('in', 4)
+            .createTopic('echo', 4)
+            .createTopic('counts-out', 4);
           log.produce('in', records, S, L);
           const instances = [];
-          for (let i = 0; i < instanceCount; i++) instances.push(await startInstance(cluster, countAndEcho(modulus), 'at_least_once', `i${i}`));
+          for (let i = 0; i < instanceCount; i++)
+            instances.push(await startInstance(cluster, countAndEcho(modulus), 'at_least_once', `i${i}`));
           try {
-            await waitUntil(() => sameMap(latestPerKey(log, 'counts-out'), expected), 10_000, 'the final table');
+            await waitUntil(
+              () => sameMap(latestPerKey(log, 'counts-out'), expected),
+              10_000,
+              'the final table',
+            );
           } finally {
             await Promise.all(instances.map((i) => i.close()));
             EmbeddedLog.reset(cluster);
@@ -89,7 +105,10 @@ describe('several instances on one embedded log', () => {
   for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
     it(`${guarantee}: 2 instances, a third joins mid-stream, one leaves; ${guarantee === 'at_least_once' ? 'nothing is lost' : 'no duplicate, no gap'}`, async () => {
       const cluster = `rebalance-${guarantee}-${clusterSeq++}`;
-      const log = EmbeddedLog.named(cluster).createTopic('in', 6).createTopic('echo', 6).createTopic('counts-out', 6);
+      const log = EmbeddedLog.named(cluster)
+        .createTopic('in', 6)
+        .createTopic('echo', 6)
+        .createTopic('counts-out', 6);
       const modulus = 5;
       const total = 3000;
       const sent: number[] = [];
@@ -117,10 +136,14 @@ describe('several instances on one embedded log', () => {
 
       const expected = new Map<string, number>();
       for (const v of sent) expected.set(`k${v % modulus}`, (expected.get(`k${v % modulus}`) ?? 0) + 1);
-      await waitUntil(() => {
-        const echoed = new Set(log.read('echo', S, L).map((r) => r.value));
-        return echoed.size === total && sameMap(latestPerKey(log, 'counts-out'), expected);
-      }, 20_000, 'all records echoed and counted');
+      await waitUntil(
+        () => {
+          const echoed = new Set(log.read('echo', S, L).map((r) => r.value));
+          return echoed.size === total && sameMap(latestPerKey(log, 'counts-out'), expected);
+        },
+        20_000,
+        'all records echoed and counted',
+      );
 
       const echo = log.read('echo', S, L).map((r) => r.value!);
       const duplicates = echo.length - new Set(echo).size;
@@ -131,9 +154,12 @@ describe('several instances on one embedded log', () => {
         expect(duplicates).toBe(0);
         // Each key's count updates form 1, 2, 3, ... with no repeat and no gap.
         const perKey = new Map<string, number[]>();
-        for (const r of log.read('counts-out', S, L)) perKey.set(r.key!, [...(perKey.get(r.key!) ?? []), r.value!]);
+        for (const r of log.read('counts-out', S, L))
+          perKey.set(r.key!, [...(perKey.get(r.key!) ?? []), r.value!]);
         for (const [key, counts] of perKey) {
-          expect(counts, `count updates of ${key}`).toEqual(Array.from({ length: expected.get(key)! }, (_, i) => i + 1));
+          expect(counts, `count updates of ${key}`).toEqual(
+            Array.from({ length: expected.get(key)! }, (_, i) => i + 1),
+          );
         }
       }
       expect(b.state()).toBe('RUNNING');

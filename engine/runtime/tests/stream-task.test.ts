@@ -11,7 +11,10 @@ const S = Serdes.String();
 
 function mergedTask(maxTaskIdleMs: number, now: { ms: number }) {
   const builder = new StreamsBuilder();
-  builder.stream('left', Consumed.with(S, S)).merge(builder.stream('right', Consumed.with(S, S))).to('out', Produced.with(S, S));
+  builder
+    .stream('left', Consumed.with(S, S))
+    .merge(builder.stream('right', Consumed.with(S, S)))
+    .to('out', Produced.with(S, S));
   const topology = builder.build();
   const [sub] = compileSubtopologies(topology.internal);
   const sent: string[] = [];

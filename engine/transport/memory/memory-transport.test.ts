@@ -69,14 +69,24 @@ describe('embedded transport', () => {
     cluster.createTopic('a', 4);
     cluster.createTopic('b', 4);
     const log1: string[] = [];
-    const c1 = transport.consumer({ clientId: 'c1', groupId: 'g', groupInstanceId: 'i1', isolationLevel: 'read_committed' });
+    const c1 = transport.consumer({
+      clientId: 'c1',
+      groupId: 'g',
+      groupInstanceId: 'i1',
+      isolationLevel: 'read_committed',
+    });
     const l1 = recordingListener(log1);
     c1.subscribe(['a', 'b'], l1);
     await c1.poll(10, 0);
     expect(l1.owned).toHaveLength(8);
     const staleGeneration = c1.groupMetadata();
 
-    const c2 = transport.consumer({ clientId: 'c2', groupId: 'g', groupInstanceId: 'i2', isolationLevel: 'read_committed' });
+    const c2 = transport.consumer({
+      clientId: 'c2',
+      groupId: 'g',
+      groupInstanceId: 'i2',
+      isolationLevel: 'read_committed',
+    });
     const l2 = recordingListener([]);
     c2.subscribe(['a', 'b'], l2);
     await c1.poll(10, 0); // c1 revokes and rejoins
