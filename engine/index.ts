@@ -7,6 +7,7 @@ export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { Consumed } from './dsl/consumed.js';
 export { Grouped } from './dsl/grouped.js';
+export { Joined } from './dsl/joined.js';
 export { KGroupedStream } from './dsl/kgrouped-stream.js';
 export { KGroupedTable } from './dsl/kgrouped-table.js';
 export { KStream } from './dsl/kstream.js';

@@ -1,5 +1,6 @@
 import type { KeyValue } from '../../state-stores/key-value-store.js';
 import { tableSourceSupplier } from '../processor/internals/aggregate-processors.js';
+import { streamTableJoinSupplier } from '../processor/internals/join-processors.js';
 import {
   filterSupplier,
   flatMapSupplier,
@@ -13,10 +14,12 @@ import {
 import type { FixedKeyProcessorSupplier, ProcessorSupplier } from '../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../processor/sink-types.js';
 import type { Serde } from '../serdes/serde.js';
+import { TopologyError } from '../topology/topology-error.js';
 import { BranchedKStream } from './branched-kstream.js';
 import type { Grouped } from './grouped.js';
 import { keyValueStoreFor } from './internals/materialize.js';
 import { addProcessorNode, insertRepartition, type StreamNode } from './internals/stream-node.js';
+import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
@@ -189,6 +192,24 @@ export class KStream<K, V> implements StreamNode {
     );
   }
 
+  /** Joins each record with the table's current value for its key; records without a match are dropped. */
+  join<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT, key: K) => VR,
+    joined?: Joined<K, V, VT>,
+  ): KStream<K, VR> {
+    return this.joinTable(table, joiner as (value: V, tableValue: VT | null, key: K) => VR, false, joined);
+  }
+
+  /** Like join(), but a record without a match is joined with null. */
+  leftJoin<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT | null, key: K) => VR,
+    joined?: Joined<K, V, VT>,
+  ): KStream<K, VR> {
+    return this.joinTable(table, joiner, true, joined);
+  }
+
   /**
    * Runs a Processor API processor with access to the named stores. The processor may change keys,
    * so the stream is marked for repartitioning.
@@ -220,6 +241,46 @@ export class KStream<K, V> implements StreamNode {
     );
     if (storeNames.length) this.builder.connectProcessorAndStateStores(name, ...storeNames);
     return new KStream(this.builder, name, this.keySerde, undefined, this.repartitionRequired);
+  }
+
+  private joinTable<VT, VR>(
+    table: KTable<K, VT>,
+    joiner: (value: V, tableValue: VT | null, key: K) => VR,
+    leftJoin: boolean,
+    joined: Joined<K, V, VT> | undefined,
+  ): KStream<K, VR> {
+    const store = table.queryableStoreName;
+    if (!store) {
+      throw new TopologyError(
+        `join: table ${table.nodeName} is not materialized; pass Materialized.as(...) to the operation that makes it`,
+      );
+    }
+    let parent: StreamNode = this;
+    const keySerde = (joined?.keySerde ?? this.keySerde) as Serde<unknown> | undefined;
+    const valueSerde = (joined?.valueSerde ?? this.valueSerde) as Serde<unknown> | undefined;
+    if (this.repartitionRequired) {
+      const source = insertRepartition(
+        this,
+        joined?.name ?? this.builder.newName('KSTREAM-JOIN-REPARTITION'),
+        keySerde,
+        valueSerde,
+      );
+      parent = new KStream(this.builder, source, keySerde, valueSerde, false);
+    }
+    const name = joined?.name ?? this.builder.newName(leftJoin ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
+    this.builder.addProcessor(
+      name,
+      streamTableJoinSupplier<K, V, VT, VR>(store, joiner, leftJoin) as ProcessorSupplier<
+        unknown,
+        unknown,
+        unknown,
+        unknown
+      >,
+      [parent.nodeName],
+    );
+    this.builder.connectProcessorAndStateStores(name, store);
+    this.builder.markCopartitioned(name);
+    return new KStream(this.builder, name, keySerde, undefined, false);
   }
 
   /** @internal A child stream; `keySerde`/`valueSerde`: undefined keeps this stream's, null drops it. */

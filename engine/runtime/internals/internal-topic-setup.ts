@@ -30,18 +30,10 @@ export async function setUpTopics(
     );
   }
 
-  for (const group of builder.copartitionGroups) {
-    const counts = group.filter((t) => described.has(t)).map((t) => `${t} (${described.get(t)})`);
-    if (new Set(group.filter((t) => described.has(t)).map((t) => described.get(t))).size > 1) {
-      throw new StreamsError(
-        `co-partitioned topics must have the same number of partitions, but they have: ${counts.join(', ')}`,
-      );
-    }
-  }
-
   const repartitionCounts = new Map<string, number>();
   for (const [name, def] of builder.repartitionTopics)
     if (def.partitions !== undefined) repartitionCounts.set(name, def.partitions);
+  const coerced = copartition(builder, subtopologies, described, repartitionCounts);
   const taskCounts = new Map<number, number>();
   for (const sub of subtopologies) {
     let tasks = 0;
@@ -54,7 +46,7 @@ export async function setUpTopics(
     taskCounts.set(sub.id, tasks);
     for (const node of sub.nodes) {
       if (node.kind === 'sink' && typeof node.topic === 'string' && builder.isInternalTopic(node.topic)) {
-        if (builder.repartitionTopics.get(node.topic)?.partitions === undefined) {
+        if (builder.repartitionTopics.get(node.topic)?.partitions === undefined && !coerced.has(node.topic)) {
           repartitionCounts.set(node.topic, Math.max(repartitionCounts.get(node.topic) ?? 0, tasks));
         }
       }
@@ -93,4 +85,36 @@ export async function setUpTopics(
   }
   await admin.createTopics(wanted.filter((t) => !existing.has(t.name)));
   return taskCounts;
+}
+
+/**
+ * Co-partitioned inputs (the sources of a sub-topology with a join): user topics must agree on the
+ * partition count, and unfixed repartition topics among them take that count. Returns those topics.
+ */
+function copartition(
+  builder: InternalTopologyBuilder,
+  subtopologies: readonly SubtopologyDefinition[],
+  described: Map<string, number>,
+  repartitionCounts: Map<string, number>,
+): Set<string> {
+  const coerced = new Set<string>();
+  for (const sub of subtopologies) {
+    if (!sub.nodes.some((n) => builder.copartitionedNodes.has(n.name))) continue;
+    const user = sub.sourceTopics.filter((t) => !builder.isInternalTopic(t));
+    const counts = new Set(user.map((t) => described.get(t)));
+    if (counts.size > 1) {
+      throw new StreamsError(
+        `co-partitioned topics must have the same number of partitions, but ${user.map((t) => `${t} has ${described.get(t)}`).join(', ')}; repartition one side (KStream.repartition) or recreate the topic`,
+      );
+    }
+    const [count] = counts;
+    if (count === undefined) continue;
+    for (const topic of sub.sourceTopics) {
+      if (builder.isInternalTopic(topic) && builder.repartitionTopics.get(topic)?.partitions === undefined) {
+        repartitionCounts.set(topic, count);
+        coerced.add(topic);
+      }
+    }
+  }
+  return coerced;
 }

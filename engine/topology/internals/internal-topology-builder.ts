@@ -14,8 +14,8 @@ export class InternalTopologyBuilder {
   readonly nodes = new Map<string, NodeDefinition>();
   readonly stores = new Map<string, StoreBuilder<StateStore>>();
   readonly repartitionTopics = new Map<string, RepartitionTopicDefinition>();
-  /** Groups of source topics whose partition counts must match (joins, tables read together). */
-  readonly copartitionGroups: string[][] = [];
+  /** Nodes (joins) whose sub-topology's source topics must be co-partitioned. */
+  readonly copartitionedNodes = new Set<string>();
   private readonly topicToSource = new Map<string, string>();
   private index = 0;
 
@@ -104,8 +104,9 @@ export class InternalTopologyBuilder {
     this.repartitionTopics.set(name, { name, partitions });
   }
 
-  copartition(topics: readonly string[]): void {
-    this.copartitionGroups.push([...topics]);
+  /** The source topics of this node's sub-topology must have equal partition counts (checked at start). */
+  markCopartitioned(nodeName: string): void {
+    this.copartitionedNodes.add(nodeName);
   }
 
   isInternalTopic(topic: string): boolean {
