@@ -5,9 +5,9 @@ import {
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
-import { keyValueStoreFor } from './internals/materialize.js';
+import { addMaterializedTable } from './internals/materialized-table.js';
 import { insertRepartition, type StreamNode } from './internals/stream-node.js';
-import { KTable } from './ktable.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 
 /**
@@ -71,17 +71,15 @@ export class KGroupedStream<K, V> {
     const parent = this.stream.repartitionRequired
       ? insertRepartition(this.stream, this.groupName ?? storeName, this.keySerde, this.valueSerde)
       : this.stream.nodeName;
-    const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
-    const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
-    const name = builder.newName('KSTREAM-AGGREGATE');
-    builder.addProcessor(name, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [parent]);
-    builder.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
-    return new KTable<K, VAgg>(
+    return addMaterializedTable<K, VAgg>(
       builder,
-      name,
-      keySerde as Serde<unknown>,
-      valueSerde as Serde<unknown>,
+      builder.newName('KSTREAM-AGGREGATE'),
+      parent,
       storeName,
+      supplier,
+      (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined,
+      materialized?.valueSerde ?? defaultValueSerde,
+      materialized,
     );
   }
 }

@@ -3,9 +3,9 @@ import { deferredChangeSerde } from '../processor/internals/change.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
-import { keyValueStoreFor } from './internals/materialize.js';
+import { addMaterializedTable } from './internals/materialized-table.js';
 import { insertRepartition, type StreamNode } from './internals/stream-node.js';
-import { KTable } from './ktable.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 
 /** A re-keyed table, ready to aggregate with an adder and a subtractor. */
@@ -82,19 +82,15 @@ export class KGroupedTable<K, V> {
       this.keySerde as Serde<unknown> | undefined,
       deferredChangeSerde(this.valueSerde) as Serde<unknown>,
     );
-    const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
-    const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
-    const name = this.builder.newName('KTABLE-AGGREGATE');
-    this.builder.addProcessor(name, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
-      source,
-    ]);
-    this.builder.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
-    return new KTable<K, VAgg>(
+    return addMaterializedTable<K, VAgg>(
       this.builder,
-      name,
-      keySerde as Serde<unknown>,
-      valueSerde as Serde<unknown>,
+      this.builder.newName('KTABLE-AGGREGATE'),
+      source,
       storeName,
+      supplier,
+      materialized?.keySerde ?? this.keySerde,
+      materialized?.valueSerde ?? defaultValueSerde,
+      materialized,
     );
   }
 }

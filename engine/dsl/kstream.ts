@@ -17,11 +17,11 @@ import type { Serde } from '../serdes/serde.js';
 import { TopologyError } from '../topology/topology-error.js';
 import { BranchedKStream } from './branched-kstream.js';
 import type { Grouped } from './grouped.js';
-import { keyValueStoreFor } from './internals/materialize.js';
+import { addMaterializedTable } from './internals/materialized-table.js';
 import { addProcessorNode, insertRepartition, type StreamNode } from './internals/stream-node.js';
 import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
-import { KTable } from './ktable.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import type { Produced } from './produced.js';
@@ -163,32 +163,18 @@ export class KStream<K, V> implements StreamNode {
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = (materialized?.valueSerde ?? this.valueSerde) as Serde<V> | undefined;
     const storeName = materialized?.storeName ?? this.builder.newName('KSTREAM-TOTABLE-STATE-STORE');
-    let parent: StreamNode = this;
-    if (this.repartitionRequired) {
-      const source = insertRepartition(
-        this,
-        storeName,
-        keySerde as Serde<unknown>,
-        valueSerde as Serde<unknown>,
-      );
-      parent = new KStream(
-        this.builder,
-        source,
-        keySerde as Serde<unknown>,
-        valueSerde as Serde<unknown>,
-        false,
-      );
-    }
-    const store = keyValueStoreFor(storeName, keySerde, valueSerde, materialized);
-    const name = named?.name ?? this.builder.newName('KSTREAM-TOTABLE');
-    this.builder.addProcessor(name, tableSourceSupplier<K, V>(storeName) as never, [parent.nodeName]);
-    this.builder.addStateStore(store, name);
-    return new KTable<K, V>(
+    const parentName = this.repartitionRequired
+      ? insertRepartition(this, storeName, keySerde as Serde<unknown>, valueSerde as Serde<unknown>)
+      : this.nodeName;
+    return addMaterializedTable(
       this.builder,
-      name,
-      keySerde as Serde<unknown>,
-      valueSerde as Serde<unknown>,
+      named?.name ?? this.builder.newName('KSTREAM-TOTABLE'),
+      parentName,
       storeName,
+      tableSourceSupplier<K, V>(storeName),
+      keySerde,
+      valueSerde,
+      materialized,
     );
   }
 

@@ -1,13 +1,12 @@
 import type { StateStore } from '../../state-stores/state-store.js';
 import type { StoreBuilder } from '../../state-stores/store-builder.js';
 import { tableSourceSupplier } from '../processor/internals/aggregate-processors.js';
-import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Topology } from '../topology/topology.js';
 import type { Consumed } from './consumed.js';
-import { keyValueStoreFor } from './internals/materialize.js';
+import { addMaterializedTable } from './internals/materialized-table.js';
 import { KStream } from './kstream.js';
-import { KTable } from './ktable.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 
 /** The entry point of the DSL: declare streams and tables, then `build()` the Topology. */
@@ -44,20 +43,16 @@ export class StreamsBuilder {
       consumed?.keySerde as Serde<unknown>,
       consumed?.valueSerde as Serde<unknown>,
     );
-    const name = builder.newName('KTABLE-SOURCE');
     const storeName = materialized?.storeName ?? builder.newName(`${topic}-STATE-STORE`);
-    builder.addProcessor(
-      name,
-      tableSourceSupplier<K, V>(storeName) as ProcessorSupplier<unknown, unknown, unknown, unknown>,
-      [sourceName],
-    );
-    builder.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), name);
-    return new KTable<K, V>(
+    return addMaterializedTable(
       builder,
-      name,
-      keySerde as Serde<unknown>,
-      valueSerde as Serde<unknown>,
+      builder.newName('KTABLE-SOURCE'),
+      sourceName,
       storeName,
+      tableSourceSupplier<K, V>(storeName),
+      keySerde,
+      valueSerde,
+      materialized,
     );
   }
 
