@@ -3,6 +3,7 @@ import type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../../state
 import type { Serde } from '../serdes/serde.js';
 import { compileSubtopologies } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
+import { KafkaTransport } from '../transport/kafka/kafka-transport.js';
 import { MemoryTransport } from '../transport/memory/memory-transport.js';
 import type { Transport } from '../transport/ports.js';
 import { setUpTopics } from './internals/internal-topic-setup.js';
@@ -201,9 +202,7 @@ export class KafkaStreams {
         throw new StreamsError("config bootstrapServers: 'memory://' needs a name, e.g. 'memory://shop'");
       return new MemoryTransport(name);
     }
-    throw new StreamsError(
-      `config bootstrapServers '${servers}': this version runs on the embedded log only ('memory://NAME'); the Kafka transport is not built yet`,
-    );
+    return new KafkaTransport(servers);
   }
 
   private fail(err: Error): void {

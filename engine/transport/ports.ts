@@ -18,6 +18,8 @@ export interface GroupMetadata {
   readonly groupId: string;
   readonly generationId: number;
   readonly memberId: string;
+  /** The adapter's own consumer object, where its producer needs it (librdkafka takes the consumer). */
+  readonly consumerHandle?: unknown;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface ConsumerPort {
   assign(partitions: readonly TopicPartitionOffset[]): void;
   /** A batch of records from the assigned partitions; waits up to `timeoutMs` for one. */
   poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]>;
-  seek(position: TopicPartitionOffset): void;
+  seek(position: TopicPartitionOffset): Promise<void>;
   /** The offset the next poll reads from, for an assigned partition. */
   position(partition: TopicPartition): number;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
@@ -63,6 +65,8 @@ export interface ProducerConfig {
 }
 
 export interface ProducerPort {
+  /** Resolves once the producer can send (metadata for partitionsFor loaded). */
+  connect(): Promise<void>;
   /** Queues a record. `partition` undefined: murmur2 of the key, any partition for a null key. */
   send(
     topic: string,

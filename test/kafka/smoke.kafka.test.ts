@@ -16,9 +16,8 @@ describeKafka('smoke: transactional produce, read_committed group consume on a r
 
   it(`delivers ${RECORDS} transactional records exactly once and in order per partition, and hides an aborted transaction`, async () => {
     const topic = uniqueName('smoke');
-    await admin.createTopic({ topic, partitions: PARTITIONS, replicationFactor: 1 });
-    const [description] = await admin.describeTopics([topic]);
-    expect(description?.partitions).toHaveLength(PARTITIONS);
+    await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
+    expect((await admin.describeTopics([topic])).get(topic)).toBe(PARTITIONS);
 
     const producer = await connectedProducer(uniqueName('smoke-tx'));
     await call((cb) => producer.initTransactions(30_000, cb));

@@ -15,20 +15,17 @@ describe.skipIf(!localClusterAvailable)('kafka-cluster/start.sh --brokers 3', ()
       expect(cluster.bootstrap.split(',')).toHaveLength(3);
       admin = new KafkaAdmin(cluster.bootstrap);
       const topic = uniqueName('rf3');
-      await admin.createTopic({
-        topic,
-        partitions: 3,
-        replicationFactor: 3,
-        config: { 'min.insync.replicas': '2' },
-      });
-      const [description] = await admin.describeTopics([topic]);
-      expect(description?.partitions).toHaveLength(3);
-      for (const partition of description?.partitions ?? []) {
+      await admin.createTopics([
+        { name: topic, partitions: 3, replicationFactor: 3, config: { 'min.insync.replicas': '2' } },
+      ]);
+      const description = await admin.describeTopic(topic);
+      expect(description.partitions).toHaveLength(3);
+      for (const partition of description.partitions) {
         expect(partition.replicas.map((r) => r.id).sort()).toEqual([1, 2, 3]);
         expect(partition.isr).toHaveLength(3);
       }
     } finally {
-      admin?.close();
+      await admin?.close();
       await cluster?.stop();
     }
   });

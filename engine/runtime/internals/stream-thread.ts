@@ -77,6 +77,7 @@ export class StreamThread {
 
   /** Subscribes and starts the loop; the returned promise settles when the loop ends (rejects on a fatal error). */
   async start(sourceTopics: readonly string[]): Promise<void> {
+    await this.producer.connect();
     if (this.eos) await this.producer.initTransactions();
     this.consumer.subscribe(sourceTopics, {
       onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
@@ -161,7 +162,7 @@ export class StreamThread {
     this.taskManager.closeAll();
     if (owned.length === 0) return;
     const committed = await this.consumer.committed(owned);
-    for (const c of committed) this.consumer.seek({ ...c, offset: Math.max(c.offset, 0) });
+    for (const c of committed) await this.consumer.seek({ ...c, offset: Math.max(c.offset, 0) });
     await this.taskManager.createTasks(this.taskManager.taskIdsFor(owned));
   }
 

@@ -1,59 +1,93 @@
-import type { IAdminClient, LibrdKafkaError, TopicDescription } from '@confluentinc/kafka-javascript';
+import type { IAdminClient, KafkaConsumer, TopicDescription } from '@confluentinc/kafka-javascript';
+import type { AdminPort, NewTopic, TopicPartition, TopicPartitionOffset } from '../ports.js';
+import { callback } from './kafka-errors.js';
 import { loadNativeKafka } from './native-client.js';
 
-export interface NewTopicSpec {
-  topic: string;
-  partitions: number;
-  /** -1 takes the broker's default.replication.factor. */
-  replicationFactor?: number;
-  config?: Record<string, string>;
-}
+const TIMEOUT_MS = 30_000;
+const TOPIC_ALREADY_EXISTS = 36;
 
-/** Promise wrapper over librdkafka's callback AdminClient: the calls the engine needs. */
-export class KafkaAdmin {
+/** The admin port on librdkafka's callback AdminClient, plus the calls tests and the consumer need. */
+export class KafkaAdmin implements AdminPort {
   private readonly client: IAdminClient;
 
-  constructor(bootstrapServers: string, clientId = 'rivulet-admin') {
+  /** A standalone admin client, or one that shares a consumer's connection. */
+  constructor(source: string | KafkaConsumer, clientId = 'rivulet-admin') {
     const { AdminClient } = loadNativeKafka();
-    this.client = AdminClient.create({ 'bootstrap.servers': bootstrapServers, 'client.id': clientId });
+    this.client =
+      typeof source === 'string'
+        ? AdminClient.create({ 'bootstrap.servers': source, 'client.id': clientId })
+        : AdminClient.createFrom(source);
   }
 
-  createTopic(spec: NewTopicSpec, timeoutMs = 30_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.client.createTopic(
-        {
-          topic: spec.topic,
-          num_partitions: spec.partitions,
-          replication_factor: spec.replicationFactor ?? -1,
-          config: spec.config ?? {},
-        },
-        timeoutMs,
-        (err) => (err ? reject(kafkaError(`creating topic ${spec.topic}`, err)) : resolve()),
+  async describeTopics(names: readonly string[]): Promise<Map<string, number>> {
+    const existing = new Set(await this.listTopics());
+    const wanted = names.filter((n) => existing.has(n));
+    const counts = new Map<string, number>();
+    if (wanted.length === 0) return counts;
+    const descriptions = await callback<TopicDescription[]>(`describing topics ${wanted.join(', ')}`, (cb) =>
+      this.client.describeTopics(wanted, { timeout: TIMEOUT_MS }, cb),
+    );
+    for (const d of descriptions) if (!d.error) counts.set(d.name, d.partitions.length);
+    return counts;
+  }
+
+  async createTopics(topics: readonly NewTopic[]): Promise<void> {
+    for (const t of topics) {
+      await new Promise<void>((resolve, reject) =>
+        this.client.createTopic(
+          {
+            topic: t.name,
+            num_partitions: t.partitions,
+            replication_factor: t.replicationFactor,
+            config: { ...t.config },
+          },
+          TIMEOUT_MS,
+          (err) =>
+            err && err.code !== TOPIC_ALREADY_EXISTS
+              ? reject(new Error(`creating topic ${t.name}: ${err.message}`))
+              : resolve(),
+        ),
       );
-    });
+    }
   }
 
-  describeTopics(topics: string[], timeoutMs = 30_000): Promise<TopicDescription[]> {
-    return new Promise((resolve, reject) => {
-      this.client.describeTopics(topics, { timeout: timeoutMs }, (err, result) =>
-        err ? reject(kafkaError(`describing topics ${topics.join(', ')}`, err)) : resolve(result),
-      );
-    });
+  /** Partitions, replicas and ISR of one topic. */
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const [description] = await callback<TopicDescription[]>(`describing topic ${name}`, (cb) =>
+      this.client.describeTopics([name], { timeout: TIMEOUT_MS }, cb),
+    );
+    if (!description || description.error)
+      throw new Error(`describing topic ${name}: ${description?.error?.message ?? 'not found'}`);
+    return description;
   }
 
-  listTopics(timeoutMs = 30_000): Promise<string[]> {
-    return new Promise((resolve, reject) => {
-      this.client.listTopics({ timeout: timeoutMs }, (err, topics) =>
-        err ? reject(kafkaError('listing topics', err)) : resolve(topics),
-      );
-    });
+  listTopics(): Promise<string[]> {
+    return callback<string[]>('listing topics', (cb) => this.client.listTopics({ timeout: TIMEOUT_MS }, cb));
   }
 
-  close(): void {
+  /** Latest offsets; under read_committed the last stable offset, as a restoring consumer needs. */
+  async endOffsets(
+    partitions: readonly TopicPartition[],
+    readCommitted: boolean,
+  ): Promise<TopicPartitionOffset[]> {
+    if (partitions.length === 0) return [];
+    const { OffsetSpec, IsolationLevel } = loadNativeKafka();
+    const result = await callback<{ topic: string; partition: number; offset: number }[]>(
+      'listing end offsets',
+      (cb) =>
+        this.client.listOffsets(
+          partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: OffsetSpec.LATEST })),
+          {
+            timeout: TIMEOUT_MS,
+            isolationLevel: readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED,
+          },
+          cb,
+        ),
+    );
+    return result.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset }));
+  }
+
+  async close(): Promise<void> {
     this.client.disconnect();
   }
-}
-
-function kafkaError(doing: string, err: LibrdKafkaError): Error {
-  return new Error(`Kafka admin: ${doing} failed: ${err.message} (code ${err.code})`, { cause: err });
 }

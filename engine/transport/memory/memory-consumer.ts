@@ -59,7 +59,7 @@ export class MemoryConsumer implements ConsumerPort {
     return records;
   }
 
-  seek(position: TopicPartitionOffset): void {
+  async seek(position: TopicPartitionOffset): Promise<void> {
     const entry = this.positions.get(key(position));
     if (!entry)
       throw new Error(`seek: ${position.topic}-${position.partition} is not assigned to this consumer`);

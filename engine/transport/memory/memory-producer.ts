@@ -49,6 +49,8 @@ export class MemoryProducer implements ProducerPort {
     }
   }
 
+  async connect(): Promise<void> {}
+
   partitionsFor(topic: string): number {
     return this.cluster.partitions(topic).length;
   }

@@ -1,0 +1,236 @@
+import type {
+  KafkaConsumer,
+  LibrdKafkaError,
+  Message,
+  TopicPartitionOffset as RdTopicPartition,
+} from '@confluentinc/kafka-javascript';
+import type { Header } from '../../processor/record.js';
+import type { ConsumerRecord } from '../../runtime/internals/consumer-record.js';
+import type {
+  ConsumerConfig,
+  ConsumerPort,
+  GroupMetadata,
+  RebalanceListener,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../ports.js';
+import { KafkaAdmin } from './admin.js';
+import { callback } from './kafka-errors.js';
+import { loadNativeKafka } from './native-client.js';
+
+const ASSIGN_PARTITIONS = -175;
+const REVOKE_PARTITIONS = -174;
+const OFFSET_INVALID = -1001;
+
+type RebalanceEvent = { kind: 'assign' | 'revoke'; partitions: TopicPartition[] };
+
+/**
+ * The consumer port on librdkafka's callback API. The rebalance callback only queues the event;
+ * `poll()` then runs the engine's listener (commit and close before giving partitions up, create
+ * and restore after getting them) and only then calls unassign/assign, which librdkafka waits for.
+ */
+export class KafkaConsumerPort implements ConsumerPort {
+  private readonly consumer: KafkaConsumer;
+  private readonly ready: Promise<void>;
+  private readonly events: RebalanceEvent[] = [];
+  private readonly assigned = new Set<string>();
+  /** End offsets reported by partition-EOF events: a read_committed reader steps over transaction markers there. */
+  private readonly eofOffsets = new Map<string, number>();
+  private readonly startOffsets = new Map<string, number>();
+  private listener: RebalanceListener | null = null;
+  private admin: KafkaAdmin | null = null;
+  private closing = false;
+
+  constructor(
+    bootstrapServers: string,
+    private readonly config: ConsumerConfig,
+  ) {
+    const { KafkaConsumer: Consumer } = loadNativeKafka();
+    const grouped = config.groupId !== undefined;
+    this.consumer = new Consumer(
+      {
+        'bootstrap.servers': bootstrapServers,
+        'client.id': config.clientId,
+        'group.id': config.groupId ?? `${config.clientId}-groupless`,
+        ...(config.groupInstanceId ? { 'group.instance.id': config.groupInstanceId } : {}),
+        'isolation.level': config.isolationLevel,
+        'enable.auto.commit': false,
+        'enable.auto.offset.store': false,
+        'enable.partition.eof': true,
+        'partition.assignment.strategy': 'range',
+        'session.timeout.ms': 10_000,
+        'heartbeat.interval.ms': 1_000,
+        'max.poll.interval.ms': 300_000,
+        'fetch.wait.max.ms': 50,
+        ...(grouped
+          ? {
+              rebalance_cb: (err: LibrdKafkaError, partitions: RdTopicPartition[]) =>
+                this.onRebalance(err, partitions),
+            }
+          : {}),
+      },
+      { 'auto.offset.reset': 'earliest' },
+    );
+    this.consumer.on('partition.eof', (eof: RdTopicPartition) =>
+      this.eofOffsets.set(key(eof), eof.offset ?? 0),
+    );
+    this.ready = callback<unknown>(`connecting consumer ${config.clientId}`, (cb) =>
+      this.consumer.connect({}, cb),
+    ).then(() => {});
+  }
+
+  subscribe(topics: readonly string[], listener: RebalanceListener): void {
+    this.listener = listener;
+    void this.ready.then(() => this.consumer.subscribe([...topics]));
+  }
+
+  assign(partitions: readonly TopicPartitionOffset[]): void {
+    for (const p of partitions) {
+      this.startOffsets.set(key(p), p.offset);
+      this.eofOffsets.delete(key(p));
+    }
+    void this.ready.then(() =>
+      this.consumer.assign(
+        partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })),
+      ),
+    );
+  }
+
+  async poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]> {
+    await this.ready;
+    await this.runRebalanceEvents();
+    this.consumer.setDefaultConsumeTimeout(timeoutMs);
+    const messages = await callback<Message[]>('consuming', (cb) => this.consumer.consume(maxRecords, cb));
+    await this.runRebalanceEvents();
+    const records: ConsumerRecord[] = [];
+    for (const m of messages) {
+      // Records of partitions revoked while this batch was in flight go to their next owner instead.
+      if (this.config.groupId && !this.assigned.has(key(m))) continue;
+      records.push(toRecord(m));
+    }
+    return records;
+  }
+
+  async seek(position: TopicPartitionOffset): Promise<void> {
+    await this.ready;
+    this.eofOffsets.delete(key(position));
+    await callback(`seeking ${position.topic}-${position.partition} to ${position.offset}`, (cb) =>
+      this.consumer.seek(
+        { topic: position.topic, partition: position.partition, offset: position.offset },
+        10_000,
+        cb,
+      ),
+    );
+  }
+
+  position(tp: TopicPartition): number {
+    const [p] = this.consumer.position([{ topic: tp.topic, partition: tp.partition }]);
+    const consumed =
+      p?.offset !== undefined && p.offset !== OFFSET_INVALID
+        ? p.offset
+        : (this.startOffsets.get(key(tp)) ?? 0);
+    return Math.max(consumed, this.eofOffsets.get(key(tp)) ?? 0);
+  }
+
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    await this.ready;
+    // commitCb: the asynchronous commit with a completion callback (missing from the package's typings).
+    const consumer = this.consumer as KafkaConsumer & {
+      commitCb(offsets: RdTopicPartition[], cb: (err: LibrdKafkaError | null) => void): void;
+    };
+    await callback('committing offsets', (cb) =>
+      consumer.commitCb(
+        offsets.map((o) => ({ ...o })),
+        cb,
+      ),
+    );
+  }
+
+  async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    await this.ready;
+    const result = await callback<RdTopicPartition[]>('reading committed offsets', (cb) =>
+      this.consumer.committed(
+        partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
+        10_000,
+        cb,
+      ),
+    );
+    return result.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      offset: r.offset !== undefined && r.offset >= 0 ? r.offset : -1,
+    }));
+  }
+
+  async endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    await this.ready;
+    this.admin ??= new KafkaAdmin(this.consumer);
+    return this.admin.endOffsets(partitions, this.config.isolationLevel === 'read_committed');
+  }
+
+  groupMetadata(): GroupMetadata {
+    return {
+      groupId: this.config.groupId ?? '',
+      generationId: -1,
+      memberId: '',
+      consumerHandle: this.consumer,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.ready.catch(() => {});
+    await this.admin?.close();
+    await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
+  }
+
+  private onRebalance(err: LibrdKafkaError, partitions: RdTopicPartition[]): void {
+    if (this.closing) {
+      // Closing: the engine has committed and closed its tasks already.
+      if (err.code === REVOKE_PARTITIONS) this.consumer.unassign();
+      return;
+    }
+    const tps = partitions.map((p) => ({ topic: p.topic, partition: p.partition }));
+    if (err.code === ASSIGN_PARTITIONS) this.events.push({ kind: 'assign', partitions: tps });
+    else if (err.code === REVOKE_PARTITIONS) this.events.push({ kind: 'revoke', partitions: tps });
+  }
+
+  private async runRebalanceEvents(): Promise<void> {
+    while (this.events.length > 0) {
+      const event = this.events.shift()!;
+      if (event.kind === 'revoke') {
+        await this.listener?.onPartitionsRevoked(event.partitions);
+        this.consumer.unassign();
+        this.assigned.clear();
+      } else {
+        for (const tp of event.partitions) {
+          this.assigned.add(key(tp));
+          this.eofOffsets.delete(key(tp));
+        }
+        this.consumer.assign(event.partitions);
+        await this.listener?.onPartitionsAssigned(event.partitions);
+      }
+    }
+  }
+}
+
+function key(tp: { topic: string; partition: number }): string {
+  return `${tp.topic}\u0000${tp.partition}`;
+}
+
+function toRecord(m: Message): ConsumerRecord {
+  const headers: Header[] = [];
+  for (const h of m.headers ?? []) {
+    for (const [k, v] of Object.entries(h))
+      headers.push({ key: k, value: Buffer.isBuffer(v) ? v : Buffer.from(String(v)) });
+  }
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    key: m.key === undefined || m.key === null ? null : Buffer.isBuffer(m.key) ? m.key : Buffer.from(m.key),
+    value: m.value ?? null,
+    timestampMs: m.timestamp ?? 0,
+    headers,
+  };
+}
