@@ -80,7 +80,7 @@ export interface ProducerPort {
   /** Resolves once every queued record is acknowledged; rejects with the first send error. */
   flush(): Promise<void>;
   initTransactions(): Promise<void>;
-  beginTransaction(): void;
+  beginTransaction(): Promise<void>;
   sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], group: GroupMetadata): Promise<void>;
   commitTransaction(): Promise<void>;
   abortTransaction(): Promise<void>;

@@ -51,7 +51,6 @@ export class StreamThread {
     });
     const collector: RecordCollector = {
       send: (topic, key, value, headers, timestampMs, partition) => {
-        if (this.eos && !this.transactionOpen) this.beginTransaction();
         this.producer.send(topic, partition, key, value, headers, timestampMs);
       },
       partitionsFor: (topic) => this.producer.partitionsFor(topic),
@@ -78,7 +77,10 @@ export class StreamThread {
   /** Subscribes and starts the loop; the returned promise settles when the loop ends (rejects on a fatal error). */
   async start(sourceTopics: readonly string[]): Promise<void> {
     await this.producer.connect();
-    if (this.eos) await this.producer.initTransactions();
+    if (this.eos) {
+      await this.producer.initTransactions();
+      await this.beginTransaction();
+    }
     this.consumer.subscribe(sourceTopics, {
       onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
       onPartitionsAssigned: (partitions) => this.onAssigned(partitions),
@@ -124,12 +126,12 @@ export class StreamThread {
     const offsets = this.taskManager.prepareCommit();
     await this.producer.flush();
     if (this.eos) {
-      if (offsets.length && !this.transactionOpen) this.beginTransaction();
-      if (this.transactionOpen) {
-        this.transactionOpen = false;
+      // A transaction is always open under EOS (librdkafka's begin is asynchronous, sends are not).
+      if (offsets.length)
         await this.producer.sendOffsetsToTransaction(offsets, this.consumer.groupMetadata());
-        await this.producer.commitTransaction();
-      }
+      this.transactionOpen = false;
+      await this.producer.commitTransaction();
+      await this.beginTransaction();
     } else if (offsets.length) {
       try {
         await this.consumer.commit(offsets);
@@ -141,9 +143,18 @@ export class StreamThread {
     this.lastCommitMs = Date.now();
   }
 
-  private beginTransaction(): void {
-    this.producer.beginTransaction();
+  private async beginTransaction(): Promise<void> {
+    await this.producer.beginTransaction();
     this.transactionOpen = true;
+  }
+
+  /** Aborts the open transaction (best effort: a fenced producer cannot) and opens the next one. */
+  private async abortTransaction(): Promise<void> {
+    if (!this.eos) return;
+    if (this.transactionOpen) {
+      this.transactionOpen = false;
+      await this.producer.abortTransaction().catch(() => {});
+    }
   }
 
   /**
@@ -152,18 +163,17 @@ export class StreamThread {
    * committed changelogs and offsets (under at-least-once the uncommitted work is redone).
    */
   private async handleMigration(): Promise<void> {
-    if (this.transactionOpen) {
-      this.transactionOpen = false;
-      await this.producer.abortTransaction().catch(() => {});
-    }
+    await this.abortTransaction();
     const owned = [...this.taskManager.tasks.values()].flatMap((t) =>
       t.inputTopics().map((topic) => ({ topic, partition: t.id.partition })),
     );
     this.taskManager.closeAll();
-    if (owned.length === 0) return;
-    const committed = await this.consumer.committed(owned);
-    for (const c of committed) await this.consumer.seek({ ...c, offset: Math.max(c.offset, 0) });
-    await this.taskManager.createTasks(this.taskManager.taskIdsFor(owned));
+    if (owned.length > 0) {
+      const committed = await this.consumer.committed(owned);
+      for (const c of committed) await this.consumer.seek({ ...c, offset: Math.max(c.offset, 0) });
+      await this.taskManager.createTasks(this.taskManager.taskIdsFor(owned));
+    }
+    if (this.eos) await this.beginTransaction();
   }
 
   private async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
@@ -173,10 +183,8 @@ export class StreamThread {
     } catch (err) {
       if (!(err instanceof TaskMigratedError)) throw err;
       // The work since the last commit is lost to us; the next owner redoes it from the committed offsets.
-      if (this.transactionOpen) {
-        this.transactionOpen = false;
-        await this.producer.abortTransaction().catch(() => {});
-      }
+      await this.abortTransaction();
+      if (this.eos) await this.beginTransaction();
     }
     this.taskManager.closeTasks(this.taskManager.taskIdsFor(partitions));
   }
@@ -189,7 +197,7 @@ export class StreamThread {
 
   private async shutdown(): Promise<void> {
     this.taskManager.closeAll();
-    if (this.transactionOpen) await this.producer.abortTransaction().catch(() => {});
+    await this.abortTransaction();
     await this.consumer.close();
     await this.producer.close();
   }

@@ -22,10 +22,7 @@ export class KafkaProducerPort implements ProducerPort {
   private readonly partitionCounts = new Map<string, number>();
   private fatal: Error | null = null;
 
-  constructor(
-    bootstrapServers: string,
-    private readonly config: ProducerConfig,
-  ) {
+  constructor(bootstrapServers: string, config: ProducerConfig) {
     const { Producer: NativeProducer } = loadNativeKafka();
     const transactional = config.transactionalId !== undefined;
     this.producer = new NativeProducer({
@@ -119,11 +116,8 @@ export class KafkaProducerPort implements ProducerPort {
     await callback('initTransactions', (cb) => this.producer.initTransactions(30_000, cb));
   }
 
-  beginTransaction(): void {
-    // librdkafka's beginTransaction is local and completes synchronously; its callback reports errors.
-    this.producer.beginTransaction((err) => {
-      if (err) this.fatal = new StreamsError(`beginTransaction: ${err.message}`, { cause: err });
-    });
+  async beginTransaction(): Promise<void> {
+    await callback('beginTransaction', (cb) => this.producer.beginTransaction(cb));
   }
 
   async sendOffsetsToTransaction(

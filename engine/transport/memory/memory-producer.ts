@@ -61,7 +61,7 @@ export class MemoryProducer implements ProducerPort {
     this.epoch = this.cluster.bumpProducerEpoch(this.transactionalId('initTransactions'));
   }
 
-  beginTransaction(): void {
+  async beginTransaction(): Promise<void> {
     this.checkEpoch('beginTransaction');
     if (this.transaction) throw new Error(`producer ${this.config.clientId}: a transaction is already open`);
     this.transaction = { mark: { status: 'open' }, partitions: new Set(), offsets: null };
