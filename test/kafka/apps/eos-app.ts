@@ -1,0 +1,35 @@
+// A child-process instance for the crash tests: echo every input record, and count per key.
+// Usage: node --import tsx --conditions rivulet-source eos-app.ts <bootstrap> <appId> <instanceId> <guarantee> <input> <echo> <counts>
+import {
+  Consumed,
+  KafkaStreams,
+  Materialized,
+  type ProcessingGuarantee,
+  Produced,
+  Serdes,
+  StreamsBuilder,
+} from 'rivulet';
+
+const [bootstrapServers, applicationId, instanceId, guarantee, input, echo, counts] = process.argv.slice(
+  2,
+) as [string, string, string, ProcessingGuarantee, string, string, string];
+const S = Serdes.String();
+const L = Serdes.Long();
+const builder = new StreamsBuilder();
+const stream = builder.stream<string, number>(input, Consumed.with(S, L));
+stream.to(echo, Produced.with(S, L));
+stream.groupByKey().count(Materialized.as('counts')).toStream().to(counts, Produced.with(S, L));
+
+const streams = new KafkaStreams(builder.build(), {
+  applicationId,
+  bootstrapServers,
+  instanceId,
+  processingGuarantee: guarantee,
+  commitIntervalMs: guarantee === 'exactly_once_v2' ? 100 : 500,
+});
+streams.setStateListener((next) => {
+  console.log(`STATE ${next}`);
+  if (next === 'ERROR') console.log(`ERROR ${streams.error()?.stack}`);
+});
+process.on('SIGTERM', () => void streams.close().then(() => process.exit(0)));
+await streams.start();
