@@ -32,6 +32,7 @@ export type {
 export { type FixedKeyRecord, type Header, type Headers, Record } from './processor/record.js';
 export type { StreamPartitioner, TopicNameExtractor } from './processor/sink-types.js';
 export { TaskId } from './processor/task-id.js';
+export type { ErrorHandling } from './runtime/internals/record-error-handler.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
 export type { ProcessingGuarantee, StreamsConfig } from './runtime/streams-config.js';
 

@@ -6,7 +6,7 @@ import type { Topology } from '../topology/topology.js';
 import { KafkaTransport } from '../transport/kafka/kafka-transport.js';
 import { MemoryTransport } from '../transport/memory/memory-transport.js';
 import type { Transport } from '../transport/ports.js';
-import { setUpTopics } from './internals/internal-topic-setup.js';
+import { ensureDeadLetterTopic, setUpTopics } from './internals/internal-topic-setup.js';
 import { topicResolver } from './internals/internal-topics.js';
 import { StreamsMetrics } from './internals/metrics.js';
 import { StreamThread } from './internals/stream-thread.js';
@@ -94,6 +94,7 @@ export class KafkaStreams {
           admin,
           this.config.replicationFactor,
         );
+        await ensureDeadLetterTopic(admin, this.config.errorHandling, this.config.replicationFactor);
       } finally {
         await admin.close();
       }

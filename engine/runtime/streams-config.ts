@@ -1,4 +1,5 @@
 import type { Serde } from '../serdes/serde.js';
+import type { ErrorHandling, ErrorHandlingConfig } from './internals/record-error-handler.js';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
 
@@ -23,12 +24,47 @@ export interface StreamsConfig {
   instanceId?: string;
   /** Replication factor of internal topics; -1 (default) takes the broker's default. */
   replicationFactor?: number;
+  /** A record whose key or value cannot be deserialized: 'fail' (default), 'continue' (skip, count) or 'dlq'. */
+  deserializationExceptionHandler?: ErrorHandling;
+  /** A processor (or punctuator) throws while processing a record: 'fail' (default), 'continue' or 'dlq'. */
+  processingExceptionHandler?: ErrorHandling;
+  /** A sink cannot serialize or send a record: 'fail' (default), 'continue' or 'dlq'. */
+  productionExceptionHandler?: ErrorHandling;
+  /** The dead-letter topic for 'dlq' handlers; default `<applicationId>-dlq`, created at start if missing. */
+  deadLetterQueueTopic?: string;
 }
 
+type HandlerKeys =
+  | 'deserializationExceptionHandler'
+  | 'processingExceptionHandler'
+  | 'productionExceptionHandler'
+  | 'deadLetterQueueTopic';
+
 export interface ResolvedStreamsConfig
-  extends Required<Omit<StreamsConfig, 'defaultKeySerde' | 'defaultValueSerde'>> {
+  extends Required<Omit<StreamsConfig, 'defaultKeySerde' | 'defaultValueSerde' | HandlerKeys>> {
   defaultKeySerde: Serde<unknown> | undefined;
   defaultValueSerde: Serde<unknown> | undefined;
+  errorHandling: ErrorHandlingConfig;
+}
+
+/** The error-handler keys of a config (also used by the TopologyTestDriver), with defaults. */
+export function resolveErrorHandling(
+  applicationId: string,
+  config: Pick<StreamsConfig, HandlerKeys>,
+): ErrorHandlingConfig {
+  const choice = (key: HandlerKeys, value: ErrorHandling | undefined): ErrorHandling => {
+    if (value === undefined) return 'fail';
+    if (value !== 'fail' && value !== 'continue' && value !== 'dlq') {
+      throw new Error(`config ${key}: '${value}' is not one of 'fail', 'continue', 'dlq'`);
+    }
+    return value;
+  };
+  return {
+    deserialization: choice('deserializationExceptionHandler', config.deserializationExceptionHandler),
+    processing: choice('processingExceptionHandler', config.processingExceptionHandler),
+    production: choice('productionExceptionHandler', config.productionExceptionHandler),
+    deadLetterQueueTopic: config.deadLetterQueueTopic ?? `${applicationId}-dlq`,
+  };
 }
 
 /** Fills in defaults and rejects bad values with a message naming the key and what is allowed. */
@@ -68,5 +104,6 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     instanceId:
       config.instanceId ?? `${config.applicationId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     replicationFactor: config.replicationFactor ?? -1,
+    errorHandling: resolveErrorHandling(config.applicationId, config),
   };
 }

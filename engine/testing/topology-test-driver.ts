@@ -6,17 +6,26 @@ import { changelogTopicName, topicResolver } from '../runtime/internals/internal
 import { StreamsMetrics } from '../runtime/internals/metrics.js';
 import type { RecordCollector } from '../runtime/internals/record-collector.js';
 import { StreamTask } from '../runtime/internals/stream-task.js';
+import { resolveErrorHandling, type StreamsConfig } from '../runtime/streams-config.js';
 import type { Serde } from '../serdes/serde.js';
 import { compileSubtopologies } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { type CapturedRecord, TestOutputTopic } from './test-output-topic.js';
 
-export interface TestDriverConfig {
-  applicationId?: string;
-  defaultKeySerde?: Serde<unknown>;
-  defaultValueSerde?: Serde<unknown>;
-}
+/** The config keys the driver honours (the rest of StreamsConfig concerns the broker). */
+export type TestDriverConfig = Partial<
+  Pick<
+    StreamsConfig,
+    | 'applicationId'
+    | 'defaultKeySerde'
+    | 'defaultValueSerde'
+    | 'deserializationExceptionHandler'
+    | 'processingExceptionHandler'
+    | 'productionExceptionHandler'
+    | 'deadLetterQueueTopic'
+  >
+>;
 
 /**
  * Runs a topology synchronously, without a broker: each sub-topology as one task. A piped record
@@ -58,6 +67,7 @@ export class TopologyTestDriver {
         defaultKeySerde: config.defaultKeySerde,
         defaultValueSerde: config.defaultValueSerde,
         maxTaskIdleMs: -1,
+        errorHandling: resolveErrorHandling(applicationId, config),
         resolveTopic: this.resolveTopic,
         wallClockMs: () => this.wallClockMs,
       });

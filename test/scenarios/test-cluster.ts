@@ -8,6 +8,7 @@ export interface RawRecord {
   readonly value: Buffer | null;
   readonly partition: number;
   readonly offset: number;
+  readonly headers: Record<string, string>;
 }
 
 /** What a scenario needs from a cluster, so one test body runs on memory:// and on Kafka alike. */
@@ -36,9 +37,13 @@ export function memoryCluster(name: string): TestCluster {
       log.produce(topic, records, bytes, bytes);
     },
     async readAll(topic) {
-      return log
-        .read(topic, bytes, bytes)
-        .map((r) => ({ key: r.key, value: r.value, partition: r.partition, offset: r.offset }));
+      return log.read(topic, bytes, bytes).map((r) => ({
+        key: r.key,
+        value: r.value,
+        partition: r.partition,
+        offset: r.offset,
+        headers: Object.fromEntries(r.headers.map((h) => [h.key, h.value.toString()])),
+      }));
     },
     async close() {
       EmbeddedLog.reset(name);
@@ -126,13 +131,17 @@ async function readUntil(
       );
       for (const m of batch) {
         const end = ends.find((e) => e.partition === m.partition)!.offset;
-        if (m.offset < end)
+        if (m.offset < end) {
+          const headers: Record<string, string> = {};
+          for (const h of m.headers ?? []) for (const [k, v] of Object.entries(h)) headers[k] = String(v);
           out.push({
             key: (m.key as Buffer | null | undefined) ?? null,
             value: m.value ?? null,
             partition: m.partition,
             offset: m.offset,
+            headers,
           });
+        }
         if (m.offset >= end - 1) pending.delete(m.partition);
       }
     }

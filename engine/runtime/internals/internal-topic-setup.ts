@@ -3,6 +3,7 @@ import type { SubtopologyDefinition } from '../../topology/internals/subtopologi
 import type { AdminPort, NewTopic } from '../../transport/ports.js';
 import { StreamsError } from '../streams-error.js';
 import { changelogTopicName } from './internal-topics.js';
+import type { ErrorHandlingConfig } from './record-error-handler.js';
 
 /**
  * Checks the source topics, sizes and creates the internal topics, as Kafka Streams does at
@@ -117,4 +118,16 @@ function copartition(
     }
   }
   return coerced;
+}
+
+/** Creates the dead-letter topic when a handler writes to it and it does not exist yet. */
+export async function ensureDeadLetterTopic(
+  admin: AdminPort,
+  errorHandling: ErrorHandlingConfig,
+  replicationFactor: number,
+): Promise<void> {
+  const { deserialization, processing, production, deadLetterQueueTopic } = errorHandling;
+  if (![deserialization, processing, production].includes('dlq')) return;
+  if ((await admin.describeTopics([deadLetterQueueTopic])).has(deadLetterQueueTopic)) return;
+  await admin.createTopics([{ name: deadLetterQueueTopic, partitions: 1, replicationFactor, config: {} }]);
 }

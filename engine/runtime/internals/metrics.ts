@@ -19,6 +19,12 @@ export class StreamsMetrics {
     help: 'Commits (offsets or transactions) completed',
     registers: [this.registry],
   });
+  readonly dlqRecords = new Counter({
+    name: 'rivulet_dlq_records_total',
+    help: 'Records written to the dead-letter topic, by task and error kind',
+    labelNames: ['task', 'kind'] as const,
+    registers: [this.registry],
+  });
   readonly rebalances = new Counter({
     name: 'rivulet_rebalances_total',
     help: 'Partition assignments received',

@@ -18,6 +18,7 @@ import { changelogTopicName } from './internal-topics.js';
 import type { StreamsMetrics } from './metrics.js';
 import { PunctuationQueue } from './punctuation.js';
 import type { RecordCollector } from './record-collector.js';
+import { type ErrorHandlingConfig, RecordErrorHandler } from './record-error-handler.js';
 import { RecordQueue } from './record-queue.js';
 import { NodeContext, type RuntimeNode, type TaskState } from './task-context.js';
 
@@ -30,6 +31,7 @@ export interface TaskEnvironment {
   readonly defaultKeySerde: Serde<unknown> | undefined;
   readonly defaultValueSerde: Serde<unknown> | undefined;
   readonly maxTaskIdleMs: number;
+  readonly errorHandling: ErrorHandlingConfig;
   /** Full topic name: internal topics get the `<applicationId>-` prefix. */
   resolveTopic(name: string): string;
   wallClockMs(): number;
@@ -57,8 +59,11 @@ export class StreamTask {
   >();
   private readonly processors: Processor<unknown, unknown, unknown, unknown>[] = [];
   private readonly consumed = new Map<string, number>();
+  private readonly errors: RecordErrorHandler;
   private idleSinceMs = -1;
   private recordTimestampMs = 0;
+  /** The raw record being processed: what a dead-letter record carries. */
+  private currentRaw: ConsumerRecord | null = null;
 
   constructor(
     readonly id: TaskId,
@@ -76,6 +81,7 @@ export class StreamTask {
       wallClockMs: env.wallClockMs,
       recordDropped: (reason) => env.metrics.droppedRecords.inc({ task: String(id), reason }),
     };
+    this.errors = new RecordErrorHandler(env.errorHandling, env.collector, env.metrics, id);
     this.initStores();
     this.buildNodes();
   }
@@ -136,21 +142,18 @@ export class StreamTask {
       key = source.keySerde.deserialize(raw.topic, raw.key);
       value = source.valueSerde.deserialize(raw.topic, raw.value);
     } catch (cause) {
-      throw new StreamsError(
-        `task ${this.id}: cannot deserialize the record at ${raw.topic}-${raw.partition} offset ${raw.offset}: ${(cause as Error).message}`,
-        { cause },
-      );
+      this.errors.handle('deserialization', raw, cause as Error);
+      return true;
     }
     if (raw.timestampMs > state.streamTimeMs) state.streamTimeMs = raw.timestampMs;
     this.recordTimestampMs = raw.timestampMs;
+    this.currentRaw = raw;
     try {
       source.node.process(new Record(key, value, raw.timestampMs, raw.headers));
     } catch (cause) {
-      if (cause instanceof StreamsError) throw cause;
-      throw new StreamsError(
-        `task ${this.id}: processing the record at ${raw.topic}-${raw.partition} offset ${raw.offset} failed: ${(cause as Error).message}`,
-        { cause },
-      );
+      this.errors.handle('processing', raw, cause as Error);
+    } finally {
+      this.currentRaw = null;
     }
     this.env.metrics.processedRecords.inc();
     state.punctuations.mayPunctuate('stream-time', state.streamTimeMs);
@@ -264,16 +267,27 @@ export class StreamTask {
     const extractor = typeof def.topic === 'string' ? null : def.topic;
     const partitioner = def.partitioner;
     return (record) => {
-      const topic = staticTopic ?? resolveTopic(extractor!(record.key, record.value, this.state.metadata));
-      const partition = partitioner?.(topic, record.key, record.value, collector.partitionsFor(topic));
-      collector.send(
-        topic,
-        keySerde.serialize(topic, record.key),
-        valueSerde.serialize(topic, record.value),
-        record.headers,
-        record.timestampMs,
-        partition,
-      );
+      let topic = staticTopic ?? '';
+      try {
+        topic ||= resolveTopic(extractor!(record.key, record.value, this.state.metadata));
+        const partition = partitioner?.(topic, record.key, record.value, collector.partitionsFor(topic));
+        collector.send(
+          topic,
+          keySerde.serialize(topic, record.key),
+          valueSerde.serialize(topic, record.value),
+          record.headers,
+          record.timestampMs,
+          partition,
+        );
+      } catch (cause) {
+        // A punctuator's forward has no input record; its production errors always fail.
+        if (!this.currentRaw) throw cause;
+        this.errors.handle(
+          'production',
+          this.currentRaw,
+          new StreamsError(`sink ${def.name} to ${topic}: ${(cause as Error).message}`, { cause }),
+        );
+      }
     };
   }
 

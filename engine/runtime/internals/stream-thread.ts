@@ -65,6 +65,7 @@ export class StreamThread {
         defaultKeySerde: config.defaultKeySerde,
         defaultValueSerde: config.defaultValueSerde,
         maxTaskIdleMs: config.maxTaskIdleMs,
+        errorHandling: config.errorHandling,
         resolveTopic: topicResolver(config.applicationId, builder),
         wallClockMs: Date.now,
       },

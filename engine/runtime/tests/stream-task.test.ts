@@ -8,6 +8,12 @@ import { StreamsMetrics } from '../internals/metrics.js';
 import { StreamTask } from '../internals/stream-task.js';
 
 const S = Serdes.String();
+const FAIL = {
+  deserialization: 'fail',
+  processing: 'fail',
+  production: 'fail',
+  deadLetterQueueTopic: 'dlq',
+} as const;
 
 function mergedTask(maxTaskIdleMs: number, now: { ms: number }) {
   const builder = new StreamsBuilder();
@@ -26,6 +32,7 @@ function mergedTask(maxTaskIdleMs: number, now: { ms: number }) {
     defaultKeySerde: undefined,
     defaultValueSerde: undefined,
     maxTaskIdleMs,
+    errorHandling: FAIL,
     resolveTopic: topicResolver('app', topology.internal),
     wallClockMs: () => now.ms,
   });
@@ -84,10 +91,11 @@ describe('StreamTask', () => {
       defaultKeySerde: undefined,
       defaultValueSerde: undefined,
       maxTaskIdleMs: 0,
+      errorHandling: FAIL,
       resolveTopic: (t) => t,
       wallClockMs: () => 0,
     });
     task.addRecords('in', [{ ...rec('in', 41, 1), partition: 2, value: Buffer.from('{not json') }]);
-    expect(() => task.process()).toThrow(/task 0_2: cannot deserialize the record at in-2 offset 41/);
+    expect(() => task.process()).toThrow(/task 0_2: deserialization error for the record at in-2 offset 41/);
   });
 });

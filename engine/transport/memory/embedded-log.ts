@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../../state-stores/key-value-store.js';
+import type { Headers } from '../../processor/record.js';
 import type { ConsumerRecord } from '../../runtime/internals/consumer-record.js';
 import type { Serde } from '../../serdes/serde.js';
 import { MemoryCluster } from './memory-cluster.js';
@@ -10,6 +11,7 @@ export interface EmbeddedRecord<K, V> {
   readonly partition: number;
   readonly offset: number;
   readonly timestampMs: number;
+  readonly headers: Headers;
 }
 
 /**
@@ -85,6 +87,7 @@ export class EmbeddedLog {
       partition: r.partition,
       offset: r.offset,
       timestampMs: r.timestampMs,
+      headers: r.headers,
     }));
   }
 
