@@ -35,8 +35,8 @@ export { TaskId } from './processor/task-id.js';
 export type { ErrorHandling } from './runtime/internals/record-error-handler.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
 export type { ProcessingGuarantee, StreamsConfig } from './runtime/streams-config.js';
-
 export { StreamsError, TaskMigratedError } from './runtime/streams-error.js';
+export type { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metadata.js';
 export { type Serde, SerializationError } from './serdes/serde.js';
 export { Serdes } from './serdes/serdes.js';
 export { TestInputTopic } from './testing/test-input-topic.js';

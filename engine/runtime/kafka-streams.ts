@@ -1,17 +1,26 @@
 import type { Registry } from 'prom-client';
-import type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
+import type { KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
 import type { Serde } from '../serdes/serde.js';
-import { compileSubtopologies } from '../topology/internals/subtopologies.js';
+import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
 import { KafkaTransport } from '../transport/kafka/kafka-transport.js';
 import { MemoryTransport } from '../transport/memory/memory-transport.js';
+import { partitionForKey } from '../transport/murmur2.js';
 import type { Transport } from '../transport/ports.js';
-import { ensureDeadLetterTopic, setUpTopics } from './internals/internal-topic-setup.js';
+import {
+  ensureDeadLetterTopic,
+  ensureInstancesTopic,
+  setUpTopics,
+} from './internals/internal-topic-setup.js';
 import { topicResolver } from './internals/internal-topics.js';
+import { localStoreView } from './internals/local-store-view.js';
+import { MembershipDirectory } from './internals/membership-directory.js';
 import { StreamsMetrics } from './internals/metrics.js';
+import type { StreamTask } from './internals/stream-task.js';
 import { StreamThread } from './internals/stream-thread.js';
 import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './streams-config.js';
 import { StreamsError } from './streams-error.js';
+import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata.js';
 
 export type KafkaStreamsState =
   | 'CREATED'
@@ -34,6 +43,14 @@ const TRANSITIONS: Record<KafkaStreamsState, readonly KafkaStreamsState[]> = {
   ERROR: [],
 };
 
+/** What exists only once the instance has started. */
+interface Started {
+  readonly thread: StreamThread;
+  readonly directory: MembershipDirectory;
+  readonly subtopologies: readonly SubtopologyDefinition[];
+  readonly taskCounts: ReadonlyMap<number, number>;
+}
+
 /**
  * A running instance of a topology: one consumer, one producer and the tasks of the partitions
  * it is assigned. Start several (in this process or others) with the same applicationId to share
@@ -44,8 +61,9 @@ export class KafkaStreams {
   private readonly metricsImpl = new StreamsMetrics();
   private currentState: KafkaStreamsState = 'CREATED';
   private readonly listeners: StateListener[] = [];
-  private thread: StreamThread | null = null;
+  private started: Started | null = null;
   private fatalError: Error | null = null;
+  private generation = 0;
 
   constructor(
     private readonly topology: Topology,
@@ -76,54 +94,57 @@ export class KafkaStreams {
    * Resolves once the instance has joined; `waitForState('RUNNING')` waits for its first assignment.
    */
   async start(): Promise<void> {
-    if (this.currentState !== 'CREATED')
+    if (this.currentState !== 'CREATED') {
       throw new StreamsError(
         `start(): the instance is ${this.currentState}; create a new one to start again`,
       );
+    }
     this.transition('REBALANCING');
+    let thread: StreamThread;
     try {
+      const { applicationId, replicationFactor, errorHandling, instanceId } = this.config;
       const builder = this.topology.internal;
       const subtopologies = compileSubtopologies(builder);
       const transport = this.transport();
       const admin = transport.admin();
+      let taskCounts: Map<number, number>;
       try {
-        await setUpTopics(
-          builder,
-          subtopologies,
-          this.config.applicationId,
-          admin,
-          this.config.replicationFactor,
-        );
-        await ensureDeadLetterTopic(admin, this.config.errorHandling, this.config.replicationFactor);
+        taskCounts = await setUpTopics(builder, subtopologies, applicationId, admin, replicationFactor);
+        await ensureDeadLetterTopic(admin, errorHandling, replicationFactor);
+        await ensureInstancesTopic(admin, applicationId, replicationFactor);
       } finally {
         await admin.close();
       }
-      const resolve = topicResolver(this.config.applicationId, builder);
-      this.thread = new StreamThread(this.config, builder, subtopologies, transport, this.metricsImpl, {
+      const directory = new MembershipDirectory(transport, applicationId, instanceId);
+      await directory.start();
+      thread = new StreamThread(this.config, builder, subtopologies, transport, this.metricsImpl, {
         onRebalancing: () => this.transitionIfAlive('REBALANCING'),
-        onRunning: () => this.transitionIfAlive('RUNNING'),
+        onAssigned: async (tasks) => {
+          await directory.publish(this.describeSelf(tasks, subtopologies));
+          this.transitionIfAlive('RUNNING');
+        },
       });
-      await this.thread.start(subtopologies.flatMap((s) => s.sourceTopics.map(resolve)));
+      this.started = { thread, directory, subtopologies, taskCounts };
+      const resolve = topicResolver(applicationId, builder);
+      await thread.start(subtopologies.flatMap((s) => s.sourceTopics.map(resolve)));
     } catch (err) {
       this.fail(err as Error);
       throw err;
     }
-    this.thread.done.catch((err: Error) => this.fail(err));
+    thread.done.catch((err: Error) => this.fail(err));
   }
 
   /** Resolves when the instance reaches `state`; rejects if it ends in ERROR or the time runs out. */
   waitForState(state: KafkaStreamsState, timeoutMs = 30_000): Promise<void> {
     if (this.currentState === state) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new StreamsError(
-              `instance did not reach ${state} within ${timeoutMs} ms (it is ${this.currentState})`,
-            ),
+      const timer = setTimeout(() => {
+        reject(
+          new StreamsError(
+            `instance did not reach ${state} within ${timeoutMs} ms (it is ${this.currentState})`,
           ),
-        timeoutMs,
-      );
+        );
+      }, timeoutMs);
       this.listeners.push((next) => {
         if (next === state) {
           clearTimeout(timer);
@@ -136,15 +157,21 @@ export class KafkaStreams {
     });
   }
 
-  /** Finishes the current batch, commits, leaves the group. Resolves false if it took longer than `timeoutMs`. */
+  /**
+   * Finishes the current batch, commits, leaves the group and removes this instance from the
+   * instances topic. Resolves false if that took longer than `timeoutMs`.
+   */
   async close(options: { timeoutMs?: number } = {}): Promise<boolean> {
-    if (this.currentState === 'NOT_RUNNING' || this.currentState === 'ERROR') return true;
-    if (this.currentState !== 'PENDING_SHUTDOWN') this.transition('PENDING_SHUTDOWN');
-    this.thread?.stop();
-    const done = (this.thread?.done ?? Promise.resolve()).then(
-      () => true,
-      () => true,
-    );
+    if (this.currentState === 'NOT_RUNNING') return true;
+    const failed = this.currentState === 'ERROR' || this.currentState === 'PENDING_ERROR';
+    if (!failed && this.currentState !== 'PENDING_SHUTDOWN') this.transition('PENDING_SHUTDOWN');
+    const started = this.started;
+    started?.thread.stop();
+    const done = (async () => {
+      await started?.thread.done.catch(() => {});
+      await started?.directory.close(!failed);
+      return true;
+    })();
     const timeout = new Promise<boolean>((resolve) =>
       setTimeout(() => resolve(false), options.timeoutMs ?? 60_000).unref(),
     );
@@ -155,44 +182,69 @@ export class KafkaStreams {
 
   /**
    * A read-only view of a key-value store across this instance's active tasks. Reads see every
-   * local partition; keys hosted by other instances are not here (see queryMetadataForKey).
+   * local partition; keys hosted elsewhere are found with queryMetadataForKey.
    */
   store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
     if (!this.topology.internal.stores.has(name))
       throw new StreamsError(`no state store named ${name} in the topology`);
-    const locals = (): KeyValueStore<K, V>[] => {
+    return localStoreView<K, V>(() => {
       if (this.currentState !== 'RUNNING') {
         throw new StreamsError(
           `store ${name} cannot be queried while the instance is ${this.currentState}; retry when it is RUNNING`,
         );
       }
-      return [...(this.thread?.taskManager.tasks.values() ?? [])]
+      return this.activeTasks()
         .map((t) => t.state.stores.get(name) as KeyValueStore<K, V> | undefined)
         .filter((s): s is KeyValueStore<K, V> => s !== undefined);
-    };
-    const merge = function* (pick: (s: KeyValueStore<K, V>) => IterableIterator<KeyValue<K, V>>) {
-      for (const s of locals()) yield* pick(s);
-    };
-    return {
-      get: (key) => {
-        for (const s of locals()) {
-          const v = s.get(key);
-          if (v !== null) return v;
-        }
-        return null;
-      },
-      range: (from, to) => merge((s) => s.range(from, to)),
-      reverseRange: (from, to) => merge((s) => s.reverseRange(from, to)),
-      all: () => merge((s) => s.all()),
-      reverseAll: () => merge((s) => s.reverseAll()),
-      prefixScan: <P>(prefix: P, serde: Serde<P>) => merge((s) => s.prefixScan(prefix, serde)),
-      approximateNumEntries: () => locals().reduce((n, s) => n + s.approximateNumEntries(), 0),
-    };
+    });
   }
 
-  /** The partitions this instance's active tasks own, as `taskId` strings (e.g. `0_3`). */
+  /** The instances of this application and what each hosts, from the instances topic. */
+  metadataForAllStreamsClients(): StreamsMetadata[] {
+    return this.started?.directory.all() ?? [];
+  }
+
+  /** Which partition holds `key` in store `storeName`, and which instance hosts it (murmur2, as the producer). */
+  queryMetadataForKey<K>(storeName: string, key: K, keySerde: Serde<K>): KeyQueryMetadata {
+    const started = this.started;
+    if (!started) throw new StreamsError('queryMetadataForKey: the instance has not started');
+    const sub = started.subtopologies.find((s) => s.stores.includes(storeName));
+    if (!sub)
+      throw new StreamsError(`queryMetadataForKey: no state store named ${storeName} in the topology`);
+    const bytes = keySerde.serialize(sub.sourceTopics[0]!, key);
+    if (bytes === null) throw new StreamsError('queryMetadataForKey: the key must not be null');
+    const partition = partitionForKey(bytes, started.taskCounts.get(sub.id)!);
+    const task = `${sub.id}_${partition}`;
+    const activeHost = started.directory.all().find((m) => m.activeTasks.includes(task)) ?? null;
+    return { partition, activeHost, standbyHosts: [] };
+  }
+
+  /** The tasks this instance runs, as `taskId` strings (e.g. `0_3`). */
   activeTaskIds(): string[] {
-    return [...(this.thread?.taskManager.tasks.keys() ?? [])].sort();
+    return this.activeTasks()
+      .map((t) => String(t.id))
+      .sort();
+  }
+
+  private activeTasks(): StreamTask[] {
+    return [...(this.started?.thread.taskManager.tasks.values() ?? [])];
+  }
+
+  private describeSelf(
+    tasks: readonly StreamTask[],
+    subtopologies: readonly SubtopologyDefinition[],
+  ): StreamsMetadata {
+    return {
+      instanceId: this.config.instanceId,
+      hostInfo: this.config.applicationServer ?? null,
+      activeTasks: tasks.map((t) => String(t.id)).sort(),
+      topicPartitions: tasks.flatMap((t) =>
+        t.inputTopics().map((topic) => ({ topic, partition: t.id.partition })),
+      ),
+      stateStoreNames: [...new Set(tasks.flatMap((t) => subtopologies[t.id.subtopology]!.stores))].sort(),
+      standbyTopicPartitions: [],
+      generation: ++this.generation,
+    };
   }
 
   private transport(): Transport {

@@ -22,6 +22,8 @@ export interface StreamsConfig {
   defaultValueSerde?: Serde<unknown>;
   /** Stable identity of this instance (static membership); generated when absent. */
   instanceId?: string;
+  /** `host:port` where this instance answers interactive queries; published in the instances topic. */
+  applicationServer?: string;
   /** Replication factor of internal topics; -1 (default) takes the broker's default. */
   replicationFactor?: number;
   /** A record whose key or value cannot be deserialized: 'fail' (default), 'continue' (skip, count) or 'dlq'. */
@@ -41,7 +43,10 @@ type HandlerKeys =
   | 'deadLetterQueueTopic';
 
 export interface ResolvedStreamsConfig
-  extends Required<Omit<StreamsConfig, 'defaultKeySerde' | 'defaultValueSerde' | HandlerKeys>> {
+  extends Required<
+    Omit<StreamsConfig, 'defaultKeySerde' | 'defaultValueSerde' | 'applicationServer' | HandlerKeys>
+  > {
+  applicationServer: string | undefined;
   defaultKeySerde: Serde<unknown> | undefined;
   defaultValueSerde: Serde<unknown> | undefined;
   errorHandling: ErrorHandlingConfig;
@@ -104,6 +109,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     instanceId:
       config.instanceId ?? `${config.applicationId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     replicationFactor: config.replicationFactor ?? -1,
+    applicationServer: config.applicationServer,
     errorHandling: resolveErrorHandling(config.applicationId, config),
   };
 }

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { expectedCounts, repartitionCountScenario } from '../scenarios/repartition-count.js';
+import { scaleOutScenario } from '../scenarios/scale-out.js';
 import { kafkaCluster } from '../scenarios/test-cluster.js';
 import { describeKafka, kafkaBootstrap, uniqueName } from './broker-context.js';
 
@@ -28,4 +29,23 @@ describeKafka('shared scenarios on a real broker', () => {
       }
     });
   }
+
+  it('scale-out: 3 instances started at different times, one stopped cleanly and restarted; exact ownership after each rebalance', async () => {
+    const cluster = kafkaCluster(kafkaBootstrap);
+    const name = uniqueName('scale');
+    const options = {
+      records: 60_000,
+      modulus: 499,
+      applicationId: name,
+      input: `${name}-input`,
+      output: `${name}-output`,
+    };
+    try {
+      const started = Date.now();
+      expect(await scaleOutScenario(cluster, options, 60_000)).toEqual(expectedCounts(options));
+      console.log(`scale-out: ${Date.now() - started} ms`);
+    } finally {
+      await cluster.close();
+    }
+  });
 });

@@ -41,9 +41,15 @@ export function expectedCounts({ records, modulus }: ScenarioOptions): Map<strin
   return model;
 }
 
-export async function produceInput(cluster: TestCluster, { records, input }: ScenarioOptions): Promise<void> {
+/** Produces the input values `from` .. `from + count - 1` (default: all of them). */
+export async function produceInput(
+  cluster: TestCluster,
+  { records, input }: ScenarioOptions,
+  from = 0,
+  count = records,
+): Promise<void> {
   const batch = [];
-  for (let i = 0; i < records; i++)
+  for (let i = from; i < from + count; i++)
     batch.push({ key: Buffer.from(`src-${i % 1000}`), value: Buffer.from(String(i)) });
   await cluster.produce(input, batch);
 }

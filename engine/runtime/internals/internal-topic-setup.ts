@@ -3,6 +3,7 @@ import type { SubtopologyDefinition } from '../../topology/internals/subtopologi
 import type { AdminPort, NewTopic } from '../../transport/ports.js';
 import { StreamsError } from '../streams-error.js';
 import { changelogTopicName } from './internal-topics.js';
+import { instancesTopicName } from './membership-directory.js';
 import type { ErrorHandlingConfig } from './record-error-handler.js';
 
 /**
@@ -130,4 +131,17 @@ export async function ensureDeadLetterTopic(
   if (![deserialization, processing, production].includes('dlq')) return;
   if ((await admin.describeTopics([deadLetterQueueTopic])).has(deadLetterQueueTopic)) return;
   await admin.createTopics([{ name: deadLetterQueueTopic, partitions: 1, replicationFactor, config: {} }]);
+}
+
+/** The compacted `<applicationId>-instances` topic the instances publish their metadata to. */
+export async function ensureInstancesTopic(
+  admin: AdminPort,
+  applicationId: string,
+  replicationFactor: number,
+): Promise<void> {
+  const name = instancesTopicName(applicationId);
+  if ((await admin.describeTopics([name])).has(name)) return;
+  await admin.createTopics([
+    { name, partitions: 1, replicationFactor, config: { 'cleanup.policy': 'compact' } },
+  ]);
 }

@@ -7,11 +7,13 @@ import { TaskMigratedError } from '../streams-error.js';
 import { topicResolver } from './internal-topics.js';
 import type { StreamsMetrics } from './metrics.js';
 import type { RecordCollector } from './record-collector.js';
+import type { StreamTask } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
 
 export interface ThreadCallbacks {
   onRebalancing(): void;
-  onRunning(): void;
+  /** After every assignment, once the new tasks are restored: all active tasks. */
+  onAssigned(tasks: readonly StreamTask[]): Promise<void>;
 }
 
 /**
@@ -193,7 +195,7 @@ export class StreamThread {
   private async onAssigned(partitions: readonly TopicPartition[]): Promise<void> {
     this.metrics.rebalances.inc();
     await this.taskManager.createTasks(this.taskManager.taskIdsFor(partitions));
-    this.callbacks.onRunning();
+    await this.callbacks.onAssigned([...this.taskManager.tasks.values()]);
   }
 
   private async shutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectedCounts, repartitionCountScenario } from '../../../test/scenarios/repartition-count.js';
+import { scaleOutScenario } from '../../../test/scenarios/scale-out.js';
 import { memoryCluster } from '../../../test/scenarios/test-cluster.js';
 
 // The same scenario bodies run against a real broker in test/kafka/scenarios.kafka.test.ts.
@@ -15,6 +16,24 @@ describe('shared scenarios on memory://', () => {
     };
     try {
       expect(await repartitionCountScenario(cluster, options)).toEqual(expectedCounts(options));
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
+describe('scale-out on memory://', () => {
+  it('3 instances started at different times, one stopped and restarted: exact ownership, and the table equals the model', async () => {
+    const cluster = memoryCluster(`scale-out-${Date.now()}`);
+    const options = {
+      records: 30_000,
+      modulus: 101,
+      applicationId: 'scale',
+      input: 'input',
+      output: 'output',
+    };
+    try {
+      expect(await scaleOutScenario(cluster, options, 10_000)).toEqual(expectedCounts(options));
     } finally {
       await cluster.close();
     }

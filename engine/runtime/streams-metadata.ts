@@ -1,0 +1,21 @@
+import type { TopicPartition } from '../transport/ports.js';
+
+/** What one instance of the application hosts, from the `<applicationId>-instances` topic. */
+export interface StreamsMetadata {
+  readonly instanceId: string;
+  /** The instance's `applicationServer` (host:port for interactive queries), if it set one. */
+  readonly hostInfo: string | null;
+  readonly activeTasks: readonly string[];
+  readonly topicPartitions: readonly TopicPartition[];
+  readonly stateStoreNames: readonly string[];
+  readonly standbyTopicPartitions: readonly TopicPartition[];
+  /** How many assignments this instance has taken (it moves on every rebalance). */
+  readonly generation: number;
+}
+
+/** Where a key of a store lives: the partition, and the instance hosting it (null while unassigned). */
+export interface KeyQueryMetadata {
+  readonly partition: number;
+  readonly activeHost: StreamsMetadata | null;
+  readonly standbyHosts: readonly StreamsMetadata[];
+}
