@@ -45,10 +45,12 @@ const TRANSITIONS: Record<KafkaStreamsState, readonly KafkaStreamsState[]> = {
 
 /** What exists only once the instance has started. */
 interface Started {
-  readonly thread: StreamThread;
+  thread: StreamThread | null;
   readonly directory: MembershipDirectory;
   readonly subtopologies: readonly SubtopologyDefinition[];
   readonly taskCounts: ReadonlyMap<number, number>;
+  readonly transport: Transport;
+  readonly sourceTopics: readonly string[];
 }
 
 /**
@@ -100,7 +102,6 @@ export class KafkaStreams {
       );
     }
     this.transition('REBALANCING');
-    let thread: StreamThread;
     try {
       const { applicationId, replicationFactor, errorHandling, instanceId } = this.config;
       const builder = this.topology.internal;
@@ -117,21 +118,49 @@ export class KafkaStreams {
       }
       const directory = new MembershipDirectory(transport, applicationId, instanceId);
       await directory.start();
-      thread = new StreamThread(this.config, builder, subtopologies, transport, this.metricsImpl, {
-        onRebalancing: () => this.transitionIfAlive('REBALANCING'),
-        onAssigned: async (tasks) => {
-          await directory.publish(this.describeSelf(tasks, subtopologies));
-          this.transitionIfAlive('RUNNING');
-        },
-      });
-      this.started = { thread, directory, subtopologies, taskCounts };
-      const resolve = topicResolver(applicationId, builder);
-      await thread.start(subtopologies.flatMap((s) => s.sourceTopics.map(resolve)));
+      const sourceTopics = subtopologies.flatMap((s) =>
+        s.sourceTopics.map(topicResolver(applicationId, builder)),
+      );
+      this.started = { thread: null, directory, subtopologies, taskCounts, transport, sourceTopics };
+      await this.startThread();
     } catch (err) {
       this.fail(err as Error);
       throw err;
     }
-    thread.done.catch((err: Error) => this.fail(err));
+  }
+
+  /** Starts a stream thread; when it dies, the uncaught-exception policy decides what follows. */
+  private async startThread(): Promise<void> {
+    const started = this.started!;
+    const thread = new StreamThread(
+      this.config,
+      this.topology.internal,
+      started.subtopologies,
+      started.transport,
+      this.metricsImpl,
+      {
+        onRebalancing: () => this.transitionIfAlive('REBALANCING'),
+        onAssigned: async (tasks) => {
+          await started.directory.publish(this.describeSelf(tasks, started.subtopologies));
+          this.transitionIfAlive('RUNNING');
+        },
+      },
+    );
+    started.thread = thread;
+    await thread.start(started.sourceTopics);
+    thread.done.catch((err: Error) => {
+      if (
+        this.config.uncaughtExceptionHandler !== 'replace_thread' ||
+        !(this.currentState === 'RUNNING' || this.currentState === 'REBALANCING')
+      ) {
+        this.fail(err);
+        return;
+      }
+      console.error(`rivulet: the stream thread of ${this.config.instanceId} died; replacing it:`, err);
+      this.metricsImpl.threadReplacements.inc();
+      this.transitionIfAlive('REBALANCING');
+      this.startThread().catch((startErr: Error) => this.fail(startErr));
+    });
   }
 
   /** Resolves when the instance reaches `state`; rejects if it ends in ERROR or the time runs out. */
@@ -166,9 +195,9 @@ export class KafkaStreams {
     const failed = this.currentState === 'ERROR' || this.currentState === 'PENDING_ERROR';
     if (!failed && this.currentState !== 'PENDING_SHUTDOWN') this.transition('PENDING_SHUTDOWN');
     const started = this.started;
-    started?.thread.stop();
+    started?.thread?.stop();
     const done = (async () => {
-      await started?.thread.done.catch(() => {});
+      await started?.thread?.done.catch(() => {});
       await started?.directory.close(!failed);
       return true;
     })();
@@ -227,7 +256,7 @@ export class KafkaStreams {
   }
 
   private activeTasks(): StreamTask[] {
-    return [...(this.started?.thread.taskManager.tasks.values() ?? [])];
+    return [...(this.started?.thread?.taskManager.tasks.values() ?? [])];
   }
 
   private describeSelf(

@@ -22,6 +22,11 @@ export interface StreamsConfig {
   defaultValueSerde?: Serde<unknown>;
   /** Stable identity of this instance (static membership); generated when absent. */
   instanceId?: string;
+  /**
+   * What to do when the stream thread dies of an error no handler took: 'shutdown_client' (default:
+   * the instance goes to ERROR) or 'replace_thread' (log it, start a new thread, rejoin the group).
+   */
+  uncaughtExceptionHandler?: 'shutdown_client' | 'replace_thread';
   /** `host:port` where this instance answers interactive queries; published in the instances topic. */
   applicationServer?: string;
   /** Replication factor of internal topics; -1 (default) takes the broker's default. */
@@ -110,6 +115,13 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
       config.instanceId ?? `${config.applicationId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     replicationFactor: config.replicationFactor ?? -1,
     applicationServer: config.applicationServer,
+    uncaughtExceptionHandler: (() => {
+      const policy = config.uncaughtExceptionHandler ?? 'shutdown_client';
+      if (policy !== 'shutdown_client' && policy !== 'replace_thread') {
+        fail('uncaughtExceptionHandler', `'${policy}' is not one of 'shutdown_client', 'replace_thread'`);
+      }
+      return policy;
+    })(),
     errorHandling: resolveErrorHandling(config.applicationId, config),
   };
 }

@@ -1,4 +1,4 @@
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The instance's prom-client registry and the metrics the task runtime writes. */
 export class StreamsMetrics {
@@ -23,6 +23,34 @@ export class StreamsMetrics {
     name: 'rivulet_dlq_records_total',
     help: 'Records written to the dead-letter topic, by task and error kind',
     labelNames: ['task', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly processBatchSeconds = new Histogram({
+    name: 'rivulet_process_batch_duration_seconds',
+    help: 'Time to push one polled batch through the topology (processing latency per batch)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly commitSeconds = new Histogram({
+    name: 'rivulet_commit_duration_seconds',
+    help: 'Time of a commit: flush stores and producer, then commit offsets or the transaction',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  readonly activeTasks = new Gauge({
+    name: 'rivulet_active_tasks',
+    help: 'Tasks this instance runs',
+    registers: [this.registry],
+  });
+  readonly consumerLag = new Gauge({
+    name: 'rivulet_consumer_lag_records',
+    help: 'Records between the last processed offset and the end of each input partition (sampled every few seconds)',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+  readonly threadReplacements = new Counter({
+    name: 'rivulet_thread_replacements_total',
+    help: "Stream threads replaced after an uncaught error (uncaughtExceptionHandler 'replace_thread')",
     registers: [this.registry],
   });
   readonly rebalances = new Counter({

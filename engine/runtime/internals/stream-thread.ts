@@ -16,6 +16,8 @@ export interface ThreadCallbacks {
   onAssigned(tasks: readonly StreamTask[]): Promise<void>;
 }
 
+const LAG_SAMPLE_INTERVAL_MS = 5_000;
+
 /**
  * One stream thread, the whole engine of one process: a consumer, a producer, the tasks. The loop
  * polls a batch, processes it synchronously task by task, punctuates, commits when due, and yields
@@ -24,37 +26,34 @@ export interface ThreadCallbacks {
 export class StreamThread {
   readonly taskManager: TaskManager;
   private readonly consumer: ConsumerPort;
-  private readonly producer: ProducerPort;
+  private producer: ProducerPort;
   private readonly eos: boolean;
   private transactionOpen = false;
   private running = false;
-  private lastCommitMs: number;
+  private lastCommitMs = Date.now();
+  private lastLagSampleMs = 0;
   private loop: Promise<void> | null = null;
 
   constructor(
     private readonly config: ResolvedStreamsConfig,
     builder: InternalTopologyBuilder,
     subtopologies: readonly SubtopologyDefinition[],
-    transport: Transport,
+    private readonly transport: Transport,
     private readonly metrics: StreamsMetrics,
     private readonly callbacks: ThreadCallbacks,
   ) {
     this.eos = config.processingGuarantee === 'exactly_once_v2';
-    const isolationLevel = this.eos ? 'read_committed' : 'read_uncommitted';
     this.consumer = transport.consumer({
       clientId: `${config.instanceId}-consumer`,
       groupId: config.applicationId,
       groupInstanceId: config.instanceId,
-      isolationLevel,
+      isolationLevel: this.eos ? 'read_committed' : 'read_uncommitted',
     });
-    this.producer = transport.producer({
-      clientId: `${config.instanceId}-producer`,
-      transactionalId: this.eos ? `${config.applicationId}-${config.instanceId}` : undefined,
-    });
+    this.producer = this.newProducer();
+    // Sends go to whichever producer is current (it is replaced after an EOS migration).
     const collector: RecordCollector = {
-      send: (topic, key, value, headers, timestampMs, partition) => {
-        this.producer.send(topic, partition, key, value, headers, timestampMs);
-      },
+      send: (topic, key, value, headers, timestampMs, partition) =>
+        this.producer.send(topic, partition, key, value, headers, timestampMs),
       partitionsFor: (topic) => this.producer.partitionsFor(topic),
     };
     this.taskManager = new TaskManager(
@@ -74,16 +73,11 @@ export class StreamThread {
       () =>
         transport.consumer({ clientId: `${config.instanceId}-restore`, isolationLevel: 'read_committed' }),
     );
-    this.lastCommitMs = Date.now();
   }
 
-  /** Subscribes and starts the loop; the returned promise settles when the loop ends (rejects on a fatal error). */
+  /** Subscribes and starts the loop; `done` settles when the loop ends (rejects on a fatal error). */
   async start(sourceTopics: readonly string[]): Promise<void> {
-    await this.producer.connect();
-    if (this.eos) {
-      await this.producer.initTransactions();
-      await this.beginTransaction();
-    }
+    await this.readyProducer();
     this.consumer.subscribe(sourceTopics, {
       onPartitionsRevoked: (partitions) => this.onRevoked(partitions),
       onPartitionsAssigned: (partitions) => this.onAssigned(partitions),
@@ -106,12 +100,17 @@ export class StreamThread {
       while (this.running) {
         const records = await this.consumer.poll(this.config.maxPollRecords, this.config.pollMs);
         try {
+          const started = performance.now();
           if (records.length) this.taskManager.addRecords(records);
           const now = Date.now();
-          this.taskManager.process(this.config.maxPollRecords, now);
+          if (this.taskManager.process(this.config.maxPollRecords, now) > 0) {
+            this.metrics.processBatchSeconds.observe((performance.now() - started) / 1000);
+          }
           this.taskManager.punctuateWallClock(now);
-          if (now - this.lastCommitMs >= this.config.commitIntervalMs || this.taskManager.commitRequested())
+          if (now - this.lastCommitMs >= this.config.commitIntervalMs || this.taskManager.commitRequested()) {
             await this.commit();
+          }
+          if (now - this.lastLagSampleMs >= LAG_SAMPLE_INTERVAL_MS) await this.sampleLag(now);
         } catch (err) {
           if (!(err instanceof TaskMigratedError)) throw err;
           await this.handleMigration();
@@ -124,8 +123,9 @@ export class StreamThread {
     }
   }
 
-  /** Caches and stores flushed, producer flushed, then offsets (or the transaction) committed. */
+  /** Stores flushed, producer flushed, then offsets (or the transaction) committed. */
   private async commit(): Promise<void> {
+    const started = performance.now();
     const offsets = this.taskManager.prepareCommit();
     await this.producer.flush();
     if (this.eos) {
@@ -143,7 +143,23 @@ export class StreamThread {
       }
     }
     this.metrics.commits.inc();
+    this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
     this.lastCommitMs = Date.now();
+  }
+
+  private newProducer(): ProducerPort {
+    return this.transport.producer({
+      clientId: `${this.config.instanceId}-producer`,
+      transactionalId: this.eos ? `${this.config.applicationId}-${this.config.instanceId}` : undefined,
+    });
+  }
+
+  private async readyProducer(): Promise<void> {
+    await this.producer.connect();
+    if (this.eos) {
+      await this.producer.initTransactions();
+      await this.beginTransaction();
+    }
   }
 
   private async beginTransaction(): Promise<void> {
@@ -151,32 +167,36 @@ export class StreamThread {
     this.transactionOpen = true;
   }
 
-  /** Aborts the open transaction (best effort: a fenced producer cannot) and opens the next one. */
+  /** Aborts the open transaction; a fenced producer cannot, and is replaced anyway. */
   private async abortTransaction(): Promise<void> {
-    if (!this.eos) return;
-    if (this.transactionOpen) {
-      this.transactionOpen = false;
-      await this.producer.abortTransaction().catch(() => {});
-    }
+    if (!this.transactionOpen) return;
+    this.transactionOpen = false;
+    await this.producer.abortTransaction().catch(() => {});
   }
 
   /**
    * Another member took over (fenced, or the commit was refused): drop all tasks without committing,
    * abort the open transaction, and rebuild the tasks of the partitions still owned from the
-   * committed changelogs and offsets (under at-least-once the uncommitted work is redone).
+   * committed changelogs and offsets (under at-least-once the uncommitted work is redone). Under
+   * exactly-once the producer is replaced: a fenced librdkafka producer is unusable.
    */
   private async handleMigration(): Promise<void> {
-    await this.abortTransaction();
     const owned = [...this.taskManager.tasks.values()].flatMap((t) =>
       t.inputTopics().map((topic) => ({ topic, partition: t.id.partition })),
     );
     this.taskManager.closeAll();
+    if (this.eos) {
+      await this.abortTransaction();
+      await this.producer.close().catch(() => {});
+      this.producer = this.newProducer();
+      await this.readyProducer();
+    }
     if (owned.length > 0) {
       const committed = await this.consumer.committed(owned);
       for (const c of committed) await this.consumer.seek({ ...c, offset: Math.max(c.offset, 0) });
       await this.taskManager.createTasks(this.taskManager.taskIdsFor(owned));
     }
-    if (this.eos) await this.beginTransaction();
+    this.metrics.activeTasks.set(this.taskManager.tasks.size);
   }
 
   private async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
@@ -187,19 +207,41 @@ export class StreamThread {
       if (!(err instanceof TaskMigratedError)) throw err;
       // The work since the last commit is lost to us; the next owner redoes it from the committed offsets.
       await this.abortTransaction();
-      if (this.eos) await this.beginTransaction();
+      if (this.eos) await this.beginTransaction().catch(() => {});
     }
     this.taskManager.closeTasks(this.taskManager.taskIdsFor(partitions));
+    this.metrics.activeTasks.set(this.taskManager.tasks.size);
   }
 
   private async onAssigned(partitions: readonly TopicPartition[]): Promise<void> {
     this.metrics.rebalances.inc();
     await this.taskManager.createTasks(this.taskManager.taskIdsFor(partitions));
+    this.metrics.activeTasks.set(this.taskManager.tasks.size);
     await this.callbacks.onAssigned([...this.taskManager.tasks.values()]);
+  }
+
+  /** Consumer lag per input partition: end offset minus the next offset to process. */
+  private async sampleLag(now: number): Promise<void> {
+    this.lastLagSampleMs = now;
+    const positions: { topic: string; partition: number; offset: number }[] = [];
+    for (const task of this.taskManager.tasks.values()) {
+      for (const topic of task.inputTopics()) {
+        const tp = { topic, partition: task.id.partition };
+        positions.push({ ...tp, offset: task.consumedOffsets().get(topic) ?? this.consumer.position(tp) });
+      }
+    }
+    if (positions.length === 0) return;
+    const ends = await this.consumer.endOffsets(positions).catch(() => []);
+    this.metrics.consumerLag.reset();
+    ends.forEach((end, i) => {
+      const lag = Math.max(0, end.offset - positions[i]!.offset);
+      this.metrics.consumerLag.set({ topic: end.topic, partition: String(end.partition) }, lag);
+    });
   }
 
   private async shutdown(): Promise<void> {
     this.taskManager.closeAll();
+    this.metrics.activeTasks.set(0);
     await this.abortTransaction();
     await this.consumer.close();
     await this.producer.close();
