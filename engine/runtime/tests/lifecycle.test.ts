@@ -11,7 +11,6 @@ import {
 import { waitUntil } from './wait-until.js';
 
 const S = Serdes.String();
-const L = Serdes.Long();
 const running: KafkaStreams[] = [];
 let seq = 0;
 afterEach(async () => {
