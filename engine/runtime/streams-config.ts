@@ -16,6 +16,8 @@ export interface StreamsConfig {
   maxTaskIdleMs?: number;
   /** Records fetched per poll (default 1000). */
   maxPollRecords?: number;
+  /** Records buffered per input partition before its fetching pauses (default 1000). */
+  bufferedRecordsPerPartition?: number;
   /** How long a poll waits for records (default 100 ms). */
   pollMs?: number;
   defaultKeySerde?: Serde<unknown>;
@@ -109,6 +111,11 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     maxTaskIdleMs: nonNegative('maxTaskIdleMs', config.maxTaskIdleMs ?? 0, -1),
     maxPollRecords: nonNegative('maxPollRecords', config.maxPollRecords ?? 1000, 1),
     pollMs: nonNegative('pollMs', config.pollMs ?? 100),
+    bufferedRecordsPerPartition: nonNegative(
+      'bufferedRecordsPerPartition',
+      config.bufferedRecordsPerPartition ?? 1000,
+      1,
+    ),
     defaultKeySerde: config.defaultKeySerde,
     defaultValueSerde: config.defaultValueSerde,
     instanceId:

@@ -47,6 +47,9 @@ export interface ConsumerPort {
   /** A batch of records from the assigned partitions; waits up to `timeoutMs` for one. */
   poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]>;
   seek(position: TopicPartitionOffset): Promise<void>;
+  /** Stops fetching these partitions (their records are buffered enough) until `resume`. */
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
   /** The offset the next poll reads from, for an assigned partition. */
   position(partition: TopicPartition): number;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;

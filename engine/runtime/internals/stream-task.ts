@@ -98,10 +98,9 @@ export class StreamTask {
     queue.add(records);
   }
 
-  bufferedRecords(): number {
-    let n = 0;
-    for (const q of this.queues) n += q.size();
-    return n;
+  /** Buffered, unprocessed records per input topic. */
+  bufferedPerInput(): Map<string, number> {
+    return new Map(this.queues.map((q) => [q.topic, q.size()]));
   }
 
   /**

@@ -33,6 +33,8 @@ export class StreamThread {
   private lastCommitMs = Date.now();
   private lastLagSampleMs = 0;
   private loop: Promise<void> | null = null;
+  /** Input partitions paused because their task has enough records buffered (`topic\0partition`). */
+  private readonly paused = new Set<string>();
 
   constructor(
     private readonly config: ResolvedStreamsConfig,
@@ -107,6 +109,7 @@ export class StreamThread {
             this.metrics.processBatchSeconds.observe((performance.now() - started) / 1000);
           }
           this.taskManager.punctuateWallClock(now);
+          this.applyBackPressure();
           if (now - this.lastCommitMs >= this.config.commitIntervalMs || this.taskManager.commitRequested()) {
             await this.commit();
           }
@@ -120,6 +123,22 @@ export class StreamThread {
       await this.commit();
     } finally {
       await this.shutdown();
+    }
+  }
+
+  /** Pauses partitions whose task has more than bufferedRecordsPerPartition waiting; resumes them once half is done. */
+  private applyBackPressure(): void {
+    const { pause, resume } = this.taskManager.backPressure(
+      this.config.bufferedRecordsPerPartition,
+      this.paused,
+    );
+    if (pause.length) {
+      this.consumer.pause(pause);
+      for (const tp of pause) this.paused.add(`${tp.topic}\u0000${tp.partition}`);
+    }
+    if (resume.length) {
+      this.consumer.resume(resume);
+      for (const tp of resume) this.paused.delete(`${tp.topic}\u0000${tp.partition}`);
     }
   }
 
@@ -185,6 +204,10 @@ export class StreamThread {
       t.inputTopics().map((topic) => ({ topic, partition: t.id.partition })),
     );
     this.taskManager.closeAll();
+    if (this.paused.size) {
+      this.consumer.resume(owned.filter((tp) => this.paused.has(`${tp.topic}\u0000${tp.partition}`)));
+      this.paused.clear();
+    }
     if (this.eos) {
       await this.abortTransaction();
       await this.producer.close().catch(() => {});
@@ -210,6 +233,7 @@ export class StreamThread {
       if (this.eos) await this.beginTransaction().catch(() => {});
     }
     this.taskManager.closeTasks(this.taskManager.taskIdsFor(partitions));
+    for (const tp of partitions) this.paused.delete(`${tp.topic}\u0000${tp.partition}`);
     this.metrics.activeTasks.set(this.taskManager.tasks.size);
   }
 

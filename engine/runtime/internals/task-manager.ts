@@ -95,6 +95,24 @@ export class TaskManager {
     return processed;
   }
 
+  /** Input partitions with more than `limit` records buffered (to pause), and paused ones drained below half (to resume). */
+  backPressure(
+    limit: number,
+    paused: ReadonlySet<string>,
+  ): { pause: TopicPartition[]; resume: TopicPartition[] } {
+    const pause: TopicPartition[] = [];
+    const resume: TopicPartition[] = [];
+    for (const task of this.tasks.values()) {
+      for (const [topic, size] of task.bufferedPerInput()) {
+        const tp = { topic, partition: task.id.partition };
+        const isPaused = paused.has(`${topic}\u0000${tp.partition}`);
+        if (!isPaused && size > limit) pause.push(tp);
+        else if (isPaused && size <= limit / 2) resume.push(tp);
+      }
+    }
+    return { pause, resume };
+  }
+
   punctuateWallClock(nowMs: number): void {
     for (const task of this.tasks.values()) task.punctuateWallClock(nowMs);
   }

@@ -123,6 +123,14 @@ export class KafkaConsumerPort implements ConsumerPort {
     );
   }
 
+  pause(partitions: readonly TopicPartition[]): void {
+    this.consumer.pause(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    this.consumer.resume(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
+  }
+
   position(tp: TopicPartition): number {
     const [p] = this.consumer.position([{ topic: tp.topic, partition: tp.partition }]);
     const consumed =

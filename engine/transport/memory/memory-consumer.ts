@@ -19,6 +19,7 @@ export class MemoryConsumer implements ConsumerPort {
   private readonly memberId: string;
   private readonly readCommitted: boolean;
   private readonly positions = new Map<string, { tp: TopicPartition; offset: number }>();
+  private readonly paused = new Set<string>();
   private listener: RebalanceListener | null = null;
   private topics: readonly string[] = [];
   /** Rotates which partition is read first, so a busy partition cannot starve the others. */
@@ -64,6 +65,14 @@ export class MemoryConsumer implements ConsumerPort {
     if (!entry)
       throw new Error(`seek: ${position.topic}-${position.partition} is not assigned to this consumer`);
     entry.offset = position.offset;
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) this.paused.add(key(tp));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) this.paused.delete(key(tp));
   }
 
   position(tp: TopicPartition): number {
@@ -130,6 +139,7 @@ export class MemoryConsumer implements ConsumerPort {
     const owned = [...this.positions.values()].map((p) => p.tp);
     await this.listener!.onPartitionsRevoked(owned);
     this.positions.clear();
+    this.paused.clear();
   }
 
   private fetch(maxRecords: number): ConsumerRecord[] {
@@ -137,6 +147,7 @@ export class MemoryConsumer implements ConsumerPort {
     const entries = [...this.positions.values()];
     for (let i = 0; i < entries.length && out.length < maxRecords; i++) {
       const entry = entries[(this.fetchStart + i) % entries.length]!;
+      if (this.paused.has(key(entry.tp))) continue;
       const partition = this.cluster.partition(entry.tp.topic, entry.tp.partition);
       entry.offset = partition.read(entry.offset, maxRecords, this.readCommitted, out);
     }

@@ -110,4 +110,21 @@ describe('embedded transport', () => {
     expect(l1.owned).toHaveLength(8);
     expect((await c1.committed([{ topic: 'a', partition: 0 }]))[0]!.offset).toBe(1);
   });
+
+  it('pause stops fetching a partition until resume', async () => {
+    const { transport, cluster } = fresh();
+    cluster.createTopic('t', 2);
+    const producer = transport.producer({ clientId: 'p' });
+    for (const p of [0, 1]) producer.send('t', p, null, buf(`v${p}`), [], 1);
+    const reader = transport.consumer({ clientId: 'r', isolationLevel: 'read_uncommitted' });
+    reader.assign([
+      { topic: 't', partition: 0, offset: 0 },
+      { topic: 't', partition: 1, offset: 0 },
+    ]);
+    reader.pause([{ topic: 't', partition: 0 }]);
+    expect((await reader.poll(10, 0)).map((r) => r.partition)).toEqual([1]);
+    expect(await reader.poll(10, 0)).toEqual([]);
+    reader.resume([{ topic: 't', partition: 0 }]);
+    expect((await reader.poll(10, 0)).map((r) => r.partition)).toEqual([0]);
+  });
 });
