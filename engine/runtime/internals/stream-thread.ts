@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, ProducerPort, TopicPartition, Transport } from '../../transport/ports.js';
+import { tpKey } from '../../transport/topic-partition-key.js';
 import type { ResolvedStreamsConfig } from '../streams-config.js';
 import { TaskMigratedError } from '../streams-error.js';
 import { topicResolver } from './internal-topics.js';
@@ -134,11 +135,11 @@ export class StreamThread {
     );
     if (pause.length) {
       this.consumer.pause(pause);
-      for (const tp of pause) this.paused.add(`${tp.topic}\u0000${tp.partition}`);
+      for (const tp of pause) this.paused.add(tpKey(tp));
     }
     if (resume.length) {
       this.consumer.resume(resume);
-      for (const tp of resume) this.paused.delete(`${tp.topic}\u0000${tp.partition}`);
+      for (const tp of resume) this.paused.delete(tpKey(tp));
     }
   }
 
@@ -205,7 +206,7 @@ export class StreamThread {
     );
     this.taskManager.closeAll();
     if (this.paused.size) {
-      this.consumer.resume(owned.filter((tp) => this.paused.has(`${tp.topic}\u0000${tp.partition}`)));
+      this.consumer.resume(owned.filter((tp) => this.paused.has(tpKey(tp))));
       this.paused.clear();
     }
     if (this.eos) {
@@ -233,7 +234,7 @@ export class StreamThread {
       if (this.eos) await this.beginTransaction().catch(() => {});
     }
     this.taskManager.closeTasks(this.taskManager.taskIdsFor(partitions));
-    for (const tp of partitions) this.paused.delete(`${tp.topic}\u0000${tp.partition}`);
+    for (const tp of partitions) this.paused.delete(tpKey(tp));
     this.metrics.activeTasks.set(this.taskManager.tasks.size);
   }
 

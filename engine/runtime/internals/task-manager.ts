@@ -1,6 +1,7 @@
 import { TaskId } from '../../processor/task-id.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, TopicPartition, TopicPartitionOffset } from '../../transport/ports.js';
+import { tpKey } from '../../transport/topic-partition-key.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import { StreamTask, type TaskEnvironment } from './stream-task.js';
 
@@ -42,20 +43,22 @@ export class TaskManager {
       if (this.tasks.has(String(id))) continue;
       const task = new StreamTask(id, this.subtopologies[id.subtopology]!, this.env);
       this.tasks.set(String(id), task);
-      for (const topic of task.inputTopics()) this.taskOfPartition.set(`${topic}\u0000${id.partition}`, task);
+      for (const topic of task.inputTopics())
+        this.taskOfPartition.set(tpKey({ topic, partition: id.partition }), task);
       created.push(task);
     }
     return this.restore(created);
   }
 
-  /** Closes tasks; `clean` is informational here: in-memory state dies with the task either way. */
+  /** Closes tasks (their in-memory state goes with them; a new owner restores it from the changelog). */
   closeTasks(ids: readonly TaskId[]): void {
     for (const id of ids) {
       const task = this.tasks.get(String(id));
       if (!task) continue;
       task.close();
       this.tasks.delete(String(id));
-      for (const topic of task.inputTopics()) this.taskOfPartition.delete(`${topic}\u0000${id.partition}`);
+      for (const topic of task.inputTopics())
+        this.taskOfPartition.delete(tpKey({ topic, partition: id.partition }));
     }
   }
 
@@ -76,9 +79,7 @@ export class TaskManager {
       )
         end++;
       // A record of a partition whose task was just closed (revoked mid-batch) is dropped: it will be fetched again.
-      this.taskOfPartition
-        .get(`${first.topic}\u0000${first.partition}`)
-        ?.addRecords(first.topic, records.slice(start, end));
+      this.taskOfPartition.get(tpKey(first))?.addRecords(first.topic, records.slice(start, end));
       start = end;
     }
   }
@@ -105,7 +106,7 @@ export class TaskManager {
     for (const task of this.tasks.values()) {
       for (const [topic, size] of task.bufferedPerInput()) {
         const tp = { topic, partition: task.id.partition };
-        const isPaused = paused.has(`${topic}\u0000${tp.partition}`);
+        const isPaused = paused.has(tpKey(tp));
         if (!isPaused && size > limit) pause.push(tp);
         else if (isPaused && size <= limit / 2) resume.push(tp);
       }
@@ -144,16 +145,13 @@ export class TaskManager {
       const ends = await consumer.endOffsets(changelogs);
       consumer.assign(changelogs.map((c) => ({ topic: c.topic, partition: c.partition, offset: 0 })));
       const pending = new Map(
-        changelogs.map((c, i) => [
-          `${c.topic}\u0000${c.partition}`,
-          { registration: c, end: ends[i]!.offset },
-        ]),
+        changelogs.map((c, i) => [tpKey(c), { registration: c, end: ends[i]!.offset }]),
       );
       for (const [k, p] of pending) if (p.end === 0) pending.delete(k);
       while (pending.size > 0) {
         const batch = await consumer.poll(10_000, 100);
         for (const record of batch) {
-          const entry = pending.get(`${record.topic}\u0000${record.partition}`);
+          const entry = pending.get(tpKey(record));
           if (!entry || record.offset >= entry.end) continue;
           entry.registration.restore(record.key!, record.value);
           restored++;

@@ -14,6 +14,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../ports.js';
+import { tpKey } from '../topic-partition-key.js';
 import { KafkaAdmin } from './admin.js';
 import { callback } from './kafka-errors.js';
 import { loadNativeKafka } from './native-client.js';
@@ -72,7 +73,7 @@ export class KafkaConsumerPort implements ConsumerPort {
       { 'auto.offset.reset': 'earliest' },
     );
     this.consumer.on('partition.eof', (eof: RdTopicPartition) =>
-      this.eofOffsets.set(key(eof), eof.offset ?? 0),
+      this.eofOffsets.set(tpKey(eof), eof.offset ?? 0),
     );
     this.ready = callback<unknown>(`connecting consumer ${config.clientId}`, (cb) =>
       this.consumer.connect({}, cb),
@@ -86,8 +87,8 @@ export class KafkaConsumerPort implements ConsumerPort {
 
   assign(partitions: readonly TopicPartitionOffset[]): void {
     for (const p of partitions) {
-      this.startOffsets.set(key(p), p.offset);
-      this.eofOffsets.delete(key(p));
+      this.startOffsets.set(tpKey(p), p.offset);
+      this.eofOffsets.delete(tpKey(p));
     }
     void this.ready.then(() =>
       this.consumer.assign(
@@ -105,7 +106,7 @@ export class KafkaConsumerPort implements ConsumerPort {
     const records: ConsumerRecord[] = [];
     for (const m of messages) {
       // Records of partitions revoked while this batch was in flight go to their next owner instead.
-      if (this.config.groupId && !this.assigned.has(key(m))) continue;
+      if (this.config.groupId && !this.assigned.has(tpKey(m))) continue;
       records.push(toRecord(m));
     }
     return records;
@@ -113,7 +114,7 @@ export class KafkaConsumerPort implements ConsumerPort {
 
   async seek(position: TopicPartitionOffset): Promise<void> {
     await this.ready;
-    this.eofOffsets.delete(key(position));
+    this.eofOffsets.delete(tpKey(position));
     await callback(`seeking ${position.topic}-${position.partition} to ${position.offset}`, (cb) =>
       this.consumer.seek(
         { topic: position.topic, partition: position.partition, offset: position.offset },
@@ -136,8 +137,8 @@ export class KafkaConsumerPort implements ConsumerPort {
     const consumed =
       p?.offset !== undefined && p.offset !== OFFSET_INVALID
         ? p.offset
-        : (this.startOffsets.get(key(tp)) ?? 0);
-    return Math.max(consumed, this.eofOffsets.get(key(tp)) ?? 0);
+        : (this.startOffsets.get(tpKey(tp)) ?? 0);
+    return Math.max(consumed, this.eofOffsets.get(tpKey(tp)) ?? 0);
   }
 
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
@@ -212,18 +213,14 @@ export class KafkaConsumerPort implements ConsumerPort {
         this.assigned.clear();
       } else {
         for (const tp of event.partitions) {
-          this.assigned.add(key(tp));
-          this.eofOffsets.delete(key(tp));
+          this.assigned.add(tpKey(tp));
+          this.eofOffsets.delete(tpKey(tp));
         }
         this.consumer.assign(event.partitions);
         await this.listener?.onPartitionsAssigned(event.partitions);
       }
     }
   }
-}
-
-function key(tp: { topic: string; partition: number }): string {
-  return `${tp.topic}\u0000${tp.partition}`;
 }
 
 function toRecord(m: Message): ConsumerRecord {

@@ -7,6 +7,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../ports.js';
+import { tpKey } from '../topic-partition-key.js';
 import type { MemoryCluster } from './memory-cluster.js';
 
 let nextMemberId = 0;
@@ -45,7 +46,7 @@ export class MemoryConsumer implements ConsumerPort {
   assign(partitions: readonly TopicPartitionOffset[]): void {
     this.positions.clear();
     for (const p of partitions)
-      this.positions.set(key(p), { tp: { topic: p.topic, partition: p.partition }, offset: p.offset });
+      this.positions.set(tpKey(p), { tp: { topic: p.topic, partition: p.partition }, offset: p.offset });
   }
 
   async poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]> {
@@ -61,22 +62,22 @@ export class MemoryConsumer implements ConsumerPort {
   }
 
   async seek(position: TopicPartitionOffset): Promise<void> {
-    const entry = this.positions.get(key(position));
+    const entry = this.positions.get(tpKey(position));
     if (!entry)
       throw new Error(`seek: ${position.topic}-${position.partition} is not assigned to this consumer`);
     entry.offset = position.offset;
   }
 
   pause(partitions: readonly TopicPartition[]): void {
-    for (const tp of partitions) this.paused.add(key(tp));
+    for (const tp of partitions) this.paused.add(tpKey(tp));
   }
 
   resume(partitions: readonly TopicPartition[]): void {
-    for (const tp of partitions) this.paused.delete(key(tp));
+    for (const tp of partitions) this.paused.delete(tpKey(tp));
   }
 
   position(tp: TopicPartition): number {
-    const entry = this.positions.get(key(tp));
+    const entry = this.positions.get(tpKey(tp));
     if (!entry) throw new Error(`position: ${tp.topic}-${tp.partition} is not assigned to this consumer`);
     return entry.offset;
   }
@@ -129,7 +130,7 @@ export class MemoryConsumer implements ConsumerPort {
     const assignment = group.takeAssignment(this.memberId);
     if (assignment) {
       this.generation = group.generation;
-      for (const tp of assignment) this.positions.set(key(tp), { tp, offset: group.committed(tp) ?? 0 });
+      for (const tp of assignment) this.positions.set(tpKey(tp), { tp, offset: group.committed(tp) ?? 0 });
       await this.listener.onPartitionsAssigned(assignment);
     }
   }
@@ -147,7 +148,7 @@ export class MemoryConsumer implements ConsumerPort {
     const entries = [...this.positions.values()];
     for (let i = 0; i < entries.length && out.length < maxRecords; i++) {
       const entry = entries[(this.fetchStart + i) % entries.length]!;
-      if (this.paused.has(key(entry.tp))) continue;
+      if (this.paused.has(tpKey(entry.tp))) continue;
       const partition = this.cluster.partition(entry.tp.topic, entry.tp.partition);
       entry.offset = partition.read(entry.offset, maxRecords, this.readCommitted, out);
     }
@@ -163,8 +164,4 @@ export class MemoryConsumer implements ConsumerPort {
   private checkOpen(): void {
     if (this.closed) throw new Error(`consumer ${this.config.clientId} is closed`);
   }
-}
-
-function key(tp: TopicPartition): string {
-  return `${tp.topic}\u0000${tp.partition}`;
 }

@@ -1,4 +1,5 @@
 import type { TopicPartition, TopicPartitionOffset } from '../ports.js';
+import { tpKey } from '../topic-partition-key.js';
 
 interface Member {
   readonly memberId: string;
@@ -75,11 +76,11 @@ export class MemoryGroup {
         `commit refused for group ${this.groupId}: member ${memberId} of generation ${generation} is not in the current generation ${this.generation}`,
       );
     }
-    for (const o of offsets) this.offsets.set(`${o.topic}\u0000${o.partition}`, o.offset);
+    for (const o of offsets) this.offsets.set(tpKey(o), o.offset);
   }
 
   committed(tp: TopicPartition): number | undefined {
-    return this.offsets.get(`${tp.topic}\u0000${tp.partition}`);
+    return this.offsets.get(tpKey(tp));
   }
 
   private startRebalance(): void {
