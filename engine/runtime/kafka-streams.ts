@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
 import type { Serde } from '../serdes/serde.js';
@@ -226,6 +228,23 @@ export class KafkaStreams {
         .map((t) => t.state.stores.get(name) as KeyValueStore<K, V> | undefined)
         .filter((s): s is KeyValueStore<K, V> => s !== undefined);
     });
+  }
+
+  /**
+   * Deletes this application's local state directory (`<stateDir>/<applicationId>`), so the next
+   * start restores everything from the changelogs. Only before start() or after close().
+   */
+  async cleanUp(): Promise<void> {
+    if (
+      this.currentState !== 'CREATED' &&
+      this.currentState !== 'NOT_RUNNING' &&
+      this.currentState !== 'ERROR'
+    ) {
+      throw new StreamsError(
+        `cleanUp(): the instance is ${this.currentState}; call it before start() or after close()`,
+      );
+    }
+    await rm(join(this.config.stateDir, this.config.applicationId), { recursive: true, force: true });
   }
 
   /** The instances of this application and what each hosts, from the instances topic. */

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Serde } from '../serdes/serde.js';
 import type { ErrorHandling, ErrorHandlingConfig } from './internals/record-error-handler.js';
 
@@ -29,6 +31,8 @@ export interface StreamsConfig {
    * the instance goes to ERROR) or 'replace_thread' (log it, start a new thread, rejoin the group).
    */
   uncaughtExceptionHandler?: 'shutdown_client' | 'replace_thread';
+  /** Local state lives in `<stateDir>/<applicationId>/` (default: `<os tmpdir>/rivulet-state`). */
+  stateDir?: string;
   /** `host:port` where this instance answers interactive queries; published in the instances topic. */
   applicationServer?: string;
   /** Replication factor of internal topics; -1 (default) takes the broker's default. */
@@ -122,6 +126,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
       config.instanceId ?? `${config.applicationId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     replicationFactor: config.replicationFactor ?? -1,
     applicationServer: config.applicationServer,
+    stateDir: config.stateDir ?? join(tmpdir(), 'rivulet-state'),
     uncaughtExceptionHandler: (() => {
       const policy = config.uncaughtExceptionHandler ?? 'shutdown_client';
       if (policy !== 'shutdown_client' && policy !== 'replace_thread') {

@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Consumed,
@@ -124,5 +127,29 @@ describe('queryMetadataForKey and metrics', () => {
     const metrics = await instances[0]!.metrics().metrics();
     expect(metrics).toMatch(/rivulet_active_tasks \d/);
     expect(metrics).toMatch(/rivulet_commit_duration_seconds_count/);
+  });
+});
+
+describe('cleanUp()', () => {
+  it('wipes <stateDir>/<applicationId>, and refuses while the instance runs', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'rivulet-cleanup-'));
+    const appDir = join(stateDir, 'cleanup-app');
+    mkdirSync(join(appDir, '0_0'), { recursive: true });
+    writeFileSync(join(appDir, '0_0', '.checkpoint'), 'x');
+    const cluster = `cleanup-${seq++}`;
+    EmbeddedLog.named(cluster).createTopic('in', 1).createTopic('out', 1);
+    const streams = new KafkaStreams(flakyTopology({ thrown: true }), {
+      applicationId: 'cleanup-app',
+      bootstrapServers: `memory://${cluster}`,
+      stateDir,
+    });
+    running.push(streams);
+    await streams.start();
+    await expect(streams.cleanUp()).rejects.toThrow(/call it before start\(\) or after close\(\)/);
+    expect(existsSync(appDir)).toBe(true);
+    await streams.close();
+    await streams.cleanUp();
+    expect(existsSync(appDir)).toBe(false);
+    expect(existsSync(stateDir)).toBe(true);
   });
 });
