@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TaskId } from '../engine/processor/task-id.js';
+import { Serdes } from '../engine/serdes/serdes.js';
+import type { KeyValueStore } from './key-value-store.js';
+import type { StateStoreContext } from './state-store.js';
+import { Stores } from './store-builder.js';
+
+const S = Serdes.String();
+
+function openStore(logged: { key: string; value: string | null }[] = []): KeyValueStore<string, string> {
+  const store = Stores.keyValueStoreBuilder('kv', S, S).build();
+  const context: StateStoreContext = {
+    applicationId: 'app',
+    taskId: new TaskId(0, 0),
+    recordTimestampMs: () => 0,
+    register: () => (key, value) => logged.push({ key: key.toString(), value: value?.toString() ?? null }),
+  };
+  store.init(context);
+  return store;
+}
+
+// Keys over a small alphabet so operations collide and ranges and prefixes find something.
+const keyArb = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é'), minLength: 1, maxLength: 3 });
+const op = fc.oneof(
+  fc.record({
+    kind: fc.constant('put' as const),
+    key: keyArb,
+    value: fc.option(fc.string({ maxLength: 3 }), { nil: null }),
+  }),
+  fc.record({ kind: fc.constant('putIfAbsent' as const), key: keyArb, value: fc.string({ maxLength: 3 }) }),
+  fc.record({ kind: fc.constant('delete' as const), key: keyArb }),
+  fc.record({
+    kind: fc.constant('range' as const),
+    from: fc.option(keyArb, { nil: null }),
+    to: fc.option(keyArb, { nil: null }),
+    reverse: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('prefix' as const), prefix: keyArb }),
+);
+
+/** Byte order of the UTF-8 keys, which is what the store promises. */
+const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+describe('key-value store against a model (fast-check)', () => {
+  it('get, put, putIfAbsent, delete, range, reverseRange, prefixScan and all agree with a sorted map', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const store = openStore();
+        const model = new Map<string, string>();
+        const sorted = () =>
+          [...model.entries()].sort(([a], [b]) => byBytes(a, b)).map(([key, value]) => ({ key, value }));
+        for (const o of ops) {
+          switch (o.kind) {
+            case 'put':
+              store.put(o.key, o.value);
+              if (o.value === null) model.delete(o.key);
+              else model.set(o.key, o.value);
+              break;
+            case 'putIfAbsent':
+              expect(store.putIfAbsent(o.key, o.value)).toBe(model.get(o.key) ?? null);
+              if (!model.has(o.key)) model.set(o.key, o.value);
+              break;
+            case 'delete':
+              expect(store.delete(o.key)).toBe(model.get(o.key) ?? null);
+              model.delete(o.key);
+              break;
+            case 'range': {
+              const inRange = sorted().filter(
+                (e) =>
+                  (o.from === null || byBytes(e.key, o.from) >= 0) &&
+                  (o.to === null || byBytes(e.key, o.to) <= 0),
+              );
+              const got = [...(o.reverse ? store.reverseRange(o.from, o.to) : store.range(o.from, o.to))];
+              expect(got).toEqual(o.reverse ? inRange.reverse() : inRange);
+              break;
+            }
+            case 'prefix':
+              expect([...store.prefixScan(o.prefix, S)]).toEqual(
+                sorted().filter((e) =>
+                  Buffer.from(e.key).subarray(0, Buffer.byteLength(o.prefix)).equals(Buffer.from(o.prefix)),
+                ),
+              );
+              break;
+          }
+        }
+        expect([...store.all()]).toEqual(sorted());
+        expect([...store.reverseAll()]).toEqual(sorted().reverse());
+        expect(store.approximateNumEntries()).toBe(model.size);
+        for (const [k, v] of model) expect(store.get(k)).toBe(v);
+      }),
+    );
+  });
+
+  it('an iteration is a snapshot: writes during it do not change what it yields', () => {
+    const store = openStore();
+    for (const k of ['a', 'b', 'c']) store.put(k, k);
+    const seen: string[] = [];
+    for (const { key } of store.all()) {
+      seen.push(key);
+      store.put(`${key}x`, 'new');
+      store.delete('c');
+    }
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(store.get('ax')).toBe('new');
+  });
+
+  it('logs every write to the changelog, deletes as tombstones', () => {
+    const logged: { key: string; value: string | null }[] = [];
+    const store = openStore(logged);
+    store.put('a', '1');
+    store.putIfAbsent('a', '2');
+    store.delete('a');
+    expect(logged).toEqual([
+      { key: 'a', value: '1' },
+      { key: 'a', value: null },
+    ]);
+  });
+});
