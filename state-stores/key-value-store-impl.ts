@@ -1,16 +1,29 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import { InMemoryKeyValueBytesStore } from './in-memory-key-value-bytes-store.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
+import type { CacheEntry, NamedCache } from './record-cache.js';
 import type { ChangeLogger, StateStoreContext } from './state-store.js';
 
+/** Told of each key a cache flush writes through: what downstream should now see, and what it saw before. */
+export type FlushListener<K, V> = (
+  key: K,
+  newValue: V | null,
+  oldValue: V | null,
+  timestampMs: number,
+) => void;
+
 /**
- * A typed key-value store: serdes on the outside, change-logging of every write, and the bytes
- * backend underneath. Restores from the changelog go straight to the backend.
+ * A typed key-value store, the layers of ARCHITECTURE §6 in one place: serdes outside; an optional
+ * write-back cache holding typed values (repeated updates to a key between commits become one
+ * changelog write and one downstream update at flush or eviction); change-logging of every write
+ * that reaches the backend; the ordered in-memory bytes backend. Restores go straight to the backend.
  */
 export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   readonly persistent = false;
   private readonly bytes = new InMemoryKeyValueBytesStore();
   private logger: ChangeLogger | null = null;
+  private cache: NamedCache<V> | null = null;
+  private flushListener: FlushListener<K, V> | null = null;
   private open = false;
   private context: StateStoreContext | null = null;
   private readonly topic: string;
@@ -20,6 +33,7 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     private readonly keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
     private readonly loggingEnabled: boolean,
+    private readonly cachingEnabled: boolean,
   ) {
     this.topic = name;
   }
@@ -27,18 +41,41 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   init(context: StateStoreContext): void {
     this.logger = context.register(this, (key, value) => this.bytes.put(key, value), this.loggingEnabled);
     this.context = context;
+    const recordCache = context.recordCache;
+    if (this.cachingEnabled && recordCache && recordCache.maxBytes > 0) {
+      this.cache = recordCache.named<V>((dirty) => this.writeThrough(dirty));
+    }
     this.open = true;
   }
 
+  /**
+   * Registers who forwards this store's updates downstream. Returns true when the store caches:
+   * then updates reach the listener at flush or eviction and the processor must not forward itself.
+   */
+  setFlushListener(listener: FlushListener<K, V>): boolean {
+    this.flushListener = listener;
+    return this.cache !== null;
+  }
+
   get(key: K): V | null {
-    return this.valueSerde.deserialize(this.topic, this.bytes.get(this.keyBytes(key)));
+    const k = this.keyBytes(key);
+    if (this.cache) {
+      const entry = this.cache.get(k.toString('latin1'));
+      if (entry) return entry.value;
+    }
+    return this.valueSerde.deserialize(this.topic, this.bytes.get(k));
   }
 
   put(key: K, value: V | null): void {
     const k = this.keyBytes(key);
+    const timestampMs = this.context!.recordTimestampMs();
+    if (this.cache) {
+      this.cache.put(k.toString('latin1'), k, value, timestampMs);
+      return;
+    }
     const v = this.valueSerde.serialize(this.topic, value);
     this.bytes.put(k, v);
-    if (this.logger) this.logger(k, v, this.context!.recordTimestampMs());
+    if (this.logger) this.logger(k, v, timestampMs);
   }
 
   putIfAbsent(key: K, value: V): V | null {
@@ -58,34 +95,47 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   range(from: K | null, to: K | null): IterableIterator<KeyValue<K, V>> {
-    return this.typed(this.bytes.range(this.boundBytes(from), this.boundBytes(to), false));
+    return this.iterate(this.boundBytes(from), this.boundBytes(to), false);
   }
 
   reverseRange(from: K | null, to: K | null): IterableIterator<KeyValue<K, V>> {
-    return this.typed(this.bytes.range(this.boundBytes(from), this.boundBytes(to), true));
+    return this.iterate(this.boundBytes(from), this.boundBytes(to), true);
   }
 
   all(): IterableIterator<KeyValue<K, V>> {
-    return this.typed(this.bytes.range(null, null, false));
+    return this.iterate(null, null, false);
   }
 
   reverseAll(): IterableIterator<KeyValue<K, V>> {
-    return this.typed(this.bytes.range(null, null, true));
+    return this.iterate(null, null, true);
   }
 
   prefixScan<P>(prefix: P, prefixSerde: Serde<P>): IterableIterator<KeyValue<K, V>> {
     const bytes = prefixSerde.serialize(this.topic, prefix);
     if (bytes === null) throw new Error(`store ${this.name}: prefixScan needs a non-null prefix`);
-    return this.typed(this.bytes.prefix(bytes));
+    return this.iterate(bytes, null, false, bytes);
   }
 
   approximateNumEntries(): number {
-    return this.bytes.size();
+    let n = this.bytes.size();
+    if (this.cache) {
+      for (const [, entry] of this.cache.between(undefined, undefined)) {
+        const inBackend = this.bytes.get(entry.keyBytes) !== null;
+        if (entry.value !== null && !inBackend) n++;
+        else if (entry.value === null && inBackend) n--;
+      }
+    }
+    return n;
   }
 
-  flush(): void {}
+  /** Writes the cache's dirty entries through (forwarding them) so the backend and changelog are current. */
+  flush(): void {
+    this.cache?.flush();
+  }
 
+  /** Drops the cache without writing it: a clean close has flushed already, a dirty one must not. */
   close(): void {
+    this.cache?.clear();
     this.open = false;
   }
 
@@ -93,9 +143,69 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.open;
   }
 
-  /** Drops all local content (a dirty close under exactly-once wipes state before restoring). */
-  wipe(): void {
-    this.bytes.clear();
+  private writeThrough(dirty: CacheEntry<V>[]): void {
+    for (const entry of dirty) {
+      const old = this.bytes.get(entry.keyBytes);
+      const v = this.valueSerde.serialize(this.topic, entry.value);
+      this.bytes.put(entry.keyBytes, v);
+      if (this.logger) this.logger(entry.keyBytes, v, entry.timestampMs);
+      this.flushListener?.(
+        this.keySerde.deserialize(this.topic, entry.keyBytes) as K,
+        entry.value,
+        this.valueSerde.deserialize(this.topic, old),
+        entry.timestampMs,
+      );
+    }
+  }
+
+  /** Ordered entries from the backend, with the cache's newer values (and deletions) laid over them. */
+  private *iterate(
+    from: Buffer | null,
+    to: Buffer | null,
+    reverse: boolean,
+    prefix?: Buffer,
+  ): IterableIterator<KeyValue<K, V>> {
+    const backend = prefix ? this.bytes.prefix(prefix) : this.bytes.range(from, to, reverse);
+    if (!this.cache) {
+      for (const { key, value } of backend) yield this.typed(key, value);
+      return;
+    }
+    const lo = from?.toString('latin1');
+    const hi = to?.toString('latin1');
+    const cached = [...this.cache.between(lo, hi)].filter(
+      ([k]) => !prefix || k.startsWith(prefix.toString('latin1')),
+    );
+    cached.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (reverse) cached.reverse();
+    const before = (a: string, b: string) => (reverse ? a > b : a < b);
+    let i = 0;
+    for (const { key, value } of backend) {
+      const k = key.toString('latin1');
+      for (; i < cached.length && before(cached[i]![0], k); i++) {
+        const entry = cached[i]![1];
+        if (entry.value !== null)
+          yield { key: this.keySerde.deserialize(this.topic, entry.keyBytes) as K, value: entry.value };
+      }
+      if (i < cached.length && cached[i]![0] === k) {
+        const entry = cached[i++]![1];
+        if (entry.value !== null)
+          yield { key: this.keySerde.deserialize(this.topic, entry.keyBytes) as K, value: entry.value };
+        continue;
+      }
+      yield this.typed(key, value);
+    }
+    for (; i < cached.length; i++) {
+      const entry = cached[i]![1];
+      if (entry.value !== null)
+        yield { key: this.keySerde.deserialize(this.topic, entry.keyBytes) as K, value: entry.value };
+    }
+  }
+
+  private typed(key: Buffer, value: Buffer): KeyValue<K, V> {
+    return {
+      key: this.keySerde.deserialize(this.topic, key) as K,
+      value: this.valueSerde.deserialize(this.topic, value) as V,
+    };
   }
 
   private keyBytes(key: K): Buffer {
@@ -106,14 +216,5 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   private boundBytes(key: K | null): Buffer | null {
     return key === null ? null : this.keyBytes(key);
-  }
-
-  private *typed(entries: IterableIterator<KeyValue<Buffer, Buffer>>): IterableIterator<KeyValue<K, V>> {
-    for (const { key, value } of entries) {
-      yield {
-        key: this.keySerde.deserialize(this.topic, key) as K,
-        value: this.valueSerde.deserialize(this.topic, value) as V,
-      };
-    }
   }
 }

@@ -3,17 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { TaskId } from '../engine/processor/task-id.js';
 import { Serdes } from '../engine/serdes/serdes.js';
 import type { KeyValueStore } from './key-value-store.js';
+import { RecordCache } from './record-cache.js';
 import type { StateStoreContext } from './state-store.js';
 import { Stores } from './store-builder.js';
 
 const S = Serdes.String();
 
-function openStore(logged: { key: string; value: string | null }[] = []): KeyValueStore<string, string> {
-  const store = Stores.keyValueStoreBuilder('kv', S, S).build();
+function openStore(
+  logged: { key: string; value: string | null }[] = [],
+  cacheBytes = 0,
+): KeyValueStore<string, string> {
+  const builder = Stores.keyValueStoreBuilder('kv', S, S);
+  const store = (cacheBytes > 0 ? builder.withCachingEnabled() : builder).build();
   const context: StateStoreContext = {
     applicationId: 'app',
     taskId: new TaskId(0, 0),
     recordTimestampMs: () => 0,
+    recordCache: cacheBytes > 0 ? new RecordCache(cacheBytes) : null,
     register: () => (key, value) => logged.push({ key: key.toString(), value: value?.toString() ?? null }),
   };
   store.init(context);
@@ -37,60 +43,72 @@ const op = fc.oneof(
     reverse: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('prefix' as const), prefix: keyArb }),
+  fc.record({ kind: fc.constant('flush' as const) }),
 );
 
 /** Byte order of the UTF-8 keys, which is what the store promises. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 describe('key-value store against a model (fast-check)', () => {
-  it('get, put, putIfAbsent, delete, range, reverseRange, prefixScan and all agree with a sorted map', () => {
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
-        const store = openStore();
-        const model = new Map<string, string>();
-        const sorted = () =>
-          [...model.entries()].sort(([a], [b]) => byBytes(a, b)).map(([key, value]) => ({ key, value }));
-        for (const o of ops) {
-          switch (o.kind) {
-            case 'put':
-              store.put(o.key, o.value);
-              if (o.value === null) model.delete(o.key);
-              else model.set(o.key, o.value);
-              break;
-            case 'putIfAbsent':
-              expect(store.putIfAbsent(o.key, o.value)).toBe(model.get(o.key) ?? null);
-              if (!model.has(o.key)) model.set(o.key, o.value);
-              break;
-            case 'delete':
-              expect(store.delete(o.key)).toBe(model.get(o.key) ?? null);
-              model.delete(o.key);
-              break;
-            case 'range': {
-              const inRange = sorted().filter(
-                (e) =>
-                  (o.from === null || byBytes(e.key, o.from) >= 0) &&
-                  (o.to === null || byBytes(e.key, o.to) <= 0),
-              );
-              const got = [...(o.reverse ? store.reverseRange(o.from, o.to) : store.range(o.from, o.to))];
-              expect(got).toEqual(o.reverse ? inRange.reverse() : inRange);
-              break;
+  // Uncached; cached with room for everything; cached with a budget so small that puts evict.
+  it.each([
+    ['without a cache', 0],
+    ['with a write-back cache', 1 << 20],
+    ['with a tiny, evicting cache', 300],
+  ])(
+    '%s: get, put, putIfAbsent, delete, range, reverseRange, prefixScan and all agree with a sorted map',
+    (_name, cacheBytes) => {
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+          const store = openStore([], cacheBytes);
+          const model = new Map<string, string>();
+          const sorted = () =>
+            [...model.entries()].sort(([a], [b]) => byBytes(a, b)).map(([key, value]) => ({ key, value }));
+          for (const o of ops) {
+            switch (o.kind) {
+              case 'put':
+                store.put(o.key, o.value);
+                if (o.value === null) model.delete(o.key);
+                else model.set(o.key, o.value);
+                break;
+              case 'putIfAbsent':
+                expect(store.putIfAbsent(o.key, o.value)).toBe(model.get(o.key) ?? null);
+                if (!model.has(o.key)) model.set(o.key, o.value);
+                break;
+              case 'delete':
+                expect(store.delete(o.key)).toBe(model.get(o.key) ?? null);
+                model.delete(o.key);
+                break;
+              case 'range': {
+                const inRange = sorted().filter(
+                  (e) =>
+                    (o.from === null || byBytes(e.key, o.from) >= 0) &&
+                    (o.to === null || byBytes(e.key, o.to) <= 0),
+                );
+                const got = [...(o.reverse ? store.reverseRange(o.from, o.to) : store.range(o.from, o.to))];
+                expect(got).toEqual(o.reverse ? inRange.reverse() : inRange);
+                break;
+              }
+              case 'flush':
+                store.flush();
+                break;
+              case 'prefix':
+                expect([...store.prefixScan(o.prefix, S)]).toEqual(
+                  sorted().filter((e) =>
+                    Buffer.from(e.key).subarray(0, Buffer.byteLength(o.prefix)).equals(Buffer.from(o.prefix)),
+                  ),
+                );
+                break;
             }
-            case 'prefix':
-              expect([...store.prefixScan(o.prefix, S)]).toEqual(
-                sorted().filter((e) =>
-                  Buffer.from(e.key).subarray(0, Buffer.byteLength(o.prefix)).equals(Buffer.from(o.prefix)),
-                ),
-              );
-              break;
           }
-        }
-        expect([...store.all()]).toEqual(sorted());
-        expect([...store.reverseAll()]).toEqual(sorted().reverse());
-        expect(store.approximateNumEntries()).toBe(model.size);
-        for (const [k, v] of model) expect(store.get(k)).toBe(v);
-      }),
-    );
-  });
+          expect([...store.all()]).toEqual(sorted());
+          expect([...store.reverseAll()]).toEqual(sorted().reverse());
+          expect(store.approximateNumEntries()).toBe(model.size);
+          for (const [k, v] of model) expect(store.get(k)).toBe(v);
+        }),
+      );
+    },
+  );
 
   it('an iteration is a snapshot: writes during it do not change what it yields', () => {
     const store = openStore();

@@ -1,4 +1,5 @@
 import type { TaskId } from '../engine/processor/task-id.js';
+import type { RecordCache } from './record-cache.js';
 
 /** What the runtime gives a store when its task initializes it. */
 export interface StateStoreContext {
@@ -12,6 +13,8 @@ export interface StateStoreContext {
   register(store: StateStore, restore: RestoreCallback, loggingEnabled: boolean): ChangeLogger | null;
   /** The timestamp of the record being processed: changelog records carry it. */
   recordTimestampMs(): number;
+  /** The instance's record cache, for stores with caching enabled (null: no caching). */
+  readonly recordCache: RecordCache | null;
 }
 
 export type RestoreCallback = (key: Buffer, value: Buffer | null) => void;

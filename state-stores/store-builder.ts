@@ -11,6 +11,9 @@ export interface StoreBuilder<S extends StateStore> {
   readonly logConfig: Readonly<Record<string, string>>;
   withLoggingEnabled(config?: Record<string, string>): StoreBuilder<S>;
   withLoggingDisabled(): StoreBuilder<S>;
+  /** Puts a write-back cache in front of the store (bounded by the instance's cacheMaxBytes). */
+  withCachingEnabled(): StoreBuilder<S>;
+  withCachingDisabled(): StoreBuilder<S>;
   /** `defaults` are the config's default serdes, for stores built without serdes of their own. */
   build(defaults?: SerdeDefaults): S;
 }
@@ -28,14 +31,51 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
     private readonly valueSerde: Serde<V> | undefined,
     readonly loggingEnabled = true,
     readonly logConfig: Readonly<Record<string, string>> = {},
+    readonly cachingEnabled = false,
   ) {}
 
   withLoggingEnabled(config: Record<string, string> = {}): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, true, config);
+    return new KeyValueStoreBuilder(
+      this.name,
+      this.keySerde,
+      this.valueSerde,
+      true,
+      config,
+      this.cachingEnabled,
+    );
   }
 
   withLoggingDisabled(): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, false, {});
+    return new KeyValueStoreBuilder(
+      this.name,
+      this.keySerde,
+      this.valueSerde,
+      false,
+      {},
+      this.cachingEnabled,
+    );
+  }
+
+  withCachingEnabled(): KeyValueStoreBuilder<K, V> {
+    return new KeyValueStoreBuilder(
+      this.name,
+      this.keySerde,
+      this.valueSerde,
+      this.loggingEnabled,
+      this.logConfig,
+      true,
+    );
+  }
+
+  withCachingDisabled(): KeyValueStoreBuilder<K, V> {
+    return new KeyValueStoreBuilder(
+      this.name,
+      this.keySerde,
+      this.valueSerde,
+      this.loggingEnabled,
+      this.logConfig,
+      false,
+    );
   }
 
   build(defaults?: SerdeDefaults): KeyValueStore<K, V> {
@@ -46,7 +86,13 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
         `state store ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
       );
     }
-    return new MeteredKeyValueStore(this.name, keySerde, valueSerde, this.loggingEnabled);
+    return new MeteredKeyValueStore(
+      this.name,
+      keySerde,
+      valueSerde,
+      this.loggingEnabled,
+      this.cachingEnabled,
+    );
   }
 }
 

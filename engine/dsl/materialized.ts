@@ -8,6 +8,7 @@ export class Materialized<K, V> {
     readonly valueSerde: Serde<V> | undefined,
     readonly loggingEnabled: boolean,
     readonly logConfig: Readonly<Record<string, string>>,
+    readonly cachingEnabled = true,
   ) {}
 
   static as<K, V>(storeName: string): Materialized<K, V> {
@@ -20,18 +21,62 @@ export class Materialized<K, V> {
   }
 
   withKeySerde<K2>(keySerde: Serde<K2>): Materialized<K2, V> {
-    return new Materialized(this.storeName, keySerde, this.valueSerde, this.loggingEnabled, this.logConfig);
+    return new Materialized(
+      this.storeName,
+      keySerde,
+      this.valueSerde,
+      this.loggingEnabled,
+      this.logConfig,
+      this.cachingEnabled,
+    );
   }
 
   withValueSerde<V2>(valueSerde: Serde<V2>): Materialized<K, V2> {
-    return new Materialized(this.storeName, this.keySerde, valueSerde, this.loggingEnabled, this.logConfig);
+    return new Materialized(
+      this.storeName,
+      this.keySerde,
+      valueSerde,
+      this.loggingEnabled,
+      this.logConfig,
+      this.cachingEnabled,
+    );
   }
 
   withLoggingEnabled(config: Record<string, string> = {}): Materialized<K, V> {
-    return new Materialized(this.storeName, this.keySerde, this.valueSerde, true, config);
+    return new Materialized(
+      this.storeName,
+      this.keySerde,
+      this.valueSerde,
+      true,
+      config,
+      this.cachingEnabled,
+    );
   }
 
   withLoggingDisabled(): Materialized<K, V> {
-    return new Materialized(this.storeName, this.keySerde, this.valueSerde, false, {});
+    return new Materialized(this.storeName, this.keySerde, this.valueSerde, false, {}, this.cachingEnabled);
+  }
+
+  /** No write-back cache: every update goes downstream and to the changelog at once. */
+  withCachingDisabled(): Materialized<K, V> {
+    return new Materialized(
+      this.storeName,
+      this.keySerde,
+      this.valueSerde,
+      this.loggingEnabled,
+      this.logConfig,
+      false,
+    );
+  }
+
+  withCachingEnabled(): Materialized<K, V> {
+    return new Materialized(
+      this.storeName,
+      this.keySerde,
+      this.valueSerde,
+      this.loggingEnabled,
+      this.logConfig,
+      true,
+    );
   }
 }

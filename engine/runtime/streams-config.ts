@@ -18,6 +18,12 @@ export interface StreamsConfig {
   maxTaskIdleMs?: number;
   /** Records fetched per poll (default 1000). */
   maxPollRecords?: number;
+  /**
+   * Bytes of the write-back record cache in front of the DSL's stores (default 10 MiB). Repeated
+   * updates to a key between commits collapse into one downstream record and one changelog write;
+   * 0 turns caching off, so every update is emitted.
+   */
+  cacheMaxBytes?: number;
   /** Records buffered per input partition before its fetching pauses (default 1000). */
   bufferedRecordsPerPartition?: number;
   /** How long a poll waits for records (default 100 ms). */
@@ -115,6 +121,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     maxTaskIdleMs: nonNegative('maxTaskIdleMs', config.maxTaskIdleMs ?? 0, -1),
     maxPollRecords: nonNegative('maxPollRecords', config.maxPollRecords ?? 1000, 1),
     pollMs: nonNegative('pollMs', config.pollMs ?? 100),
+    cacheMaxBytes: nonNegative('cacheMaxBytes', config.cacheMaxBytes ?? 10 * 1024 * 1024),
     bufferedRecordsPerPartition: nonNegative(
       'bufferedRecordsPerPartition',
       config.bufferedRecordsPerPartition ?? 1000,

@@ -1,4 +1,5 @@
 import type { KeyValueStore } from '../../state-stores/key-value-store.js';
+import { RecordCache } from '../../state-stores/record-cache.js';
 import type { StateStore } from '../../state-stores/state-store.js';
 import { TaskId } from '../processor/task-id.js';
 import type { ConsumerRecord } from '../runtime/internals/consumer-record.js';
@@ -68,6 +69,8 @@ export class TopologyTestDriver {
         defaultValueSerde: config.defaultValueSerde,
         maxTaskIdleMs: -1,
         errorHandling: resolveErrorHandling(applicationId, config),
+        // Flushed after every record (as Kafka Streams' driver commits after each), so caching never hides an update.
+        recordCache: new RecordCache(10 * 1024 * 1024),
         resolveTopic: this.resolveTopic,
         wallClockMs: () => this.wallClockMs,
       });
@@ -173,15 +176,20 @@ export class TopologyTestDriver {
     return queue;
   }
 
-  /** Processes until no task has a buffered record (repartitioned records included), then flushes. */
+  /**
+   * Processes until no task has a buffered record (repartitioned records included) and flushes the
+   * stores; a flush can forward cached updates into repartition topics, so this repeats until quiet.
+   */
   private processAll(): void {
-    let progressed = true;
-    while (progressed) {
-      progressed = false;
-      for (const task of this.tasks) {
-        while (task.process()) progressed = true;
+    do {
+      let progressed = true;
+      while (progressed) {
+        progressed = false;
+        for (const task of this.tasks) {
+          while (task.process()) progressed = true;
+        }
       }
-    }
-    for (const task of this.tasks) task.flush();
+      for (const task of this.tasks) task.flush();
+    } while (this.tasks.some((task) => task.hasBufferedRecords()));
   }
 }

@@ -3,6 +3,7 @@ import type { ProcessorSupplier } from '../processor.js';
 import type { Record } from '../record.js';
 import { type Change, change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
+import { forwardsOnFlush } from './store-forwarding.js';
 
 /**
  * A processor over one key-value store that forwards table updates (Change(new, old)). `update`
@@ -20,10 +21,12 @@ function storeUpdatingSupplier<K, VIn, VAgg>(
     get() {
       let context!: InternalProcessorContext<K, Change<VAgg>>;
       let store!: KeyValueStore<K, VAgg>;
+      let storeForwards = false;
       return {
         init(ctx) {
           context = ctx as InternalProcessorContext<K, Change<VAgg>>;
           store = ctx.getStateStore<KeyValueStore<K, VAgg>>(storeName);
+          storeForwards = forwardsOnFlush(store, context);
         },
         process(record) {
           if (record.key === null || record.key === undefined) {
@@ -34,7 +37,7 @@ function storeUpdatingSupplier<K, VIn, VAgg>(
           const next = update(record, old, context);
           if (next === undefined) return;
           store.put(record.key, next);
-          context.forward(record.withValue(change(next, old)));
+          if (!storeForwards) context.forward(record.withValue(change(next, old)));
         },
       };
     },

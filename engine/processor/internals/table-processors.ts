@@ -1,6 +1,7 @@
 import type { KeyValue, KeyValueStore } from '../../../state-stores/key-value-store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../processor.js';
 import { type Change, change } from './change.js';
+import { forwardsOnFlush } from './store-forwarding.js';
 
 /**
  * KTable.filter / mapValues: applies `fn` to both the new and the old value, so downstream
@@ -14,10 +15,14 @@ export function tableTransformSupplier<K, V, V2>(
     get() {
       let context!: ProcessorContext<K, Change<V2>>;
       let store: KeyValueStore<K, V2> | undefined;
+      let storeForwards = false;
       return {
         init(ctx) {
           context = ctx;
-          if (storeName) store = ctx.getStateStore<KeyValueStore<K, V2>>(storeName);
+          if (storeName) {
+            store = ctx.getStateStore<KeyValueStore<K, V2>>(storeName);
+            storeForwards = forwardsOnFlush(store, ctx);
+          }
         },
         process(record) {
           const { newValue, oldValue } = record.value;
@@ -29,7 +34,7 @@ export function tableTransformSupplier<K, V, V2>(
               : fn(oldValue, record.key);
           if (next === null && previous === null) return;
           store?.put(record.key, next);
-          context.forward(record.withValue(change(next, previous)));
+          if (!storeForwards) context.forward(record.withValue(change(next, previous)));
         },
       };
     },

@@ -1,3 +1,4 @@
+import type { RecordCache } from '../../../state-stores/record-cache.js';
 import type {
   ChangeLogger,
   RestoreCallback,
@@ -32,6 +33,8 @@ export interface TaskEnvironment {
   readonly defaultValueSerde: Serde<unknown> | undefined;
   readonly maxTaskIdleMs: number;
   readonly errorHandling: ErrorHandlingConfig;
+  /** The instance's write-back cache (null: no caching). */
+  readonly recordCache: RecordCache | null;
   /** Full topic name: internal topics get the `<applicationId>-` prefix. */
   resolveTopic(name: string): string;
   wallClockMs(): number;
@@ -96,6 +99,10 @@ export class StreamTask {
     if (!queue)
       throw new StreamsError(`task ${this.id} got records of topic ${topic}, which it does not read`);
     queue.add(records);
+  }
+
+  hasBufferedRecords(): boolean {
+    return this.queues.some((q) => !q.isEmpty());
   }
 
   /** Buffered, unprocessed records per input topic. */
@@ -193,6 +200,7 @@ export class StreamTask {
         applicationId: this.env.applicationId,
         taskId: this.id,
         recordTimestampMs: () => this.recordTimestampMs,
+        recordCache: this.env.recordCache,
         register: (registered, restore, loggingEnabled): ChangeLogger | null => {
           if (!loggingEnabled) return null;
           this.changelogs.push({ store: registered, topic: changelogTopic, partition, restore });

@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { RecordCache } from '../../../state-stores/record-cache.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, ProducerPort, TopicPartition, Transport } from '../../transport/ports.js';
@@ -70,6 +71,7 @@ export class StreamThread {
         defaultValueSerde: config.defaultValueSerde,
         maxTaskIdleMs: config.maxTaskIdleMs,
         errorHandling: config.errorHandling,
+        recordCache: config.cacheMaxBytes > 0 ? new RecordCache(config.cacheMaxBytes) : null,
         resolveTopic: topicResolver(config.applicationId, builder),
         wallClockMs: Date.now,
       },

@@ -49,6 +49,8 @@ async function startInstance(
     processingGuarantee: guarantee,
     commitIntervalMs: 20,
     pollMs: 10,
+    // Every count update must reach the output (the exactly-once check reads them all), as in Kafka's EOS tests.
+    cacheMaxBytes: 0,
     instanceId: id,
   });
   running.push(streams);

@@ -33,6 +33,7 @@ function mergedTask(maxTaskIdleMs: number, now: { ms: number }) {
     defaultValueSerde: undefined,
     maxTaskIdleMs,
     errorHandling: FAIL,
+    recordCache: null,
     resolveTopic: topicResolver('app', topology.internal),
     wallClockMs: () => now.ms,
   });
@@ -92,6 +93,7 @@ describe('StreamTask', () => {
       defaultValueSerde: undefined,
       maxTaskIdleMs: 0,
       errorHandling: FAIL,
+      recordCache: null,
       resolveTopic: (t) => t,
       wallClockMs: () => 0,
     });

@@ -26,6 +26,8 @@ const streams = new KafkaStreams(builder.build(), {
   instanceId,
   processingGuarantee: guarantee,
   commitIntervalMs: guarantee === 'exactly_once_v2' ? 100 : 500,
+  // Every count update must reach the output: the verifier checks the whole sequence.
+  cacheMaxBytes: 0,
 });
 streams.setStateListener((next) => {
   console.log(`STATE ${next}`);

@@ -1,0 +1,120 @@
+/** One cached key: the typed value, whether it still has to be written, and its record's timestamp. */
+export interface CacheEntry<V> {
+  readonly keyBytes: Buffer;
+  value: V | null;
+  dirty: boolean;
+  timestampMs: number;
+  size: number;
+}
+
+/**
+ * The write-back record cache of one instance, shared by the caches of all its stores and bounded
+ * by `cacheMaxBytes` (entry sizes are estimated: key bytes plus a fixed overhead plus a value guess).
+ * As in Kafka Streams, a cache over budget evicts its own least recently used entries, flushing its
+ * dirty entries first.
+ */
+export class RecordCache {
+  private usedBytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** A cache for one store; `flush` writes dirty entries through (and forwards them). */
+  named<V>(flush: (dirty: CacheEntry<V>[]) => void): NamedCache<V> {
+    return new NamedCache<V>(this, flush);
+  }
+
+  /** @internal */
+  adjust(delta: number): boolean {
+    this.usedBytes += delta;
+    return this.usedBytes > this.maxBytes;
+  }
+
+  get sizeBytes(): number {
+    return this.usedBytes;
+  }
+}
+
+const ENTRY_OVERHEAD = 64;
+
+export class NamedCache<V> {
+  /** In least-recently-used order: an access moves the key to the end. */
+  private readonly entries = new Map<string, CacheEntry<V>>();
+  private dirtyCount = 0;
+
+  constructor(
+    private readonly owner: RecordCache,
+    private readonly flushFn: (dirty: CacheEntry<V>[]) => void,
+  ) {}
+
+  get(key: string): CacheEntry<V> | undefined {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Caches a value as dirty; when the instance's cache is over budget, evicts from this one. */
+  put(key: string, keyBytes: Buffer, value: V | null, timestampMs: number): void {
+    const size = keyBytes.length + ENTRY_OVERHEAD + estimateSize(value);
+    const existing = this.entries.get(key);
+    if (existing) {
+      this.entries.delete(key);
+      if (!existing.dirty) this.dirtyCount++;
+      existing.value = value;
+      existing.dirty = true;
+      existing.timestampMs = timestampMs;
+      this.owner.adjust(size - existing.size);
+      existing.size = size;
+      this.entries.set(key, existing);
+    } else {
+      this.entries.set(key, { keyBytes, value, dirty: true, timestampMs, size });
+      this.dirtyCount++;
+    }
+    if (this.owner.adjust(existing ? 0 : size)) this.evict();
+  }
+
+  /** Entries whose key string is within [from, to] (undefined bounds are open), any order. */
+  *between(from: string | undefined, to: string | undefined): IterableIterator<[string, CacheEntry<V>]> {
+    for (const pair of this.entries) {
+      if ((from === undefined || pair[0] >= from) && (to === undefined || pair[0] <= to)) yield pair;
+    }
+  }
+
+  flush(): void {
+    if (this.dirtyCount === 0) return;
+    const dirty: CacheEntry<V>[] = [];
+    for (const entry of this.entries.values()) {
+      if (!entry.dirty) continue;
+      entry.dirty = false;
+      dirty.push(entry);
+    }
+    this.dirtyCount = 0;
+    this.flushFn(dirty);
+  }
+
+  /** Drops everything (after a flush on clean close, or without one on a dirty close). */
+  clear(): void {
+    for (const entry of this.entries.values()) this.owner.adjust(-entry.size);
+    this.entries.clear();
+    this.dirtyCount = 0;
+  }
+
+  private evict(): void {
+    while (this.owner.adjust(0) && this.entries.size > 0) {
+      const [key, eldest] = this.entries.entries().next().value as [string, CacheEntry<V>];
+      if (eldest.dirty) this.flush();
+      this.entries.delete(key);
+      this.owner.adjust(-eldest.size);
+    }
+  }
+}
+
+function estimateSize(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === 'string') return value.length;
+  if (Buffer.isBuffer(value)) return value.length;
+  if (typeof value === 'number' || typeof value === 'boolean') return 8;
+  return 128;
+}
