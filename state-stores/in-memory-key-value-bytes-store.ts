@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { KeyValueBytesStore } from './key-value-bytes-store.js';
 import type { KeyValue } from './key-value-store.js';
 
 // sorted-btree is CommonJS with the class on `default`; require() reads it the same way under Node and vitest.
@@ -13,7 +14,8 @@ const newTree = (): Tree => new BTree<string, Buffer>(undefined, simpleComparato
  * byte), which sort exactly as the unsigned key bytes do. Iterators walk an O(1) copy-on-write clone,
  * so writes during an iteration neither skip nor repeat keys.
  */
-export class InMemoryKeyValueBytesStore {
+export class InMemoryKeyValueBytesStore implements KeyValueBytesStore {
+  readonly persistent = false;
   private tree = newTree();
 
   get(key: Buffer): Buffer | null {
@@ -33,6 +35,10 @@ export class InMemoryKeyValueBytesStore {
   clear(): void {
     this.tree = newTree();
   }
+
+  flush(): void {}
+
+  close(): void {}
 
   /** Entries with from <= key <= to (null bounds are open), ascending or descending. */
   *range(

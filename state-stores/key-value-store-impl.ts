@@ -1,6 +1,8 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import { InMemoryKeyValueBytesStore } from './in-memory-key-value-bytes-store.js';
+import type { KeyValueBytesStore } from './key-value-bytes-store.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
+import { LmdbKeyValueBytesStore } from './lmdb-key-value-bytes-store.js';
 import type { CacheEntry, NamedCache } from './record-cache.js';
 import type { ChangeLogger, StateStoreContext } from './state-store.js';
 
@@ -19,8 +21,7 @@ export type FlushListener<K, V> = (
  * that reaches the backend; the ordered in-memory bytes backend. Restores go straight to the backend.
  */
 export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
-  readonly persistent = false;
-  private readonly bytes = new InMemoryKeyValueBytesStore();
+  private bytes: KeyValueBytesStore = new InMemoryKeyValueBytesStore();
   private logger: ChangeLogger | null = null;
   private cache: NamedCache<V> | null = null;
   private flushListener: FlushListener<K, V> | null = null;
@@ -34,11 +35,13 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     private readonly valueSerde: Serde<V>,
     private readonly loggingEnabled: boolean,
     private readonly cachingEnabled: boolean,
+    readonly persistent: boolean,
   ) {
     this.topic = name;
   }
 
   init(context: StateStoreContext): void {
+    if (this.persistent) this.bytes = new LmdbKeyValueBytesStore(context.storeDirectory(this.name));
     this.logger = context.register(this, (key, value) => this.bytes.put(key, value), this.loggingEnabled);
     this.context = context;
     const recordCache = context.recordCache;
@@ -131,12 +134,19 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   /** Writes the cache's dirty entries through (forwarding them) so the backend and changelog are current. */
   flush(): void {
     this.cache?.flush();
+    this.bytes.flush();
   }
 
   /** Drops the cache without writing it: a clean close has flushed already, a dirty one must not. */
   close(): void {
     this.cache?.clear();
+    this.bytes.close();
     this.open = false;
+  }
+
+  wipe(): void {
+    this.cache?.clear();
+    this.bytes.clear();
   }
 
   isOpen(): boolean {

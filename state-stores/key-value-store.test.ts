@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TaskId } from '../engine/processor/task-id.js';
@@ -12,14 +15,18 @@ const S = Serdes.String();
 function openStore(
   logged: { key: string; value: string | null }[] = [],
   cacheBytes = 0,
+  persistent = false,
 ): KeyValueStore<string, string> {
-  const builder = Stores.keyValueStoreBuilder('kv', S, S);
+  const builder = Stores.keyValueStoreBuilder('kv', S, S).withStoreType(
+    persistent ? 'persistent' : 'in-memory',
+  );
   const store = (cacheBytes > 0 ? builder.withCachingEnabled() : builder).build();
   const context: StateStoreContext = {
     applicationId: 'app',
     taskId: new TaskId(0, 0),
     recordTimestampMs: () => 0,
     recordCache: cacheBytes > 0 ? new RecordCache(cacheBytes) : null,
+    storeDirectory: (name) => join(mkdtempSync(join(tmpdir(), 'rivulet-kv-test-')), name),
     register: () => (key, value) => logged.push({ key: key.toString(), value: value?.toString() ?? null }),
   };
   store.init(context);
@@ -52,15 +59,17 @@ const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.
 describe('key-value store against a model (fast-check)', () => {
   // Uncached; cached with room for everything; cached with a budget so small that puts evict.
   it.each([
-    ['without a cache', 0],
-    ['with a write-back cache', 1 << 20],
-    ['with a tiny, evicting cache', 300],
-  ])(
+    ['in memory, without a cache', 0, false],
+    ['in memory, with a write-back cache', 1 << 20, false],
+    ['in memory, with a tiny, evicting cache', 300, false],
+    ['persistent (LMDB), without a cache', 0, true],
+    ['persistent (LMDB), with a tiny, evicting cache', 300, true],
+  ] as const)(
     '%s: get, put, putIfAbsent, delete, range, reverseRange, prefixScan and all agree with a sorted map',
-    (_name, cacheBytes) => {
+    (_name, cacheBytes, persistent) => {
       fc.assert(
         fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
-          const store = openStore([], cacheBytes);
+          const store = openStore([], cacheBytes, persistent);
           const model = new Map<string, string>();
           const sorted = () =>
             [...model.entries()].sort(([a], [b]) => byBytes(a, b)).map(([key, value]) => ({ key, value }));
@@ -105,7 +114,9 @@ describe('key-value store against a model (fast-check)', () => {
           expect([...store.reverseAll()]).toEqual(sorted().reverse());
           expect(store.approximateNumEntries()).toBe(model.size);
           for (const [k, v] of model) expect(store.get(k)).toBe(v);
+          store.close();
         }),
+        { numRuns: persistent ? 40 : 100 },
       );
     },
   );

@@ -15,6 +15,8 @@ export interface StateStoreContext {
   recordTimestampMs(): number;
   /** The instance's record cache, for stores with caching enabled (null: no caching). */
   readonly recordCache: RecordCache | null;
+  /** `<stateDir>/<applicationId>/<taskId>/<store>`, for persistent stores (created on demand). */
+  storeDirectory(storeName: string): string;
 }
 
 export type RestoreCallback = (key: Buffer, value: Buffer | null) => void;
@@ -26,6 +28,8 @@ export interface StateStore {
   readonly persistent: boolean;
   init(context: StateStoreContext): void;
   flush(): void;
+  /** Deletes the local content (before a restore from the start of the changelog). */
+  wipe(): void;
   close(): void;
   isOpen(): boolean;
 }

@@ -3,6 +3,8 @@ import type { KeyValueStore } from './key-value-store.js';
 import { MeteredKeyValueStore } from './key-value-store-impl.js';
 import type { StateStore } from './state-store.js';
 
+export type StoreType = 'in-memory' | 'persistent';
+
 /** Builds one store instance per task. Logging (a changelog topic) is on unless disabled. */
 export interface StoreBuilder<S extends StateStore> {
   readonly name: string;
@@ -23,59 +25,60 @@ export interface SerdeDefaults {
   readonly valueSerde: Serde<unknown> | undefined;
 }
 
+interface KeyValueStoreOptions {
+  readonly loggingEnabled: boolean;
+  readonly logConfig: Readonly<Record<string, string>>;
+  readonly cachingEnabled: boolean;
+  readonly storeType: StoreType;
+}
+
+const DEFAULT_OPTIONS: KeyValueStoreOptions = {
+  loggingEnabled: true,
+  logConfig: {},
+  cachingEnabled: false,
+  storeType: 'in-memory',
+};
+
 /** Key-value store builder; the DSL may leave serdes out and take the config defaults. */
 export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
   constructor(
     readonly name: string,
     private readonly keySerde: Serde<K> | undefined,
     private readonly valueSerde: Serde<V> | undefined,
-    readonly loggingEnabled = true,
-    readonly logConfig: Readonly<Record<string, string>> = {},
-    readonly cachingEnabled = false,
+    private readonly options: KeyValueStoreOptions = DEFAULT_OPTIONS,
   ) {}
 
+  get loggingEnabled(): boolean {
+    return this.options.loggingEnabled;
+  }
+
+  get logConfig(): Readonly<Record<string, string>> {
+    return this.options.logConfig;
+  }
+
+  get storeType(): StoreType {
+    return this.options.storeType;
+  }
+
   withLoggingEnabled(config: Record<string, string> = {}): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(
-      this.name,
-      this.keySerde,
-      this.valueSerde,
-      true,
-      config,
-      this.cachingEnabled,
-    );
+    return this.with({ loggingEnabled: true, logConfig: config });
   }
 
   withLoggingDisabled(): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(
-      this.name,
-      this.keySerde,
-      this.valueSerde,
-      false,
-      {},
-      this.cachingEnabled,
-    );
+    return this.with({ loggingEnabled: false, logConfig: {} });
   }
 
   withCachingEnabled(): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(
-      this.name,
-      this.keySerde,
-      this.valueSerde,
-      this.loggingEnabled,
-      this.logConfig,
-      true,
-    );
+    return this.with({ cachingEnabled: true });
   }
 
   withCachingDisabled(): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(
-      this.name,
-      this.keySerde,
-      this.valueSerde,
-      this.loggingEnabled,
-      this.logConfig,
-      false,
-    );
+    return this.with({ cachingEnabled: false });
+  }
+
+  /** 'persistent' keeps the store on disk (LMDB) under the state directory; 'in-memory' (the default here) does not. */
+  withStoreType(storeType: StoreType): KeyValueStoreBuilder<K, V> {
+    return this.with({ storeType });
   }
 
   build(defaults?: SerdeDefaults): KeyValueStore<K, V> {
@@ -86,13 +89,22 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
         `state store ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
       );
     }
+    const { loggingEnabled, cachingEnabled, storeType } = this.options;
     return new MeteredKeyValueStore(
       this.name,
       keySerde,
       valueSerde,
-      this.loggingEnabled,
-      this.cachingEnabled,
+      loggingEnabled,
+      cachingEnabled,
+      storeType === 'persistent',
     );
+  }
+
+  private with(changes: Partial<KeyValueStoreOptions>): KeyValueStoreBuilder<K, V> {
+    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, {
+      ...this.options,
+      ...changes,
+    });
   }
 }
 
@@ -102,7 +114,7 @@ export const Stores = {
     name: string,
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
-  ): StoreBuilder<KeyValueStore<K, V>> {
+  ): KeyValueStoreBuilder<K, V> {
     return new KeyValueStoreBuilder(name, keySerde, valueSerde);
   },
 } as const;

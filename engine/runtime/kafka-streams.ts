@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
+import { lockStateDirectory } from '../../state-stores/state-directory-lock.js';
 import type { Serde } from '../serdes/serde.js';
 import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
@@ -68,6 +69,7 @@ export class KafkaStreams {
   private started: Started | null = null;
   private fatalError: Error | null = null;
   private generation = 0;
+  private releaseStateDirectory: (() => void) | null = null;
 
   constructor(
     private readonly topology: Topology,
@@ -118,6 +120,7 @@ export class KafkaStreams {
       } finally {
         await admin.close();
       }
+      this.releaseStateDirectory = lockStateDirectory(join(this.config.stateDir, applicationId));
       const directory = new MembershipDirectory(transport, applicationId, instanceId);
       await directory.start();
       const sourceTopics = subtopologies.flatMap((s) =>
@@ -201,6 +204,7 @@ export class KafkaStreams {
     const done = (async () => {
       await started?.thread?.done.catch(() => {});
       await started?.directory.close(!failed);
+      this.releaseStateDirectory?.();
       return true;
     })();
     const timeout = new Promise<boolean>((resolve) =>

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KeyValueStore } from '../../state-stores/key-value-store.js';
 import { RecordCache } from '../../state-stores/record-cache.js';
 import type { StateStore } from '../../state-stores/state-store.js';
@@ -42,6 +45,8 @@ export class TopologyTestDriver {
   private readonly repartitionTopics: Set<string>;
   private readonly changelogTopics: Set<string>;
   private wallClockMs: number;
+  /** A temporary state directory for persistent stores, deleted by close(). */
+  private readonly stateDir = mkdtempSync(join(tmpdir(), 'rivulet-test-driver-'));
   /** The driver's metrics (dropped records and more), as an instance's `metrics()` gives them. */
   readonly metrics = new StreamsMetrics();
 
@@ -71,6 +76,7 @@ export class TopologyTestDriver {
         errorHandling: resolveErrorHandling(applicationId, config),
         // Flushed after every record (as Kafka Streams' driver commits after each), so caching never hides an update.
         recordCache: new RecordCache(10 * 1024 * 1024),
+        applicationStateDir: this.stateDir,
         resolveTopic: this.resolveTopic,
         wallClockMs: () => this.wallClockMs,
       });
@@ -134,8 +140,10 @@ export class TopologyTestDriver {
     return [...this.outputs.keys()];
   }
 
+  /** Closes the tasks and deletes the driver's state directory. */
   close(): void {
     for (const task of this.tasks) task.close();
+    rmSync(this.stateDir, { recursive: true, force: true });
   }
 
   private enqueue(

@@ -1,10 +1,10 @@
 import { KeyValueStoreBuilder } from '../../../state-stores/store-builder.js';
 import type { Serde } from '../../serdes/serde.js';
-import type { Materialized } from '../materialized.js';
+import { Materialized } from '../materialized.js';
 
 /**
  * The store builder a DSL operation materializes into, honouring Materialized's logging and caching
- * choices. DSL stores cache by default, as in Kafka Streams.
+ * choices. DSL stores are persistent, logged and cached by default, as in Kafka Streams.
  */
 export function keyValueStoreFor<K, V>(
   storeName: string,
@@ -12,10 +12,12 @@ export function keyValueStoreFor<K, V>(
   valueSerde: Serde<V> | undefined,
   materialized: Materialized<K, V> | undefined,
 ): KeyValueStoreBuilder<K, V> {
-  const store = new KeyValueStoreBuilder<K, V>(storeName, keySerde, valueSerde).withCachingEnabled();
-  if (!materialized) return store;
-  const logged = materialized.loggingEnabled
-    ? store.withLoggingEnabled({ ...materialized.logConfig })
+  const options = materialized ?? Materialized.with<K, V>(keySerde, valueSerde);
+  const store = new KeyValueStoreBuilder<K, V>(storeName, keySerde, valueSerde).withStoreType(
+    options.storeType,
+  );
+  const logged = options.loggingEnabled
+    ? store.withLoggingEnabled({ ...options.logConfig })
     : store.withLoggingDisabled();
-  return materialized.cachingEnabled ? logged : logged.withCachingDisabled();
+  return options.cachingEnabled ? logged.withCachingEnabled() : logged;
 }

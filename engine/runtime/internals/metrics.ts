@@ -53,6 +53,11 @@ export class StreamsMetrics {
     help: "Stream threads replaced after an uncaught error (uncaughtExceptionHandler 'replace_thread')",
     registers: [this.registry],
   });
+  readonly restoredRecords = new Counter({
+    name: 'rivulet_restored_records_total',
+    help: 'Changelog records replayed into stores when tasks were created',
+    registers: [this.registry],
+  });
   readonly rebalances = new Counter({
     name: 'rivulet_rebalances_total',
     help: 'Partition assignments received',

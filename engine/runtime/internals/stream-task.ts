@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { RecordCache } from '../../../state-stores/record-cache.js';
 import type {
   ChangeLogger,
@@ -35,6 +36,8 @@ export interface TaskEnvironment {
   readonly errorHandling: ErrorHandlingConfig;
   /** The instance's write-back cache (null: no caching). */
   readonly recordCache: RecordCache | null;
+  /** `<stateDir>/<applicationId>`: task directories for persistent stores go below it. */
+  readonly applicationStateDir: string;
   /** Full topic name: internal topics get the `<applicationId>-` prefix. */
   resolveTopic(name: string): string;
   wallClockMs(): number;
@@ -42,6 +45,7 @@ export interface TaskEnvironment {
 
 export interface ChangelogRegistration {
   readonly store: StateStore;
+  readonly persistent: boolean;
   readonly topic: string;
   readonly partition: number;
   readonly restore: RestoreCallback;
@@ -67,6 +71,10 @@ export class StreamTask {
   private recordTimestampMs = 0;
   /** The raw record being processed: what a dead-letter record carries. */
   private currentRaw: ConsumerRecord | null = null;
+  /** Changelog records sent since the last checkpoint (at-least-once checkpoints when it is large). */
+  changelogWrites = 0;
+  /** `<stateDir>/<applicationId>/<taskId>`: where this task's persistent stores and `.checkpoint` live. */
+  readonly directory: string;
 
   constructor(
     readonly id: TaskId,
@@ -85,6 +93,7 @@ export class StreamTask {
       recordDropped: (reason) => env.metrics.droppedRecords.inc({ task: String(id), reason }),
     };
     this.errors = new RecordErrorHandler(env.errorHandling, env.collector, env.metrics, id);
+    this.directory = join(env.applicationStateDir, String(id));
     this.initStores();
     this.buildNodes();
   }
@@ -103,6 +112,11 @@ export class StreamTask {
 
   hasBufferedRecords(): boolean {
     return this.queues.some((q) => !q.isEmpty());
+  }
+
+  /** Whether any store of this task keeps its state on disk (then it has a `.checkpoint`). */
+  hasPersistentStores(): boolean {
+    return this.changelogs.some((c) => c.persistent);
   }
 
   /** Buffered, unprocessed records per input topic. */
@@ -201,11 +215,20 @@ export class StreamTask {
         taskId: this.id,
         recordTimestampMs: () => this.recordTimestampMs,
         recordCache: this.env.recordCache,
+        storeDirectory: (storeName) => join(this.directory, storeName),
         register: (registered, restore, loggingEnabled): ChangeLogger | null => {
           if (!loggingEnabled) return null;
-          this.changelogs.push({ store: registered, topic: changelogTopic, partition, restore });
-          return (key, value, timestampMs) =>
+          this.changelogs.push({
+            store: registered,
+            persistent: registered.persistent,
+            topic: changelogTopic,
+            partition,
+            restore,
+          });
+          return (key, value, timestampMs) => {
+            this.changelogWrites++;
             collector.send(changelogTopic, key, value, [], timestampMs, partition);
+          };
         },
       };
       store.init(context);

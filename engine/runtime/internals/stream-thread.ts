@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { RecordCache } from '../../../state-stores/record-cache.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
@@ -72,11 +73,16 @@ export class StreamThread {
         maxTaskIdleMs: config.maxTaskIdleMs,
         errorHandling: config.errorHandling,
         recordCache: config.cacheMaxBytes > 0 ? new RecordCache(config.cacheMaxBytes) : null,
+        applicationStateDir: join(config.stateDir, config.applicationId),
         resolveTopic: topicResolver(config.applicationId, builder),
         wallClockMs: Date.now,
       },
-      () =>
-        transport.consumer({ clientId: `${config.instanceId}-restore`, isolationLevel: 'read_committed' }),
+      {
+        restoreConsumer: () =>
+          transport.consumer({ clientId: `${config.instanceId}-restore`, isolationLevel: 'read_committed' }),
+        endOffsets: (partitions) => this.consumer.endOffsets(partitions),
+        eos: this.eos,
+      },
     );
   }
 
@@ -101,6 +107,7 @@ export class StreamThread {
   }
 
   private async run(): Promise<void> {
+    let clean = false;
     try {
       while (this.running) {
         const records = await this.consumer.poll(this.config.maxPollRecords, this.config.pollMs);
@@ -124,8 +131,9 @@ export class StreamThread {
         await yieldToEventLoop();
       }
       await this.commit();
+      clean = true;
     } finally {
-      await this.shutdown();
+      await this.shutdown(clean);
     }
   }
 
@@ -167,6 +175,7 @@ export class StreamThread {
     this.metrics.commits.inc();
     this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
     this.lastCommitMs = Date.now();
+    await this.taskManager.maybeCheckpoint();
   }
 
   private newProducer(): ProducerPort {
@@ -206,7 +215,7 @@ export class StreamThread {
     const owned = [...this.taskManager.tasks.values()].flatMap((t) =>
       t.inputTopics().map((topic) => ({ topic, partition: t.id.partition })),
     );
-    this.taskManager.closeAll();
+    await this.taskManager.closeAll(false);
     if (this.paused.size) {
       this.consumer.resume(owned.filter((tp) => this.paused.has(tpKey(tp))));
       this.paused.clear();
@@ -227,15 +236,17 @@ export class StreamThread {
 
   private async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
     this.callbacks.onRebalancing();
+    let committed = true;
     try {
       await this.commit();
     } catch (err) {
       if (!(err instanceof TaskMigratedError)) throw err;
       // The work since the last commit is lost to us; the next owner redoes it from the committed offsets.
+      committed = false;
       await this.abortTransaction();
       if (this.eos) await this.beginTransaction().catch(() => {});
     }
-    this.taskManager.closeTasks(this.taskManager.taskIdsFor(partitions));
+    await this.taskManager.closeTasks(this.taskManager.taskIdsFor(partitions), committed);
     for (const tp of partitions) this.paused.delete(tpKey(tp));
     this.metrics.activeTasks.set(this.taskManager.tasks.size);
   }
@@ -266,8 +277,9 @@ export class StreamThread {
     });
   }
 
-  private async shutdown(): Promise<void> {
-    this.taskManager.closeAll();
+  /** Clean: after the final commit, so persistent stores checkpoint; otherwise nothing is checkpointed. */
+  private async shutdown(clean: boolean): Promise<void> {
+    await this.taskManager.closeAll(clean).catch(() => this.taskManager.closeAll(false));
     this.metrics.activeTasks.set(0);
     await this.abortTransaction();
     await this.consumer.close();

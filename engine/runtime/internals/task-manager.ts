@@ -1,27 +1,41 @@
+import { CheckpointFile, checkpointKey } from '../../../state-stores/checkpoint-file.js';
 import { TaskId } from '../../processor/task-id.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, TopicPartition, TopicPartitionOffset } from '../../transport/ports.js';
 import { tpKey } from '../../transport/topic-partition-key.js';
 import type { ConsumerRecord } from './consumer-record.js';
-import { StreamTask, type TaskEnvironment } from './stream-task.js';
+import { type ChangelogRegistration, StreamTask, type TaskEnvironment } from './stream-task.js';
+
+/** How the task manager reaches the brokers for state: a restore reader, and changelog end offsets. */
+export interface StateAccess {
+  restoreConsumer(): ConsumerPort;
+  endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
+  /** exactly_once_v2: checkpoints only at clean close, removed while a task runs. */
+  readonly eos: boolean;
+}
+
+/** At-least-once writes a checkpoint after a commit once this many changelog records were sent since the last one. */
+const CHECKPOINT_AFTER_WRITES = 10_000;
 
 /**
  * The active tasks of one instance: creates them for assigned partitions (restoring their stores
- * from the changelogs first), routes fetched records to them, and closes them.
+ * from the changelogs first: persistent stores from their checkpoint, the rest from the start),
+ * routes fetched records to them, checkpoints and closes them.
  */
 export class TaskManager {
   readonly tasks = new Map<string, StreamTask>();
   private readonly subtopologyOfTopic = new Map<string, SubtopologyDefinition>();
-  /** The task of each input partition, keyed `topic\0partition`. */
+  /** The task of each input partition. */
   private readonly taskOfPartition = new Map<string, StreamTask>();
 
   constructor(
     private readonly subtopologies: readonly SubtopologyDefinition[],
     private readonly env: TaskEnvironment,
-    private readonly restoreConsumer: () => ConsumerPort,
+    private readonly state: StateAccess,
   ) {
-    for (const sub of subtopologies)
+    for (const sub of subtopologies) {
       for (const topic of sub.sourceTopics) this.subtopologyOfTopic.set(env.resolveTopic(topic), sub);
+    }
   }
 
   /** Task ids that own the given input partitions. */
@@ -50,20 +64,37 @@ export class TaskManager {
     return this.restore(created);
   }
 
-  /** Closes tasks (their in-memory state goes with them; a new owner restores it from the changelog). */
-  closeTasks(ids: readonly TaskId[]): void {
-    for (const id of ids) {
-      const task = this.tasks.get(String(id));
-      if (!task) continue;
+  /**
+   * Closes tasks. A clean close (after a commit) checkpoints persistent stores at the changelog end;
+   * a dirty one does not, so the next owner restores them from the start.
+   */
+  async closeTasks(ids: readonly TaskId[], clean: boolean): Promise<void> {
+    const closing = ids
+      .map((id) => this.tasks.get(String(id)))
+      .filter((t): t is StreamTask => t !== undefined);
+    if (clean) await this.checkpoint(closing.filter((t) => t.hasPersistentStores()));
+    for (const task of closing) {
       task.close();
-      this.tasks.delete(String(id));
+      this.tasks.delete(String(task.id));
       for (const topic of task.inputTopics())
-        this.taskOfPartition.delete(tpKey({ topic, partition: id.partition }));
+        this.taskOfPartition.delete(tpKey({ topic, partition: task.id.partition }));
     }
   }
 
-  closeAll(): void {
-    this.closeTasks([...this.tasks.values()].map((t) => t.id));
+  closeAll(clean: boolean): Promise<void> {
+    return this.closeTasks(
+      [...this.tasks.values()].map((t) => t.id),
+      clean,
+    );
+  }
+
+  /** After an at-least-once commit: checkpoint the tasks whose changelogs moved enough. */
+  async maybeCheckpoint(): Promise<void> {
+    if (this.state.eos) return;
+    const due = [...this.tasks.values()].filter(
+      (t) => t.hasPersistentStores() && t.changelogWrites >= CHECKPOINT_AFTER_WRITES,
+    );
+    await this.checkpoint(due);
   }
 
   /** Hands a fetched batch to its tasks; records come in runs of one partition. */
@@ -123,7 +154,7 @@ export class TaskManager {
     return false;
   }
 
-  /** Flushes every task's stores and returns the input offsets to commit. */
+  /** Flushes every task's stores (caches forward here) and returns the input offsets to commit. */
   prepareCommit(): TopicPartitionOffset[] {
     const offsets: TopicPartitionOffset[] = [];
     for (const task of this.tasks.values()) {
@@ -135,19 +166,57 @@ export class TaskManager {
     return offsets;
   }
 
-  /** Replays each new task's changelog partitions from the start to the end (read_committed). */
+  /** Writes each task's `.checkpoint`: its changelog partitions at their current end offsets. */
+  private async checkpoint(tasks: readonly StreamTask[]): Promise<void> {
+    const changelogs = tasks.flatMap((t) => t.changelogs.filter((c) => c.persistent));
+    if (changelogs.length === 0) return;
+    const ends = new Map(
+      (await this.state.endOffsets(changelogs)).map((e) => [checkpointKey(e.topic, e.partition), e.offset]),
+    );
+    for (const task of tasks) {
+      const offsets = new Map<string, number>();
+      for (const c of task.changelogs) {
+        const key = checkpointKey(c.topic, c.partition);
+        if (c.persistent && ends.has(key)) offsets.set(key, ends.get(key)!);
+      }
+      new CheckpointFile(task.directory).write(offsets);
+      task.changelogWrites = 0;
+    }
+  }
+
+  /**
+   * Replays each new task's changelog partitions up to their end (read_committed). A persistent
+   * store continues from its checkpoint when that is still valid; without one it is wiped and rebuilt
+   * from the start, as is every in-memory store. Under exactly-once the checkpoint is removed once
+   * read, so a crash leaves none behind.
+   */
   private async restore(tasks: readonly StreamTask[]): Promise<number> {
     const changelogs = tasks.flatMap((t) => t.changelogs);
     if (changelogs.length === 0) return 0;
-    const consumer = this.restoreConsumer();
+    const ends = await this.state.endOffsets(changelogs);
+    const starts = new Map<ChangelogRegistration, number>();
+    for (const task of tasks) {
+      if (!task.hasPersistentStores()) continue;
+      const file = new CheckpointFile(task.directory);
+      const checkpointed = file.read();
+      if (this.state.eos) file.delete();
+      for (const c of task.changelogs) {
+        const end = ends[changelogs.indexOf(c)]!.offset;
+        const from = checkpointed.get(checkpointKey(c.topic, c.partition));
+        if (c.persistent && from !== undefined && from <= end) starts.set(c, from);
+        else if (c.persistent) c.store.wipe();
+      }
+    }
+    const consumer = this.state.restoreConsumer();
     let restored = 0;
     try {
-      const ends = await consumer.endOffsets(changelogs);
-      consumer.assign(changelogs.map((c) => ({ topic: c.topic, partition: c.partition, offset: 0 })));
+      consumer.assign(
+        changelogs.map((c) => ({ topic: c.topic, partition: c.partition, offset: starts.get(c) ?? 0 })),
+      );
       const pending = new Map(
         changelogs.map((c, i) => [tpKey(c), { registration: c, end: ends[i]!.offset }]),
       );
-      for (const [k, p] of pending) if (p.end === 0) pending.delete(k);
+      for (const [k, p] of pending) if (p.end <= (starts.get(p.registration) ?? 0)) pending.delete(k);
       while (pending.size > 0) {
         const batch = await consumer.poll(10_000, 100);
         for (const record of batch) {
@@ -156,6 +225,7 @@ export class TaskManager {
           entry.registration.restore(record.key!, record.value);
           restored++;
         }
+        for (const task of tasks) task.flush();
         for (const [k, p] of pending) {
           if (consumer.position(p.registration) >= p.end) pending.delete(k);
         }
@@ -163,6 +233,7 @@ export class TaskManager {
     } finally {
       await consumer.close();
     }
+    this.env.metrics.restoredRecords.inc(restored);
     return restored;
   }
 }

@@ -34,6 +34,7 @@ function mergedTask(maxTaskIdleMs: number, now: { ms: number }) {
     maxTaskIdleMs,
     errorHandling: FAIL,
     recordCache: null,
+    applicationStateDir: '/nonexistent',
     resolveTopic: topicResolver('app', topology.internal),
     wallClockMs: () => now.ms,
   });
@@ -94,6 +95,7 @@ describe('StreamTask', () => {
       maxTaskIdleMs: 0,
       errorHandling: FAIL,
       recordCache: null,
+      applicationStateDir: '/nonexistent',
       resolveTopic: (t) => t,
       wallClockMs: () => 0,
     });

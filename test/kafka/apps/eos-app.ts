@@ -1,5 +1,7 @@
 // A child-process instance for the crash tests: echo every input record, and count per key.
 // Usage: node --import tsx --conditions rivulet-source eos-app.ts <bootstrap> <appId> <instanceId> <guarantee> <input> <echo> <counts>
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   Consumed,
   KafkaStreams,
@@ -28,6 +30,8 @@ const streams = new KafkaStreams(builder.build(), {
   commitIntervalMs: guarantee === 'exactly_once_v2' ? 100 : 500,
   // Every count update must reach the output: the verifier checks the whole sequence.
   cacheMaxBytes: 0,
+  // Instances on one machine need state directories of their own.
+  stateDir: join(tmpdir(), 'rivulet-crash-test', applicationId, instanceId),
 });
 streams.setStateListener((next) => {
   console.log(`STATE ${next}`);
