@@ -31,6 +31,7 @@ export class KafkaAdmin implements AdminPort {
     return counts;
   }
 
+  /** Creates the topics and waits until the cluster describes them (metadata reaches every broker). */
   async createTopics(topics: readonly NewTopic[]): Promise<void> {
     for (const t of topics) {
       await new Promise<void>((resolve, reject) =>
@@ -48,6 +49,16 @@ export class KafkaAdmin implements AdminPort {
               : resolve(),
         ),
       );
+    }
+    const deadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const described = await this.describeTopics(topics.map((t) => t.name)).catch(
+        () => new Map<string, number>(),
+      );
+      if (topics.every((t) => described.get(t.name) === t.partitions)) return;
+      if (Date.now() > deadline)
+        throw new Error(`topics ${topics.map((t) => t.name).join(', ')} were created but do not show up`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
