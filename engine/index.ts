@@ -1,6 +1,7 @@
 // The public API of rivulet: everything an application imports comes from here.
 
 export type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../state-stores/key-value-store.js';
+export type { StateRestoreListener } from '../state-stores/restore-listener.js';
 export type { StateStore } from '../state-stores/state-store.js';
 export { type StoreBuilder, Stores } from '../state-stores/store-builder.js';
 export { Branched } from './dsl/branched.js';

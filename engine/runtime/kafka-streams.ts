@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
+import type { StateRestoreListener } from '../../state-stores/restore-listener.js';
 import { lockStateDirectory } from '../../state-stores/state-directory-lock.js';
 import type { Serde } from '../serdes/serde.js';
 import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
@@ -70,6 +71,7 @@ export class KafkaStreams {
   private fatalError: Error | null = null;
   private generation = 0;
   private releaseStateDirectory: (() => void) | null = null;
+  private restoreListener: StateRestoreListener | null = null;
 
   constructor(
     private readonly topology: Topology,
@@ -89,6 +91,11 @@ export class KafkaStreams {
 
   setStateListener(listener: StateListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Told of every store restore (start, batches, end) of this instance's tasks. */
+  setGlobalStateRestoreListener(listener: StateRestoreListener): void {
+    this.restoreListener = listener;
   }
 
   metrics(): Registry {
@@ -145,6 +152,7 @@ export class KafkaStreams {
       this.metricsImpl,
       {
         onRebalancing: () => this.transitionIfAlive('REBALANCING'),
+        restoreListener: () => this.restoreListener,
         onAssigned: async (tasks) => {
           await started.directory.publish(this.describeSelf(tasks, started.subtopologies));
           this.transitionIfAlive('RUNNING');

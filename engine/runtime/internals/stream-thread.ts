@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { RecordCache } from '../../../state-stores/record-cache.js';
+import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, ProducerPort, TopicPartition, Transport } from '../../transport/ports.js';
@@ -17,6 +18,7 @@ export interface ThreadCallbacks {
   onRebalancing(): void;
   /** After every assignment, once the new tasks are restored: all active tasks. */
   onAssigned(tasks: readonly StreamTask[]): Promise<void>;
+  restoreListener(): StateRestoreListener | null;
 }
 
 const LAG_SAMPLE_INTERVAL_MS = 5_000;
@@ -82,6 +84,7 @@ export class StreamThread {
           transport.consumer({ clientId: `${config.instanceId}-restore`, isolationLevel: 'read_committed' }),
         endOffsets: (partitions) => this.consumer.endOffsets(partitions),
         eos: this.eos,
+        restoreListener: () => callbacks.restoreListener(),
       },
     );
   }

@@ -1,4 +1,5 @@
 import { CheckpointFile, checkpointKey } from '../../../state-stores/checkpoint-file.js';
+import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
 import { TaskId } from '../../processor/task-id.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, TopicPartition, TopicPartitionOffset } from '../../transport/ports.js';
@@ -12,7 +13,12 @@ export interface StateAccess {
   endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
   /** exactly_once_v2: checkpoints only at clean close, removed while a task runs. */
   readonly eos: boolean;
+  /** The application's restore listener, if it set one. */
+  restoreListener(): StateRestoreListener | null;
 }
+
+/** Restores bigger than this are announced in the log, start and end. */
+const LOGGED_RESTORE_RECORDS = 10_000;
 
 /** At-least-once writes a checkpoint after a commit once this many changelog records were sent since the last one. */
 const CHECKPOINT_AFTER_WRITES = 10_000;
@@ -207,29 +213,52 @@ export class TaskManager {
         else if (c.persistent) c.store.wipe();
       }
     }
+    const listener = this.state.restoreListener();
     const consumer = this.state.restoreConsumer();
     let restored = 0;
     try {
       consumer.assign(
         changelogs.map((c) => ({ topic: c.topic, partition: c.partition, offset: starts.get(c) ?? 0 })),
       );
-      const pending = new Map(
-        changelogs.map((c, i) => [tpKey(c), { registration: c, end: ends[i]!.offset }]),
-      );
-      for (const [k, p] of pending) if (p.end <= (starts.get(p.registration) ?? 0)) pending.delete(k);
+      const pending = new Map<
+        string,
+        { registration: ChangelogRegistration; end: number; restored: number }
+      >();
+      changelogs.forEach((c, i) => {
+        const start = starts.get(c) ?? 0;
+        const end = ends[i]!.offset;
+        if (end <= start) return;
+        pending.set(tpKey(c), { registration: c, end, restored: 0 });
+        listener?.onRestoreStart?.({ topic: c.topic, partition: c.partition }, c.store.name, start, end);
+      });
+      const total = [...pending.values()].reduce((n, p) => n + p.end - (starts.get(p.registration) ?? 0), 0);
+      if (total > LOGGED_RESTORE_RECORDS)
+        console.info(`rivulet: restoring up to ${total} changelog records for ${tasks.length} task(s)`);
       while (pending.size > 0) {
         const batch = await consumer.poll(10_000, 100);
+        const inBatch = new Map<string, { count: number; last: number }>();
         for (const record of batch) {
-          const entry = pending.get(tpKey(record));
+          const k = tpKey(record);
+          const entry = pending.get(k);
           if (!entry || record.offset >= entry.end) continue;
           entry.registration.restore(record.key!, record.value);
+          entry.restored++;
           restored++;
+          const seen = inBatch.get(k) ?? { count: 0, last: record.offset };
+          inBatch.set(k, { count: seen.count + 1, last: record.offset });
         }
         for (const task of tasks) task.flush();
         for (const [k, p] of pending) {
-          if (consumer.position(p.registration) >= p.end) pending.delete(k);
+          const tp = { topic: p.registration.topic, partition: p.registration.partition };
+          const seen = inBatch.get(k);
+          if (seen) listener?.onBatchRestored?.(tp, p.registration.store.name, seen.last, seen.count);
+          if (consumer.position(p.registration) >= p.end) {
+            pending.delete(k);
+            listener?.onRestoreEnd?.(tp, p.registration.store.name, p.restored);
+          }
         }
       }
+      if (total > LOGGED_RESTORE_RECORDS) console.info(`rivulet: restored ${restored} changelog records`);
     } finally {
       await consumer.close();
     }

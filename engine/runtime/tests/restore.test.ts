@@ -2,7 +2,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Consumed, EmbeddedLog, KafkaStreams, Materialized, Serdes, StreamsBuilder } from '../../index.js';
+import {
+  Consumed,
+  EmbeddedLog,
+  KafkaStreams,
+  Materialized,
+  Serdes,
+  type StateRestoreListener,
+  StreamsBuilder,
+} from '../../index.js';
 import { waitUntil } from './wait-until.js';
 
 const S = Serdes.String();
@@ -22,6 +30,7 @@ async function runUntilCounted(
   stateDir: string,
   storeType: 'persistent' | 'in-memory',
   expected: Map<string, number>,
+  listener?: StateRestoreListener,
 ) {
   const streams = new KafkaStreams(counting(storeType), {
     applicationId: 'restore',
@@ -29,6 +38,7 @@ async function runUntilCounted(
     stateDir,
     commitIntervalMs: 20,
   });
+  if (listener) streams.setGlobalStateRestoreListener(listener);
   await streams.start();
   await streams.waitForState('RUNNING');
   const restoredAtStart = Number(
@@ -68,8 +78,25 @@ describe('restore from the changelog', () => {
 
     await second.streams.cleanUp();
     add(words(10));
-    const third = await runUntilCounted(cluster, stateDir, 'persistent', model);
+    const events: string[] = [];
+    let batched = 0;
+    let ended = 0;
+    const third = await runUntilCounted(cluster, stateDir, 'persistent', model, {
+      onRestoreStart: (tp, store, from, to) => events.push(`start ${store} ${tp.partition} ${from}..${to}`),
+      onBatchRestored: (_tp, _store, _last, n) => {
+        batched += n;
+      },
+      onRestoreEnd: (_tp, _store, total) => {
+        ended += total;
+      },
+    });
     expect(third.restoredAtStart, 'after cleanUp the whole changelog is replayed').toBe(1100);
+    // One start per changelog partition, from 0 to that partition's end at restore time (1100 in all).
+    expect(events).toHaveLength(2);
+    const restoredRange = events.map((e) => /^start counts \d 0\.\.(\d+)$/.exec(e)?.[1]);
+    expect(restoredRange.reduce((n, end) => n + Number(end), 0)).toBe(1100);
+    expect(batched).toBe(1100);
+    expect(ended).toBe(1100);
   });
 
   it('an in-memory store always restores the whole changelog', async () => {
