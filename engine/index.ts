@@ -2,8 +2,17 @@
 
 export type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../state-stores/key-value-store.js';
 export type { StateRestoreListener } from '../state-stores/restore-listener.js';
+export type { ReadOnlySessionStore, SessionStore } from '../state-stores/session-store.js';
 export type { StateStore } from '../state-stores/state-store.js';
-export { type StoreBuilder, Stores } from '../state-stores/store-builder.js';
+export { type StoreBuilder, Stores, type StoreType } from '../state-stores/store-builder.js';
+export type {
+  ReadOnlyTimestampedKeyValueStore,
+  TimestampedKeyValueStore,
+  ValueAndTimestamp,
+} from '../state-stores/value-and-timestamp.js';
+export type { ReadOnlyWindowStore, WindowStore } from '../state-stores/window-store.js';
+export type { WindowStoreSpec } from '../state-stores/window-store-builder.js';
+export type { Windowed } from '../state-stores/windowed.js';
 export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { Consumed } from './dsl/consumed.js';

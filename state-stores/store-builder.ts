@@ -1,7 +1,10 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { MeteredKeyValueStore } from './key-value-store-impl.js';
+import { SessionStoreBuilder } from './session-store-builder.js';
 import type { StateStore } from './state-store.js';
+import { type ValueAndTimestamp, valueAndTimestampSerde } from './value-and-timestamp.js';
+import { WindowStoreBuilder, type WindowStoreSpec } from './window-store-builder.js';
 
 export type StoreType = 'in-memory' | 'persistent';
 
@@ -9,8 +12,8 @@ export type StoreType = 'in-memory' | 'persistent';
 export interface StoreBuilder<S extends StateStore> {
   readonly name: string;
   readonly loggingEnabled: boolean;
-  /** Extra topic configs for the changelog topic. */
-  readonly logConfig: Readonly<Record<string, string>>;
+  /** The changelog topic's configs (cleanup policy for the store type, plus the user's). */
+  changelogConfig(): Record<string, string>;
   withLoggingEnabled(config?: Record<string, string>): StoreBuilder<S>;
   withLoggingDisabled(): StoreBuilder<S>;
   /** Puts a write-back cache in front of the store (bounded by the instance's cacheMaxBytes). */
@@ -52,8 +55,8 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
     return this.options.loggingEnabled;
   }
 
-  get logConfig(): Readonly<Record<string, string>> {
-    return this.options.logConfig;
+  changelogConfig(): Record<string, string> {
+    return { 'cleanup.policy': 'compact', ...this.options.logConfig };
   }
 
   get storeType(): StoreType {
@@ -116,5 +119,29 @@ export const Stores = {
     valueSerde: Serde<V>,
   ): KeyValueStoreBuilder<K, V> {
     return new KeyValueStoreBuilder(name, keySerde, valueSerde);
+  },
+  /** Values kept with the timestamp of the record that set them. */
+  timestampedKeyValueStoreBuilder<K, V>(
+    name: string,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
+    return new KeyValueStoreBuilder(name, keySerde, valueAndTimestampSerde(valueSerde));
+  },
+  windowStoreBuilder<K, V>(
+    name: string,
+    spec: WindowStoreSpec,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): WindowStoreBuilder<K, V> {
+    return new WindowStoreBuilder(name, spec, keySerde, valueSerde);
+  },
+  sessionStoreBuilder<K, V>(
+    name: string,
+    retentionMs: number,
+    keySerde: Serde<K>,
+    valueSerde: Serde<V>,
+  ): SessionStoreBuilder<K, V> {
+    return new SessionStoreBuilder(name, retentionMs, keySerde, valueSerde);
   },
 } as const;

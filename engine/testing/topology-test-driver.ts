@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyValueStore } from '../../state-stores/key-value-store.js';
 import { RecordCache } from '../../state-stores/record-cache.js';
+import type { SessionStore } from '../../state-stores/session-store.js';
 import type { StateStore } from '../../state-stores/state-store.js';
+import type { TimestampedKeyValueStore, ValueAndTimestamp } from '../../state-stores/value-and-timestamp.js';
+import type { WindowStore } from '../../state-stores/window-store.js';
 import { TaskId } from '../processor/task-id.js';
 import type { ConsumerRecord } from '../runtime/internals/consumer-record.js';
 import { changelogTopicName, topicResolver } from '../runtime/internals/internal-topics.js';
@@ -126,6 +129,24 @@ export class TopologyTestDriver {
     const store = this.getStateStore(name);
     if (!store) throw new Error(`no state store named ${name} in the topology`);
     return store as KeyValueStore<K, V>;
+  }
+
+  getTimestampedKeyValueStore<K, V>(name: string): TimestampedKeyValueStore<K, V> {
+    return this.getKeyValueStore<K, ValueAndTimestamp<V>>(name);
+  }
+
+  getWindowStore<K, V>(name: string): WindowStore<K, V> {
+    const store = this.getStateStore(name);
+    if (!store || !('windowSizeMs' in store))
+      throw new Error(`no window store named ${name} in the topology`);
+    return store as WindowStore<K, V>;
+  }
+
+  getSessionStore<K, V>(name: string): SessionStore<K, V> {
+    const store = this.getStateStore(name);
+    if (!store || !('findSessions' in store))
+      throw new Error(`no session store named ${name} in the topology`);
+    return store as SessionStore<K, V>;
   }
 
   /** Moves the wall clock and runs due wall-clock punctuators. */

@@ -72,7 +72,7 @@ export async function setUpTopics(
         name: changelogTopicName(applicationId, store),
         partitions: taskCounts.get(sub.id)!,
         replicationFactor,
-        config: { 'cleanup.policy': 'compact', ...storeBuilder.logConfig },
+        config: storeBuilder.changelogConfig(),
       });
     }
   }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Consumed,
+  type ProcessorContext,
+  Serdes,
+  type SessionStore,
+  Stores,
+  StreamsBuilder,
+  type TimestampedKeyValueStore,
+  TopologyTestDriver,
+  type WindowStore,
+} from '../index.js';
+
+const S = Serdes.String();
+const L = Serdes.Long();
+
+describe('TopologyTestDriver store getters', () => {
+  it('getWindowStore, getSessionStore and getTimestampedKeyValueStore give the stores processors wrote', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .addStateStore(
+        Stores.windowStoreBuilder(
+          'clicks-per-minute',
+          { retentionMs: 3_600_000, windowSizeMs: 60_000 },
+          S,
+          L,
+        ),
+      )
+      .addStateStore(Stores.sessionStoreBuilder('visits', 3_600_000, S, L))
+      .addStateStore(Stores.timestampedKeyValueStoreBuilder('last-click', S, S));
+    builder.stream<string, string>('clicks', Consumed.with(S, S)).process(
+      {
+        get() {
+          let windows!: WindowStore<string, number>;
+          let sessions!: SessionStore<string, number>;
+          let last!: TimestampedKeyValueStore<string, string>;
+          return {
+            init(ctx: ProcessorContext<never, never>) {
+              windows = ctx.getStateStore('clicks-per-minute');
+              sessions = ctx.getStateStore('visits');
+              last = ctx.getStateStore('last-click');
+            },
+            process(record) {
+              const minute = record.timestampMs - (record.timestampMs % 60_000);
+              windows.put(record.key, (windows.fetch(record.key, minute) ?? 0) + 1, minute);
+              sessions.put({ key: record.key, startMs: record.timestampMs, endMs: record.timestampMs }, 1);
+              last.put(record.key, { value: record.value, timestampMs: record.timestampMs });
+            },
+          };
+        },
+      },
+      'clicks-per-minute',
+      'visits',
+      'last-click',
+    );
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    const input = driver.createInputTopic('clicks', S, S);
+    input.pipeInput('ann', '/home', 1_000);
+    input.pipeInput('ann', '/cart', 59_000);
+    input.pipeInput('ann', '/pay', 61_000);
+    expect([...driver.getWindowStore<string, number>('clicks-per-minute').fetch('ann', 0, 120_000)]).toEqual([
+      { key: 0, value: 2 },
+      { key: 60_000, value: 1 },
+    ]);
+    expect(
+      [...driver.getSessionStore<string, number>('visits').fetch('ann')].map((s) => s.key.startMs),
+    ).toEqual([1_000, 59_000, 61_000]);
+    expect(driver.getTimestampedKeyValueStore<string, string>('last-click').get('ann')).toEqual({
+      value: '/pay',
+      timestampMs: 61_000,
+    });
+    expect(() => driver.getWindowStore('visits')).toThrow(/no window store named visits/);
+    driver.close();
+  });
+});

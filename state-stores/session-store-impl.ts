@@ -1,0 +1,131 @@
+import type { Serde } from '../engine/serdes/serde.js';
+import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
+import type { KeyValue } from './key-value-store.js';
+import { LoggedBytesStore } from './logged-bytes-store.js';
+import type { SessionStore } from './session-store.js';
+import type { StateStoreContext } from './state-store.js';
+import type { Windowed } from './windowed.js';
+
+/**
+ * A session store over the shared bytes layers: entries keyed `key ‖ end ‖ start`, so a key's
+ * sessions sort by end time and `findSessions` is one range scan. Sessions that ended more than the
+ * retention period before the latest end seen are ignored, refused and purged at flush.
+ */
+export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
+  private readonly backend = new LoggedBytesStore();
+  private observedStreamTimeMs = -1;
+  private lastPurgeMs = -1;
+  private open = false;
+
+  constructor(
+    readonly name: string,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+    readonly retentionMs: number,
+    private readonly loggingEnabled: boolean,
+    readonly persistent: boolean,
+  ) {}
+
+  init(context: StateStoreContext): void {
+    this.backend.init(this, context, this.loggingEnabled);
+    this.open = true;
+  }
+
+  put(session: Windowed<K>, value: V | null): void {
+    if (session.endMs < session.startMs)
+      throw new Error(
+        `session store ${this.name}: a session cannot end (${session.endMs}) before it starts (${session.startMs})`,
+      );
+    if (session.endMs > this.observedStreamTimeMs) this.observedStreamTimeMs = session.endMs;
+    if (this.expired(session.endMs)) return;
+    this.backend.put(
+      compositeKey(this.keyBytes(session.key), session.endMs, session.startMs),
+      this.valueSerde.serialize(this.name, value),
+    );
+  }
+
+  remove(session: Windowed<K>): void {
+    this.put(session, null);
+  }
+
+  fetchSession(key: K, startMs: number, endMs: number): V | null {
+    if (this.expired(endMs)) return null;
+    return this.valueSerde.deserialize(
+      this.name,
+      this.backend.bytes.get(compositeKey(this.keyBytes(key), endMs, startMs)),
+    );
+  }
+
+  findSessions(
+    key: K,
+    earliestSessionEndMs: number,
+    latestSessionStartMs: number,
+  ): IterableIterator<KeyValue<Windowed<K>, V>> {
+    return this.scan(key, earliestSessionEndMs, latestSessionStartMs, false);
+  }
+
+  backwardFindSessions(
+    key: K,
+    earliestSessionEndMs: number,
+    latestSessionStartMs: number,
+  ): IterableIterator<KeyValue<Windowed<K>, V>> {
+    return this.scan(key, earliestSessionEndMs, latestSessionStartMs, true);
+  }
+
+  fetch(key: K): IterableIterator<KeyValue<Windowed<K>, V>> {
+    return this.scan(key, 0, MAX_TIMESTAMP, false);
+  }
+
+  flush(): void {
+    if (this.observedStreamTimeMs - this.lastPurgeMs >= this.retentionMs / 2) {
+      this.lastPurgeMs = this.observedStreamTimeMs;
+      const expired: Buffer[] = [];
+      for (const { key } of this.backend.bytes.range(null, null, false)) {
+        if (this.expired(splitCompositeKey(key, 2).timestamps[0]!)) expired.push(key);
+      }
+      for (const key of expired) this.backend.bytes.put(key, null);
+    }
+    this.backend.bytes.flush();
+  }
+
+  close(): void {
+    this.backend.bytes.close();
+    this.open = false;
+  }
+
+  wipe(): void {
+    this.backend.bytes.clear();
+  }
+
+  isOpen(): boolean {
+    return this.open;
+  }
+
+  private expired(endMs: number): boolean {
+    return endMs <= this.observedStreamTimeMs - this.retentionMs;
+  }
+
+  private *scan(
+    key: K,
+    earliestEndMs: number,
+    latestStartMs: number,
+    reverse: boolean,
+  ): IterableIterator<KeyValue<Windowed<K>, V>> {
+    const k = this.keyBytes(key);
+    const lo = compositeKey(k, Math.max(0, earliestEndMs), 0);
+    const hi = compositeKey(k, MAX_TIMESTAMP, MAX_TIMESTAMP);
+    for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
+      const { key: entryKey, timestamps } = splitCompositeKey(entry.key, 2);
+      const [endMs, startMs] = timestamps as [number, number];
+      if (!entryKey.equals(k) || endMs < earliestEndMs || startMs > latestStartMs || this.expired(endMs))
+        continue;
+      yield { key: { key, startMs, endMs }, value: this.valueSerde.deserialize(this.name, entry.value) as V };
+    }
+  }
+
+  private keyBytes(key: K): Buffer {
+    const bytes = this.keySerde.serialize(this.name, key);
+    if (bytes === null) throw new Error(`session store ${this.name}: keys must not be null`);
+    return bytes;
+  }
+}

@@ -1,0 +1,172 @@
+import type { Serde } from '../engine/serdes/serde.js';
+import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
+import type { KeyValue } from './key-value-store.js';
+import { LoggedBytesStore } from './logged-bytes-store.js';
+import type { StateStoreContext } from './state-store.js';
+import type { WindowStore } from './window-store.js';
+import type { Windowed } from './windowed.js';
+
+/**
+ * A window store over the shared bytes layers: entries keyed `key ‖ windowStart` (‖ sequence when
+ * duplicates are retained, as joins need). Windows older than the retention period behind the
+ * largest window start seen are ignored by queries, refused by `put`, and purged at flush.
+ */
+export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
+  private readonly backend = new LoggedBytesStore();
+  private observedStreamTimeMs = -1;
+  private lastPurgeMs = -1;
+  private sequence = 0;
+  private open = false;
+  private readonly suffixes: number;
+
+  constructor(
+    readonly name: string,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+    readonly windowSizeMs: number,
+    readonly retentionMs: number,
+    private readonly retainDuplicates: boolean,
+    private readonly loggingEnabled: boolean,
+    readonly persistent: boolean,
+  ) {
+    this.suffixes = retainDuplicates ? 2 : 1;
+  }
+
+  init(context: StateStoreContext): void {
+    this.backend.init(this, context, this.loggingEnabled);
+    this.open = true;
+  }
+
+  put(key: K, value: V | null, windowStartMs: number): void {
+    if (windowStartMs > this.observedStreamTimeMs) this.observedStreamTimeMs = windowStartMs;
+    if (this.expired(windowStartMs)) return;
+    if (this.retainDuplicates && value === null) return;
+    const k = this.keyBytes(key);
+    const composite = this.retainDuplicates
+      ? compositeKey(k, windowStartMs, this.sequence++)
+      : compositeKey(k, windowStartMs);
+    this.backend.put(composite, this.valueSerde.serialize(this.name, value));
+  }
+
+  fetch(key: K, windowStartMs: number): V | null;
+  fetch(key: K, fromMs: number, toMs: number): IterableIterator<KeyValue<number, V>>;
+  fetch(
+    keyFrom: K | null,
+    keyTo: K | null,
+    fromMs: number,
+    toMs: number,
+  ): IterableIterator<KeyValue<Windowed<K>, V>>;
+  fetch(...args: unknown[]): unknown {
+    if (args.length === 2) {
+      const [key, start] = args as [K, number];
+      for (const { value } of this.oneKey(key, start, start, false)) return value;
+      return null;
+    }
+    if (args.length === 3) return this.oneKey(...(args as [K, number, number]), false);
+    return this.keyRange(...(args as [K | null, K | null, number, number]), false);
+  }
+
+  backwardFetch(key: K, fromMs: number, toMs: number): IterableIterator<KeyValue<number, V>>;
+  backwardFetch(
+    keyFrom: K | null,
+    keyTo: K | null,
+    fromMs: number,
+    toMs: number,
+  ): IterableIterator<KeyValue<Windowed<K>, V>>;
+  backwardFetch(...args: unknown[]): unknown {
+    if (args.length === 3) return this.oneKey(...(args as [K, number, number]), true);
+    return this.keyRange(...(args as [K | null, K | null, number, number]), true);
+  }
+
+  fetchAll(fromMs: number, toMs: number): IterableIterator<KeyValue<Windowed<K>, V>> {
+    return this.keyRange(null, null, fromMs, toMs, false);
+  }
+
+  all(): IterableIterator<KeyValue<Windowed<K>, V>> {
+    return this.keyRange(null, null, 0, MAX_TIMESTAMP, false);
+  }
+
+  backwardAll(): IterableIterator<KeyValue<Windowed<K>, V>> {
+    return this.keyRange(null, null, 0, MAX_TIMESTAMP, true);
+  }
+
+  flush(): void {
+    // Purge expired windows about twice per retention period (directly: the changelog expires them by retention.ms).
+    if (this.observedStreamTimeMs - this.lastPurgeMs >= this.retentionMs / 2) {
+      this.lastPurgeMs = this.observedStreamTimeMs;
+      const expired: Buffer[] = [];
+      for (const { key } of this.backend.bytes.range(null, null, false)) {
+        if (this.expired(splitCompositeKey(key, this.suffixes).timestamps[0]!)) expired.push(key);
+      }
+      for (const key of expired) this.backend.bytes.put(key, null);
+    }
+    this.backend.bytes.flush();
+  }
+
+  close(): void {
+    this.backend.bytes.close();
+    this.open = false;
+  }
+
+  wipe(): void {
+    this.backend.bytes.clear();
+  }
+
+  isOpen(): boolean {
+    return this.open;
+  }
+
+  private expired(windowStartMs: number): boolean {
+    return windowStartMs <= this.observedStreamTimeMs - this.retentionMs;
+  }
+
+  private *oneKey(
+    key: K,
+    fromMs: number,
+    toMs: number,
+    reverse: boolean,
+  ): IterableIterator<KeyValue<number, V>> {
+    const k = this.keyBytes(key);
+    const lo = this.retainDuplicates ? compositeKey(k, fromMs, 0) : compositeKey(k, fromMs);
+    const hi = this.retainDuplicates ? compositeKey(k, toMs, MAX_TIMESTAMP) : compositeKey(k, toMs);
+    for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
+      const { key: entryKey, timestamps } = splitCompositeKey(entry.key, this.suffixes);
+      const start = timestamps[0]!;
+      if (!entryKey.equals(k) || start < fromMs || start > toMs || this.expired(start)) continue;
+      yield { key: start, value: this.valueSerde.deserialize(this.name, entry.value) as V };
+    }
+  }
+
+  private *keyRange(
+    keyFrom: K | null,
+    keyTo: K | null,
+    fromMs: number,
+    toMs: number,
+    reverse: boolean,
+  ): IterableIterator<KeyValue<Windowed<K>, V>> {
+    const kf = keyFrom === null ? null : this.keyBytes(keyFrom);
+    const kt = keyTo === null ? null : this.keyBytes(keyTo);
+    const lo = kf && compositeKey(kf, ...Array<number>(this.suffixes).fill(0));
+    const hi = kt && compositeKey(kt, ...Array<number>(this.suffixes).fill(MAX_TIMESTAMP));
+    for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
+      const { key: entryKey, timestamps } = splitCompositeKey(entry.key, this.suffixes);
+      const start = timestamps[0]!;
+      if (start < fromMs || start > toMs || this.expired(start)) continue;
+      if ((kf && Buffer.compare(entryKey, kf) < 0) || (kt && Buffer.compare(entryKey, kt) > 0)) continue;
+      yield {
+        key: {
+          key: this.keySerde.deserialize(this.name, entryKey) as K,
+          startMs: start,
+          endMs: start + this.windowSizeMs,
+        },
+        value: this.valueSerde.deserialize(this.name, entry.value) as V,
+      };
+    }
+  }
+
+  private keyBytes(key: K): Buffer {
+    const bytes = this.keySerde.serialize(this.name, key);
+    if (bytes === null) throw new Error(`window store ${this.name}: keys must not be null`);
+    return bytes;
+  }
+}
