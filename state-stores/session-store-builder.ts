@@ -24,6 +24,10 @@ export class SessionStoreBuilder<K, V> implements StoreBuilder<SessionStore<K, V
     return this.options.loggingEnabled;
   }
 
+  get persistent(): boolean {
+    return this.options.storeType === 'persistent';
+  }
+
   changelogConfig(): Record<string, string> {
     return timeStoreChangelogConfig(this.retentionMs, this.options.logConfig);
   }

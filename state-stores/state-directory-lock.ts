@@ -13,6 +13,11 @@ function alive(pid: number): boolean {
   }
 }
 
+/** How many instances of this process hold the directory. */
+export function stateDirectoryHolders(directory: string): number {
+  return holders.get(directory) ?? 0;
+}
+
 /**
  * Locks `<stateDir>/<applicationId>` for this process with a `.lock` file holding the pid. Another
  * live process holding it is an error (two instances must not share task directories); a lock left

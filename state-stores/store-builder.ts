@@ -12,6 +12,8 @@ export type StoreType = 'in-memory' | 'persistent';
 export interface StoreBuilder<S extends StateStore> {
   readonly name: string;
   readonly loggingEnabled: boolean;
+  /** Whether the stores it builds keep their state on disk (standby replicas need that). */
+  readonly persistent: boolean;
   /** The changelog topic's configs (cleanup policy for the store type, plus the user's). */
   changelogConfig(): Record<string, string>;
   withLoggingEnabled(config?: Record<string, string>): StoreBuilder<S>;
@@ -61,6 +63,10 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
 
   get storeType(): StoreType {
     return this.options.storeType;
+  }
+
+  get persistent(): boolean {
+    return this.options.storeType === 'persistent';
   }
 
   withLoggingEnabled(config: Record<string, string> = {}): KeyValueStoreBuilder<K, V> {

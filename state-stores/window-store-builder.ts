@@ -36,6 +36,10 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
     return this.options.loggingEnabled;
   }
 
+  get persistent(): boolean {
+    return this.options.storeType === 'persistent';
+  }
+
   changelogConfig(): Record<string, string> {
     return timeStoreChangelogConfig(this.spec.retentionMs, this.options.logConfig);
   }

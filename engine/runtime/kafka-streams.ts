@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
 import type { StateRestoreListener } from '../../state-stores/restore-listener.js';
-import { lockStateDirectory } from '../../state-stores/state-directory-lock.js';
+import { lockStateDirectory, stateDirectoryHolders } from '../../state-stores/state-directory-lock.js';
+import { TaskId } from '../processor/task-id.js';
 import type { Serde } from '../serdes/serde.js';
 import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
@@ -20,6 +21,7 @@ import { topicResolver } from './internals/internal-topics.js';
 import { localStoreView } from './internals/local-store-view.js';
 import { MembershipDirectory } from './internals/membership-directory.js';
 import { StreamsMetrics } from './internals/metrics.js';
+import { StandbyManager } from './internals/standby-manager.js';
 import type { StreamTask } from './internals/stream-task.js';
 import { StreamThread } from './internals/stream-thread.js';
 import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './streams-config.js';
@@ -50,6 +52,7 @@ const TRANSITIONS: Record<KafkaStreamsState, readonly KafkaStreamsState[]> = {
 /** What exists only once the instance has started. */
 interface Started {
   thread: StreamThread | null;
+  standbys: StandbyManager | null;
   readonly directory: MembershipDirectory;
   readonly subtopologies: readonly SubtopologyDefinition[];
   readonly taskCounts: ReadonlyMap<number, number>;
@@ -127,13 +130,27 @@ export class KafkaStreams {
       } finally {
         await admin.close();
       }
-      this.releaseStateDirectory = lockStateDirectory(join(this.config.stateDir, applicationId));
+      const stateDirectory = join(this.config.stateDir, applicationId);
+      this.releaseStateDirectory = lockStateDirectory(stateDirectory);
+      if (this.config.numStandbyReplicas > 0 && stateDirectoryHolders(stateDirectory) > 1) {
+        throw new StreamsError(
+          `numStandbyReplicas needs a stateDir of its own per instance, but ${stateDirectory} is used by another instance in this process`,
+        );
+      }
       const directory = new MembershipDirectory(transport, applicationId, instanceId);
       await directory.start();
       const sourceTopics = subtopologies.flatMap((s) =>
         s.sourceTopics.map(topicResolver(applicationId, builder)),
       );
-      this.started = { thread: null, directory, subtopologies, taskCounts, transport, sourceTopics };
+      this.started = {
+        thread: null,
+        standbys: null,
+        directory,
+        subtopologies,
+        taskCounts,
+        transport,
+        sourceTopics,
+      };
       await this.startThread();
     } catch (err) {
       this.fail(err as Error);
@@ -153,13 +170,30 @@ export class KafkaStreams {
       {
         onRebalancing: () => this.transitionIfAlive('REBALANCING'),
         restoreListener: () => this.restoreListener,
-        onAssigned: async (tasks) => {
-          await started.directory.publish(this.describeSelf(tasks, started.subtopologies));
+        beforeCreatingTasks: async (ids) => {
+          await started.standbys?.release(ids);
+        },
+        onAssigned: async () => {
+          await this.publishSelf();
           this.transitionIfAlive('RUNNING');
         },
       },
     );
     started.thread = thread;
+    if (!started.standbys && this.config.numStandbyReplicas > 0) {
+      started.standbys = new StandbyManager(
+        this.config.numStandbyReplicas,
+        this.config.instanceId,
+        started.subtopologies,
+        started.taskCounts,
+        thread.taskEnvironment,
+        started.transport,
+        started.directory,
+        () => new Set(this.activeTaskIds()),
+        () => this.publishSelf(),
+      );
+      started.standbys.start();
+    }
     await thread.start(started.sourceTopics);
     thread.done.catch((err: Error) => {
       if (
@@ -211,6 +245,7 @@ export class KafkaStreams {
     started?.thread?.stop();
     const done = (async () => {
       await started?.thread?.done.catch(() => {});
+      await started?.standbys?.close();
       await started?.directory.close(!failed);
       this.releaseStateDirectory?.();
       return true;
@@ -275,8 +310,9 @@ export class KafkaStreams {
     if (bytes === null) throw new StreamsError('queryMetadataForKey: the key must not be null');
     const partition = partitionForKey(bytes, started.taskCounts.get(sub.id)!);
     const task = `${sub.id}_${partition}`;
-    const activeHost = started.directory.all().find((m) => m.activeTasks.includes(task)) ?? null;
-    return { partition, activeHost, standbyHosts: [] };
+    const all = started.directory.all();
+    const activeHost = all.find((m) => m.activeTasks.includes(task)) ?? null;
+    return { partition, activeHost, standbyHosts: all.filter((m) => m.standbyTasks?.includes(task)) };
   }
 
   /** The tasks this instance runs, as `taskId` strings (e.g. `0_3`). */
@@ -290,10 +326,18 @@ export class KafkaStreams {
     return [...(this.started?.thread?.taskManager.tasks.values() ?? [])];
   }
 
+  /** Publishes this instance's active and standby tasks to the instances topic. */
+  private async publishSelf(): Promise<void> {
+    const started = this.started;
+    if (started) await started.directory.publish(this.describeSelf(this.activeTasks(), started));
+  }
+
   private describeSelf(
     tasks: readonly StreamTask[],
-    subtopologies: readonly SubtopologyDefinition[],
+    { subtopologies, standbys, taskCounts }: Started,
   ): StreamsMetadata {
+    const standbyTasks = standbys?.taskIds() ?? [];
+    const resolve = topicResolver(this.config.applicationId, this.topology.internal);
     return {
       instanceId: this.config.instanceId,
       hostInfo: this.config.applicationServer ?? null,
@@ -302,7 +346,14 @@ export class KafkaStreams {
         t.inputTopics().map((topic) => ({ topic, partition: t.id.partition })),
       ),
       stateStoreNames: [...new Set(tasks.flatMap((t) => subtopologies[t.id.subtopology]!.stores))].sort(),
-      standbyTopicPartitions: [],
+      standbyTasks,
+      standbyTopicPartitions: standbyTasks.flatMap((id) => {
+        const task = TaskId.parse(id);
+        const sub = subtopologies[task.subtopology]!;
+        return task.partition < (taskCounts.get(sub.id) ?? 0)
+          ? sub.sourceTopics.map((topic) => ({ topic: resolve(topic), partition: task.partition }))
+          : [];
+      }),
       generation: ++this.generation,
     };
   }

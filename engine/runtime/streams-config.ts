@@ -37,6 +37,12 @@ export interface StreamsConfig {
    * the instance goes to ERROR) or 'replace_thread' (log it, start a new thread, rejoin the group).
    */
   uncaughtExceptionHandler?: 'shutdown_client' | 'replace_thread';
+  /**
+   * Standby replicas per task with persistent stores (default 0): other instances keep them current
+   * from the changelogs, so a task that moves restores only the tail. Each instance needs a stateDir
+   * of its own.
+   */
+  numStandbyReplicas?: number;
   /** Local state lives in `<stateDir>/<applicationId>/` (default: `<os tmpdir>/rivulet-state`). */
   stateDir?: string;
   /** `host:port` where this instance answers interactive queries; published in the instances topic. */
@@ -122,6 +128,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     maxPollRecords: nonNegative('maxPollRecords', config.maxPollRecords ?? 1000, 1),
     pollMs: nonNegative('pollMs', config.pollMs ?? 100),
     cacheMaxBytes: nonNegative('cacheMaxBytes', config.cacheMaxBytes ?? 10 * 1024 * 1024),
+    numStandbyReplicas: nonNegative('numStandbyReplicas', config.numStandbyReplicas ?? 0),
     bufferedRecordsPerPartition: nonNegative(
       'bufferedRecordsPerPartition',
       config.bufferedRecordsPerPartition ?? 1000,

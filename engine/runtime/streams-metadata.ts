@@ -9,6 +9,8 @@ export interface StreamsMetadata {
   readonly topicPartitions: readonly TopicPartition[];
   readonly stateStoreNames: readonly string[];
   readonly standbyTopicPartitions: readonly TopicPartition[];
+  /** The standby replicas it hosts, as task ids. */
+  readonly standbyTasks: readonly string[];
   /** How many assignments this instance has taken (it moves on every rebalance). */
   readonly generation: number;
 }

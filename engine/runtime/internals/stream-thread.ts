@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { RecordCache } from '../../../state-stores/record-cache.js';
 import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
+import type { TaskId } from '../../processor/task-id.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, ProducerPort, TopicPartition, Transport } from '../../transport/ports.js';
@@ -11,7 +12,7 @@ import { TaskMigratedError } from '../streams-error.js';
 import { topicResolver } from './internal-topics.js';
 import type { StreamsMetrics } from './metrics.js';
 import type { RecordCollector } from './record-collector.js';
-import type { StreamTask } from './stream-task.js';
+import type { StreamTask, TaskEnvironment } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
 
 export interface ThreadCallbacks {
@@ -19,6 +20,8 @@ export interface ThreadCallbacks {
   /** After every assignment, once the new tasks are restored: all active tasks. */
   onAssigned(tasks: readonly StreamTask[]): Promise<void>;
   restoreListener(): StateRestoreListener | null;
+  /** Before tasks are created active here (standby replicas of them must close first). */
+  beforeCreatingTasks(ids: readonly TaskId[]): Promise<void>;
 }
 
 const LAG_SAMPLE_INTERVAL_MS = 5_000;
@@ -30,6 +33,8 @@ const LAG_SAMPLE_INTERVAL_MS = 5_000;
  */
 export class StreamThread {
   readonly taskManager: TaskManager;
+  /** What its tasks are built from (standby replicas build the same stores). */
+  readonly taskEnvironment: TaskEnvironment;
   private readonly consumer: ConsumerPort;
   private producer: ProducerPort;
   private readonly eos: boolean;
@@ -63,30 +68,27 @@ export class StreamThread {
         this.producer.send(topic, partition, key, value, headers, timestampMs),
       partitionsFor: (topic) => this.producer.partitionsFor(topic),
     };
-    this.taskManager = new TaskManager(
-      subtopologies,
-      {
-        applicationId: config.applicationId,
-        builder,
-        collector,
-        metrics,
-        defaultKeySerde: config.defaultKeySerde,
-        defaultValueSerde: config.defaultValueSerde,
-        maxTaskIdleMs: config.maxTaskIdleMs,
-        errorHandling: config.errorHandling,
-        recordCache: config.cacheMaxBytes > 0 ? new RecordCache(config.cacheMaxBytes) : null,
-        applicationStateDir: join(config.stateDir, config.applicationId),
-        resolveTopic: topicResolver(config.applicationId, builder),
-        wallClockMs: Date.now,
-      },
-      {
-        restoreConsumer: () =>
-          transport.consumer({ clientId: `${config.instanceId}-restore`, isolationLevel: 'read_committed' }),
-        endOffsets: (partitions) => this.consumer.endOffsets(partitions),
-        eos: this.eos,
-        restoreListener: () => callbacks.restoreListener(),
-      },
-    );
+    this.taskEnvironment = {
+      applicationId: config.applicationId,
+      builder,
+      collector,
+      metrics,
+      defaultKeySerde: config.defaultKeySerde,
+      defaultValueSerde: config.defaultValueSerde,
+      maxTaskIdleMs: config.maxTaskIdleMs,
+      errorHandling: config.errorHandling,
+      recordCache: config.cacheMaxBytes > 0 ? new RecordCache(config.cacheMaxBytes) : null,
+      applicationStateDir: join(config.stateDir, config.applicationId),
+      resolveTopic: topicResolver(config.applicationId, builder),
+      wallClockMs: Date.now,
+    };
+    this.taskManager = new TaskManager(subtopologies, this.taskEnvironment, {
+      restoreConsumer: () =>
+        transport.consumer({ clientId: `${config.instanceId}-restore`, isolationLevel: 'read_committed' }),
+      endOffsets: (partitions) => this.consumer.endOffsets(partitions),
+      eos: this.eos,
+      restoreListener: () => callbacks.restoreListener(),
+    });
   }
 
   /** Subscribes and starts the loop; `done` settles when the loop ends (rejects on a fatal error). */
@@ -256,7 +258,9 @@ export class StreamThread {
 
   private async onAssigned(partitions: readonly TopicPartition[]): Promise<void> {
     this.metrics.rebalances.inc();
-    await this.taskManager.createTasks(this.taskManager.taskIdsFor(partitions));
+    const ids = this.taskManager.taskIdsFor(partitions);
+    await this.callbacks.beforeCreatingTasks(ids);
+    await this.taskManager.createTasks(ids);
     this.metrics.activeTasks.set(this.taskManager.tasks.size);
     await this.callbacks.onAssigned([...this.taskManager.tasks.values()]);
   }
