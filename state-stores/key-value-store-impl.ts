@@ -4,7 +4,9 @@ import type { KeyValueBytesStore } from './key-value-bytes-store.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import { LmdbKeyValueBytesStore } from './lmdb-key-value-bytes-store.js';
 import type { CacheEntry, NamedCache } from './record-cache.js';
-import type { ChangeLogger, StateStoreContext } from './state-store.js';
+import type { ChangeLogger, StateStoreContext, StoreOperation } from './state-store.js';
+
+const SAMPLE_MASK = 63;
 
 /** Told of each key a cache flush writes through: what downstream should now see, and what it saw before. */
 export type FlushListener<K, V> = (
@@ -28,6 +30,8 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private open = false;
   private context: StateStoreContext | null = null;
   private readonly topic: string;
+  /** Operations so far: one in SAMPLE_MASK + 1 is timed. */
+  private operations = 0;
 
   constructor(
     readonly name: string,
@@ -61,6 +65,11 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   get(key: K): V | null {
+    if ((++this.operations & SAMPLE_MASK) === 0) return this.timed('get', () => this.getUntimed(key));
+    return this.getUntimed(key);
+  }
+
+  private getUntimed(key: K): V | null {
     const k = this.keyBytes(key);
     if (this.cache) {
       const entry = this.cache.get(k.toString('latin1'));
@@ -70,6 +79,11 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   put(key: K, value: V | null): void {
+    if ((++this.operations & SAMPLE_MASK) === 0) this.timed('put', () => this.putUntimed(key, value));
+    else this.putUntimed(key, value);
+  }
+
+  private putUntimed(key: K, value: V | null): void {
     const k = this.keyBytes(key);
     const timestampMs = this.context!.recordTimestampMs();
     if (this.cache) {
@@ -133,8 +147,10 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   /** Writes the cache's dirty entries through (forwarding them) so the backend and changelog are current. */
   flush(): void {
-    this.cache?.flush();
-    this.bytes.flush();
+    this.timed('flush', () => {
+      this.cache?.flush();
+      this.bytes.flush();
+    });
   }
 
   /** Drops the cache without writing it: a clean close has flushed already, a dirty one must not. */
@@ -153,6 +169,13 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.open;
   }
 
+  private timed<T>(operation: StoreOperation, run: () => T): T {
+    const started = performance.now();
+    const result = run();
+    this.context?.observeLatency(this.name, operation, (performance.now() - started) / 1000);
+    return result;
+  }
+
   private writeThrough(dirty: CacheEntry<V>[]): void {
     for (const entry of dirty) {
       const old = this.bytes.get(entry.keyBytes);
@@ -169,7 +192,24 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   /** Ordered entries from the backend, with the cache's newer values (and deletions) laid over them. */
-  private *iterate(
+  /** Opening a range (the backend positions its cursor) is what is timed, not the caller's iteration. */
+  private iterate(
+    from: Buffer | null,
+    to: Buffer | null,
+    reverse: boolean,
+    prefix?: Buffer,
+  ): IterableIterator<KeyValue<K, V>> {
+    if ((++this.operations & SAMPLE_MASK) !== 0) return this.iterateUntimed(from, to, reverse, prefix);
+    const it = this.iterateUntimed(from, to, reverse, prefix);
+    const first = this.timed('range', () => it.next());
+    return (function* () {
+      if (first.done) return;
+      yield first.value;
+      yield* it;
+    })();
+  }
+
+  private *iterateUntimed(
     from: Buffer | null,
     to: Buffer | null,
     reverse: boolean,

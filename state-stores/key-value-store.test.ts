@@ -26,6 +26,7 @@ function openStore(
     taskId: new TaskId(0, 0),
     recordTimestampMs: () => 0,
     recordCache: cacheBytes > 0 ? new RecordCache(cacheBytes) : null,
+    observeLatency: () => {},
     storeDirectory: (name) => join(mkdtempSync(join(tmpdir(), 'rivulet-kv-test-')), name),
     register: () => (key, value) => logged.push({ key: key.toString(), value: value?.toString() ?? null }),
   };

@@ -17,7 +17,11 @@ export interface StateStoreContext {
   readonly recordCache: RecordCache | null;
   /** `<stateDir>/<applicationId>/<taskId>/<store>`, for persistent stores (created on demand). */
   storeDirectory(storeName: string): string;
+  /** Records how long a store operation took (stores sample: timing every call would cost more than the call). */
+  observeLatency(storeName: string, operation: StoreOperation, seconds: number): void;
 }
+
+export type StoreOperation = 'get' | 'put' | 'range' | 'flush';
 
 export type RestoreCallback = (key: Buffer, value: Buffer | null) => void;
 export type ChangeLogger = (key: Buffer, value: Buffer | null, timestampMs: number) => void;

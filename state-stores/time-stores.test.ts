@@ -17,6 +17,7 @@ function init<T extends StateStore>(store: T, logged: string[] = []): T {
     taskId: new TaskId(0, 0),
     recordTimestampMs: () => 0,
     recordCache: null,
+    observeLatency: () => {},
     storeDirectory: (name) => join(mkdtempSync(join(tmpdir(), 'rivulet-time-store-')), name),
     register: () => (key, value) => logged.push(`${key.length}:${value?.toString() ?? 'null'}`),
   };

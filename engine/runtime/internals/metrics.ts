@@ -53,6 +53,13 @@ export class StreamsMetrics {
     help: "Stream threads replaced after an uncaught error (uncaughtExceptionHandler 'replace_thread')",
     registers: [this.registry],
   });
+  readonly storeOperationSeconds = new Histogram({
+    name: 'rivulet_store_operation_seconds',
+    help: 'Latency of key-value store operations (get, put, range; sampled 1 in 64) and of store flushes, by store',
+    labelNames: ['store', 'operation'] as const,
+    buckets: [0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.01, 0.1],
+    registers: [this.registry],
+  });
   readonly restoredRecords = new Counter({
     name: 'rivulet_restored_records_total',
     help: 'Changelog records replayed into stores when tasks were created',

@@ -34,6 +34,7 @@ export class StandbyTask {
         recordTimestampMs: () => 0,
         recordCache: null,
         storeDirectory: (storeName) => join(this.directory, storeName),
+        observeLatency: () => {},
         register: (registered, restore, loggingEnabled) => {
           if (loggingEnabled)
             this.changelogs.push({

@@ -216,6 +216,8 @@ export class StreamTask {
         recordTimestampMs: () => this.recordTimestampMs,
         recordCache: this.env.recordCache,
         storeDirectory: (storeName) => join(this.directory, storeName),
+        observeLatency: (storeName, operation, seconds) =>
+          this.env.metrics.storeOperationSeconds.observe({ store: storeName, operation }, seconds),
         register: (registered, restore, loggingEnabled): ChangeLogger | null => {
           if (!loggingEnabled) return null;
           this.changelogs.push({

@@ -127,6 +127,9 @@ describe('queryMetadataForKey and metrics', () => {
     const metrics = await instances[0]!.metrics().metrics();
     expect(metrics).toMatch(/rivulet_active_tasks \d/);
     expect(metrics).toMatch(/rivulet_commit_duration_seconds_count/);
+    expect(metrics).toMatch(
+      /rivulet_store_operation_seconds_count\{store="counts",operation="flush"\} [1-9]/,
+    );
   });
 });
 
