@@ -60,6 +60,11 @@ export class StreamsMetrics {
     buckets: [0.000001, 0.000005, 0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.01, 0.1],
     registers: [this.registry],
   });
+  readonly restoringTasks = new Gauge({
+    name: 'rivulet_restoring_tasks',
+    help: 'Tasks whose stores are being restored from their changelogs',
+    registers: [this.registry],
+  });
   readonly restoredRecords = new Counter({
     name: 'rivulet_restored_records_total',
     help: 'Changelog records replayed into stores when tasks were created',

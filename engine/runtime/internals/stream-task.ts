@@ -71,6 +71,8 @@ export class StreamTask {
   private recordTimestampMs = 0;
   /** The raw record being processed: what a dead-letter record carries. */
   private currentRaw: ConsumerRecord | null = null;
+  /** RESTORING while its stores replay their changelogs (it processes nothing), then RUNNING. */
+  status: 'RESTORING' | 'RUNNING' = 'RESTORING';
   /** Changelog records sent since the last checkpoint (at-least-once checkpoints when it is large). */
   changelogWrites = 0;
   /** `<stateDir>/<applicationId>/<taskId>`: where this task's persistent stores and `.checkpoint` live. */

@@ -125,6 +125,7 @@ export class TaskManager {
   process(maxPerTask: number, nowMs: number): number {
     let processed = 0;
     for (const task of this.tasks.values()) {
+      if (task.status === 'RESTORING') continue;
       for (let i = 0; i < maxPerTask && task.isProcessable(nowMs); i++) {
         if (!task.process()) break;
         processed++;
@@ -190,13 +191,24 @@ export class TaskManager {
     }
   }
 
+  /** Restores new tasks (RESTORING, counted in rivulet_restoring_tasks), then marks them RUNNING. */
+  private async restore(tasks: readonly StreamTask[]): Promise<number> {
+    this.env.metrics.restoringTasks.inc(tasks.length);
+    try {
+      return await this.replay(tasks);
+    } finally {
+      this.env.metrics.restoringTasks.dec(tasks.length);
+      for (const task of tasks) task.status = 'RUNNING';
+    }
+  }
+
   /**
    * Replays each new task's changelog partitions up to their end (read_committed). A persistent
    * store continues from its checkpoint when that is still valid; without one it is wiped and rebuilt
    * from the start, as is every in-memory store. Under exactly-once the checkpoint is removed once
    * read, so a crash leaves none behind.
    */
-  private async restore(tasks: readonly StreamTask[]): Promise<number> {
+  private async replay(tasks: readonly StreamTask[]): Promise<number> {
     const changelogs = tasks.flatMap((t) => t.changelogs);
     if (changelogs.length === 0) return 0;
     const ends = await this.state.endOffsets(changelogs);
