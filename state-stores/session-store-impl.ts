@@ -1,7 +1,7 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
 import type { KeyValue } from './key-value-store.js';
-import { LoggedBytesStore } from './logged-bytes-store.js';
+import { RetainedBytesStore } from './retained-bytes-store.js';
 import type { SessionStore } from './session-store.js';
 import type { StateStoreContext } from './state-store.js';
 import type { Windowed } from './windowed.js';
@@ -12,9 +12,7 @@ import type { Windowed } from './windowed.js';
  * retention period before the latest end seen are ignored, refused and purged at flush.
  */
 export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
-  private readonly backend = new LoggedBytesStore();
-  private observedStreamTimeMs = -1;
-  private lastPurgeMs = -1;
+  private readonly backend: RetainedBytesStore;
   private open = false;
 
   constructor(
@@ -24,7 +22,9 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
     readonly retentionMs: number,
     private readonly loggingEnabled: boolean,
     readonly persistent: boolean,
-  ) {}
+  ) {
+    this.backend = new RetainedBytesStore(retentionMs, 2);
+  }
 
   init(context: StateStoreContext): void {
     this.backend.init(this, context, this.loggingEnabled);
@@ -36,8 +36,8 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
       throw new Error(
         `session store ${this.name}: a session cannot end (${session.endMs}) before it starts (${session.startMs})`,
       );
-    if (session.endMs > this.observedStreamTimeMs) this.observedStreamTimeMs = session.endMs;
-    if (this.expired(session.endMs)) return;
+    this.backend.observe(session.endMs);
+    if (this.backend.expired(session.endMs)) return;
     this.backend.put(
       compositeKey(this.keyBytes(session.key), session.endMs, session.startMs),
       this.valueSerde.serialize(this.name, value),
@@ -49,7 +49,7 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
   }
 
   fetchSession(key: K, startMs: number, endMs: number): V | null {
-    if (this.expired(endMs)) return null;
+    if (this.backend.expired(endMs)) return null;
     return this.valueSerde.deserialize(
       this.name,
       this.backend.bytes.get(compositeKey(this.keyBytes(key), endMs, startMs)),
@@ -77,15 +77,7 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
   }
 
   flush(): void {
-    if (this.observedStreamTimeMs - this.lastPurgeMs >= this.retentionMs / 2) {
-      this.lastPurgeMs = this.observedStreamTimeMs;
-      const expired: Buffer[] = [];
-      for (const { key } of this.backend.bytes.range(null, null, false)) {
-        if (this.expired(splitCompositeKey(key, 2).timestamps[0]!)) expired.push(key);
-      }
-      for (const key of expired) this.backend.bytes.put(key, null);
-    }
-    this.backend.bytes.flush();
+    this.backend.flush();
   }
 
   close(): void {
@@ -101,10 +93,6 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
     return this.open;
   }
 
-  private expired(endMs: number): boolean {
-    return endMs <= this.observedStreamTimeMs - this.retentionMs;
-  }
-
   private *scan(
     key: K,
     earliestEndMs: number,
@@ -117,7 +105,12 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
     for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
       const { key: entryKey, timestamps } = splitCompositeKey(entry.key, 2);
       const [endMs, startMs] = timestamps as [number, number];
-      if (!entryKey.equals(k) || endMs < earliestEndMs || startMs > latestStartMs || this.expired(endMs))
+      if (
+        !entryKey.equals(k) ||
+        endMs < earliestEndMs ||
+        startMs > latestStartMs ||
+        this.backend.expired(endMs)
+      )
         continue;
       yield { key: { key, startMs, endMs }, value: this.valueSerde.deserialize(this.name, entry.value) as V };
     }

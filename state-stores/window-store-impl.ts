@@ -1,7 +1,7 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
 import type { KeyValue } from './key-value-store.js';
-import { LoggedBytesStore } from './logged-bytes-store.js';
+import { RetainedBytesStore } from './retained-bytes-store.js';
 import type { StateStoreContext } from './state-store.js';
 import type { WindowStore } from './window-store.js';
 import type { Windowed } from './windowed.js';
@@ -12,9 +12,7 @@ import type { Windowed } from './windowed.js';
  * largest window start seen are ignored by queries, refused by `put`, and purged at flush.
  */
 export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
-  private readonly backend = new LoggedBytesStore();
-  private observedStreamTimeMs = -1;
-  private lastPurgeMs = -1;
+  private readonly backend: RetainedBytesStore;
   private sequence = 0;
   private open = false;
   private readonly suffixes: number;
@@ -30,6 +28,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     readonly persistent: boolean,
   ) {
     this.suffixes = retainDuplicates ? 2 : 1;
+    this.backend = new RetainedBytesStore(retentionMs, this.suffixes);
   }
 
   init(context: StateStoreContext): void {
@@ -38,8 +37,8 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
   }
 
   put(key: K, value: V | null, windowStartMs: number): void {
-    if (windowStartMs > this.observedStreamTimeMs) this.observedStreamTimeMs = windowStartMs;
-    if (this.expired(windowStartMs)) return;
+    this.backend.observe(windowStartMs);
+    if (this.backend.expired(windowStartMs)) return;
     if (this.retainDuplicates && value === null) return;
     const k = this.keyBytes(key);
     const composite = this.retainDuplicates
@@ -91,16 +90,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
   }
 
   flush(): void {
-    // Purge expired windows about twice per retention period (directly: the changelog expires them by retention.ms).
-    if (this.observedStreamTimeMs - this.lastPurgeMs >= this.retentionMs / 2) {
-      this.lastPurgeMs = this.observedStreamTimeMs;
-      const expired: Buffer[] = [];
-      for (const { key } of this.backend.bytes.range(null, null, false)) {
-        if (this.expired(splitCompositeKey(key, this.suffixes).timestamps[0]!)) expired.push(key);
-      }
-      for (const key of expired) this.backend.bytes.put(key, null);
-    }
-    this.backend.bytes.flush();
+    this.backend.flush();
   }
 
   close(): void {
@@ -116,10 +106,6 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     return this.open;
   }
 
-  private expired(windowStartMs: number): boolean {
-    return windowStartMs <= this.observedStreamTimeMs - this.retentionMs;
-  }
-
   private *oneKey(
     key: K,
     fromMs: number,
@@ -132,7 +118,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
       const { key: entryKey, timestamps } = splitCompositeKey(entry.key, this.suffixes);
       const start = timestamps[0]!;
-      if (!entryKey.equals(k) || start < fromMs || start > toMs || this.expired(start)) continue;
+      if (!entryKey.equals(k) || start < fromMs || start > toMs || this.backend.expired(start)) continue;
       yield { key: start, value: this.valueSerde.deserialize(this.name, entry.value) as V };
     }
   }
@@ -151,7 +137,7 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
       const { key: entryKey, timestamps } = splitCompositeKey(entry.key, this.suffixes);
       const start = timestamps[0]!;
-      if (start < fromMs || start > toMs || this.expired(start)) continue;
+      if (start < fromMs || start > toMs || this.backend.expired(start)) continue;
       if ((kf && Buffer.compare(entryKey, kf) < 0) || (kt && Buffer.compare(entryKey, kt) > 0)) continue;
       yield {
         key: {
