@@ -64,7 +64,12 @@ for i in $(seq 1 "$brokers"); do
   bootstrap+="${bootstrap:+,}127.0.0.1:${ports[$((i - 1))]}"
 done
 
-cluster_id=$(node -e 'console.log(require("node:crypto").randomBytes(16).toString("base64url").slice(0, 22))')
+# A random base64 UUID; one starting with '-' would read as an option to the storage tool.
+cluster_id=$(node -e '
+  const { randomBytes } = require("node:crypto");
+  let id;
+  do id = randomBytes(16).toString("base64url").slice(0, 22); while (id.startsWith("-"));
+  console.log(id);')
 java_cp="$libs/*"
 
 for i in $(seq 1 "$brokers"); do
