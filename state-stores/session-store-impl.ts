@@ -1,9 +1,8 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
 import type { KeyValue } from './key-value-store.js';
-import { RetainedBytesStore } from './retained-bytes-store.js';
 import type { SessionStore } from './session-store.js';
-import type { StateStoreContext } from './state-store.js';
+import { TimeOrderedStore } from './time-ordered-store.js';
 import type { Windowed } from './windowed.js';
 
 /**
@@ -11,24 +10,16 @@ import type { Windowed } from './windowed.js';
  * sessions sort by end time and `findSessions` is one range scan. Sessions that ended more than the
  * retention period before the latest end seen are ignored, refused and purged at flush.
  */
-export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
-  private readonly backend: RetainedBytesStore;
-  private open = false;
-
+export class MeteredSessionStore<K, V> extends TimeOrderedStore<K> implements SessionStore<K, V> {
   constructor(
-    readonly name: string,
-    private readonly keySerde: Serde<K>,
+    name: string,
+    keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
-    readonly retentionMs: number,
-    private readonly loggingEnabled: boolean,
-    readonly persistent: boolean,
+    retentionMs: number,
+    loggingEnabled: boolean,
+    persistent: boolean,
   ) {
-    this.backend = new RetainedBytesStore(retentionMs, 2);
-  }
-
-  init(context: StateStoreContext): void {
-    this.backend.init(this, context, this.loggingEnabled);
-    this.open = true;
+    super(name, keySerde, retentionMs, 2, loggingEnabled, persistent);
   }
 
   put(session: Windowed<K>, value: V | null): void {
@@ -76,23 +67,6 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
     return this.scan(key, 0, MAX_TIMESTAMP, false);
   }
 
-  flush(): void {
-    this.backend.flush();
-  }
-
-  close(): void {
-    this.backend.bytes.close();
-    this.open = false;
-  }
-
-  wipe(): void {
-    this.backend.bytes.clear();
-  }
-
-  isOpen(): boolean {
-    return this.open;
-  }
-
   private *scan(
     key: K,
     earliestEndMs: number,
@@ -114,11 +88,5 @@ export class MeteredSessionStore<K, V> implements SessionStore<K, V> {
         continue;
       yield { key: { key, startMs, endMs }, value: this.valueSerde.deserialize(this.name, entry.value) as V };
     }
-  }
-
-  private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(this.name, key);
-    if (bytes === null) throw new Error(`session store ${this.name}: keys must not be null`);
-    return bytes;
   }
 }

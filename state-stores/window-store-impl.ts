@@ -1,8 +1,7 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
 import type { KeyValue } from './key-value-store.js';
-import { RetainedBytesStore } from './retained-bytes-store.js';
-import type { StateStoreContext } from './state-store.js';
+import { TimeOrderedStore } from './time-ordered-store.js';
 import type { WindowStore } from './window-store.js';
 import type { Windowed } from './windowed.js';
 
@@ -11,29 +10,22 @@ import type { Windowed } from './windowed.js';
  * duplicates are retained, as joins need). Windows older than the retention period behind the
  * largest window start seen are ignored by queries, refused by `put`, and purged at flush.
  */
-export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
-  private readonly backend: RetainedBytesStore;
+export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements WindowStore<K, V> {
   private sequence = 0;
-  private open = false;
   private readonly suffixes: number;
 
   constructor(
-    readonly name: string,
-    private readonly keySerde: Serde<K>,
+    name: string,
+    keySerde: Serde<K>,
     private readonly valueSerde: Serde<V>,
     readonly windowSizeMs: number,
-    readonly retentionMs: number,
+    retentionMs: number,
     private readonly retainDuplicates: boolean,
-    private readonly loggingEnabled: boolean,
-    readonly persistent: boolean,
+    loggingEnabled: boolean,
+    persistent: boolean,
   ) {
+    super(name, keySerde, retentionMs, retainDuplicates ? 2 : 1, loggingEnabled, persistent);
     this.suffixes = retainDuplicates ? 2 : 1;
-    this.backend = new RetainedBytesStore(retentionMs, this.suffixes);
-  }
-
-  init(context: StateStoreContext): void {
-    this.backend.init(this, context, this.loggingEnabled);
-    this.open = true;
   }
 
   put(key: K, value: V | null, windowStartMs: number): void {
@@ -89,23 +81,6 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
     return this.keyRange(null, null, 0, MAX_TIMESTAMP, true);
   }
 
-  flush(): void {
-    this.backend.flush();
-  }
-
-  close(): void {
-    this.backend.bytes.close();
-    this.open = false;
-  }
-
-  wipe(): void {
-    this.backend.bytes.clear();
-  }
-
-  isOpen(): boolean {
-    return this.open;
-  }
-
   private *oneKey(
     key: K,
     fromMs: number,
@@ -148,11 +123,5 @@ export class MeteredWindowStore<K, V> implements WindowStore<K, V> {
         value: this.valueSerde.deserialize(this.name, entry.value) as V,
       };
     }
-  }
-
-  private keyBytes(key: K): Buffer {
-    const bytes = this.keySerde.serialize(this.name, key);
-    if (bytes === null) throw new Error(`window store ${this.name}: keys must not be null`);
-    return bytes;
   }
 }
