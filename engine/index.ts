@@ -27,6 +27,8 @@ export { Named } from './dsl/named.js';
 export { Produced } from './dsl/produced.js';
 export { Repartitioned } from './dsl/repartitioned.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
+export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
+export { TimeWindows } from './dsl/time-windows.js';
 export type {
   Cancellable,
   FixedKeyProcessor,
@@ -49,6 +51,7 @@ export { StreamsError, TaskMigratedError } from './runtime/streams-error.js';
 export type { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metadata.js';
 export { type Serde, SerializationError } from './serdes/serde.js';
 export { Serdes } from './serdes/serdes.js';
+export { WindowedSerdes } from './serdes/windowed-serdes.js';
 export { TestInputTopic } from './testing/test-input-topic.js';
 export { TestOutputTopic } from './testing/test-output-topic.js';
 export type { TestRecord } from './testing/test-record.js';

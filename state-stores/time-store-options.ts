@@ -5,12 +5,15 @@ export interface TimeStoreOptions {
   readonly loggingEnabled: boolean;
   readonly logConfig: Readonly<Record<string, string>>;
   readonly storeType: StoreType;
+  /** A write-back record cache (window stores; session stores have none yet). */
+  readonly cachingEnabled: boolean;
 }
 
 export const DEFAULT_TIME_STORE_OPTIONS: TimeStoreOptions = {
   loggingEnabled: true,
   logConfig: {},
   storeType: 'in-memory',
+  cachingEnabled: false,
 };
 
 /** Window and session changelogs: compacted and deleted, kept for the store's retention plus a day (ARCHITECTURE §6). */

@@ -19,8 +19,8 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
   constructor(
     readonly name: string,
     private readonly spec: WindowStoreSpec,
-    private readonly keySerde: Serde<K>,
-    private readonly valueSerde: Serde<V>,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
     private readonly options: TimeStoreOptions = DEFAULT_TIME_STORE_OPTIONS,
   ) {
     if (!(spec.windowSizeMs > 0))
@@ -52,31 +52,34 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
     return this.with({ loggingEnabled: false, logConfig: {} });
   }
 
-  /** Window stores have no record cache yet: these keep the builder interface and change nothing. */
+  /** A write-back cache: updates to a window between commits become one changelog write and one update downstream. */
   withCachingEnabled(): WindowStoreBuilder<K, V> {
-    return this;
+    return this.with({ cachingEnabled: true });
   }
 
   withCachingDisabled(): WindowStoreBuilder<K, V> {
-    return this;
+    return this.with({ cachingEnabled: false });
   }
 
   withStoreType(storeType: StoreType): WindowStoreBuilder<K, V> {
     return this.with({ storeType });
   }
 
-  build(_defaults?: SerdeDefaults): WindowStore<K, V> {
+  build(defaults?: SerdeDefaults): WindowStore<K, V> {
     const { retentionMs, windowSizeMs, retainDuplicates = false } = this.spec;
-    return new MeteredWindowStore(
-      this.name,
-      this.keySerde,
-      this.valueSerde,
-      windowSizeMs,
-      retentionMs,
+    const keySerde = (this.keySerde ?? defaults?.keySerde) as Serde<K> | undefined;
+    const valueSerde = (this.valueSerde ?? defaults?.valueSerde) as Serde<V> | undefined;
+    if (!keySerde || !valueSerde) {
+      throw new Error(
+        `window store ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
+      );
+    }
+    return new MeteredWindowStore(this.name, keySerde, valueSerde, windowSizeMs, retentionMs, {
       retainDuplicates,
-      this.options.loggingEnabled,
-      this.options.storeType === 'persistent',
-    );
+      loggingEnabled: this.options.loggingEnabled,
+      cachingEnabled: this.options.cachingEnabled,
+      persistent: this.options.storeType === 'persistent',
+    });
   }
 
   private with(changes: Partial<TimeStoreOptions>): WindowStoreBuilder<K, V> {

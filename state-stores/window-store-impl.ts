@@ -1,18 +1,45 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
 import type { KeyValue } from './key-value-store.js';
+import type { CacheEntry, NamedCache } from './record-cache.js';
+import type { StateStoreContext } from './state-store.js';
 import { TimeOrderedStore } from './time-ordered-store.js';
 import type { WindowStore } from './window-store.js';
 import type { Windowed } from './windowed.js';
 
+/** Told of each window a cache flush writes through, as the KV store's FlushListener. */
+export type WindowFlushListener<K, V> = (
+  key: Windowed<K>,
+  newValue: V | null,
+  oldValue: V | null,
+  timestampMs: number,
+) => void;
+
+/** Options of a window store beyond its key/value serdes and sizes. */
+export interface WindowStoreLayers {
+  /** Keep every value put for a (key, window) rather than the last (stream-stream joins). */
+  readonly retainDuplicates: boolean;
+  readonly loggingEnabled: boolean;
+  /** A write-back cache (ignored with retainDuplicates, whose entries are never updated). */
+  readonly cachingEnabled: boolean;
+  readonly persistent: boolean;
+}
+
 /**
  * A window store over the shared bytes layers: entries keyed `key ‖ windowStart` (‖ sequence when
  * duplicates are retained, as joins need). Windows older than the retention period behind the
- * largest window start seen are ignored by queries, refused by `put`, and purged at flush.
+ * largest window start seen are ignored by queries, refused by `put`, and purged at flush. With
+ * caching, repeated updates to a window between commits become one changelog write and one
+ * downstream update (as Kafka Streams' CachingWindowStore).
  */
 export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements WindowStore<K, V> {
   private sequence = 0;
   private readonly suffixes: number;
+  private readonly retainDuplicates: boolean;
+  private readonly cachingEnabled: boolean;
+  private cache: NamedCache<V> | null = null;
+  private flushListener: WindowFlushListener<K, V> | null = null;
+  private context: StateStoreContext | null = null;
 
   constructor(
     name: string,
@@ -20,12 +47,37 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
     private readonly valueSerde: Serde<V>,
     readonly windowSizeMs: number,
     retentionMs: number,
-    private readonly retainDuplicates: boolean,
-    loggingEnabled: boolean,
-    persistent: boolean,
+    layers: WindowStoreLayers,
   ) {
-    super(name, keySerde, retentionMs, retainDuplicates ? 2 : 1, loggingEnabled, persistent);
-    this.suffixes = retainDuplicates ? 2 : 1;
+    super(
+      name,
+      keySerde,
+      retentionMs,
+      layers.retainDuplicates ? 2 : 1,
+      layers.loggingEnabled,
+      layers.persistent,
+    );
+    this.retainDuplicates = layers.retainDuplicates;
+    this.cachingEnabled = layers.cachingEnabled && !layers.retainDuplicates;
+    this.suffixes = layers.retainDuplicates ? 2 : 1;
+  }
+
+  override init(context: StateStoreContext): void {
+    super.init(context);
+    this.context = context;
+    const recordCache = context.recordCache;
+    if (this.cachingEnabled && recordCache && recordCache.maxBytes > 0) {
+      this.cache = recordCache.named<V>((dirty) => this.writeThrough(dirty));
+    }
+  }
+
+  /**
+   * Registers who forwards this store's updates downstream. Returns true when the store caches:
+   * then updates reach the listener at flush or eviction and the processor must not forward itself.
+   */
+  setFlushListener(listener: WindowFlushListener<K, V>): boolean {
+    this.flushListener = listener;
+    return this.cache !== null;
   }
 
   put(key: K, value: V | null, windowStartMs: number): void {
@@ -36,6 +88,10 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
     const composite = this.retainDuplicates
       ? compositeKey(k, windowStartMs, this.sequence++)
       : compositeKey(k, windowStartMs);
+    if (this.cache) {
+      this.cache.put(composite.toString('latin1'), composite, value, this.context!.recordTimestampMs());
+      return;
+    }
     this.backend.put(composite, this.valueSerde.serialize(this.name, value));
   }
 
@@ -50,6 +106,10 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
   fetch(...args: unknown[]): unknown {
     if (args.length === 2) {
       const [key, start] = args as [K, number];
+      if (this.cache && !this.retainDuplicates && !this.backend.expired(start)) {
+        const entry = this.cache.get(compositeKey(this.keyBytes(key), start).toString('latin1'));
+        if (entry) return entry.value;
+      }
       for (const { value } of this.oneKey(key, start, start, false)) return value;
       return null;
     }
@@ -81,6 +141,46 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
     return this.keyRange(null, null, 0, MAX_TIMESTAMP, true);
   }
 
+  /** Writes the cache's dirty windows through (forwarding them), then flushes the backend. */
+  override flush(): void {
+    this.cache?.flush();
+    super.flush();
+  }
+
+  /** Drops the cache without writing it: a clean close has flushed already, a dirty one must not. */
+  override close(): void {
+    this.cache?.clear();
+    super.close();
+  }
+
+  override wipe(): void {
+    this.cache?.clear();
+    super.wipe();
+  }
+
+  private writeThrough(dirty: CacheEntry<V>[]): void {
+    for (const entry of dirty) {
+      const old = this.flushListener ? this.backend.bytes.get(entry.keyBytes) : null;
+      this.backend.put(entry.keyBytes, this.valueSerde.serialize(this.name, entry.value), entry.timestampMs);
+      this.flushListener?.(
+        this.windowedKey(entry.keyBytes),
+        entry.value,
+        this.valueSerde.deserialize(this.name, old),
+        entry.timestampMs,
+      );
+    }
+  }
+
+  private windowedKey(composite: Buffer): Windowed<K> {
+    const { key, timestamps } = splitCompositeKey(composite, this.suffixes);
+    const startMs = timestamps[0]!;
+    return {
+      key: this.keySerde.deserialize(this.name, key) as K,
+      startMs,
+      endMs: startMs + this.windowSizeMs,
+    };
+  }
+
   private *oneKey(
     key: K,
     fromMs: number,
@@ -90,11 +190,11 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
     const k = this.keyBytes(key);
     const lo = this.retainDuplicates ? compositeKey(k, fromMs, 0) : compositeKey(k, fromMs);
     const hi = this.retainDuplicates ? compositeKey(k, toMs, MAX_TIMESTAMP) : compositeKey(k, toMs);
-    for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
+    for (const entry of this.entries(lo, hi, reverse)) {
       const { key: entryKey, timestamps } = splitCompositeKey(entry.key, this.suffixes);
       const start = timestamps[0]!;
       if (!entryKey.equals(k) || start < fromMs || start > toMs || this.backend.expired(start)) continue;
-      yield { key: start, value: this.valueSerde.deserialize(this.name, entry.value) as V };
+      yield { key: start, value: entry.value };
     }
   }
 
@@ -109,7 +209,7 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
     const kt = keyTo === null ? null : this.keyBytes(keyTo);
     const lo = kf && compositeKey(kf, ...Array<number>(this.suffixes).fill(0));
     const hi = kt && compositeKey(kt, ...Array<number>(this.suffixes).fill(MAX_TIMESTAMP));
-    for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
+    for (const entry of this.entries(lo, hi, reverse)) {
       const { key: entryKey, timestamps } = splitCompositeKey(entry.key, this.suffixes);
       const start = timestamps[0]!;
       if (start < fromMs || start > toMs || this.backend.expired(start)) continue;
@@ -120,8 +220,45 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
           startMs: start,
           endMs: start + this.windowSizeMs,
         },
-        value: this.valueSerde.deserialize(this.name, entry.value) as V,
+        value: entry.value,
       };
+    }
+  }
+
+  /**
+   * Typed entries with composite keys in [lo, hi] (null = open), in key order, the cache's newer
+   * values (and deletions) laid over the backend's. Latin1 strings of the keys order as the bytes do.
+   */
+  private *entries(
+    lo: Buffer | null,
+    hi: Buffer | null,
+    reverse: boolean,
+  ): IterableIterator<{ key: Buffer; value: V }> {
+    const cached = new Map<string, CacheEntry<V>>();
+    if (this.cache) {
+      for (const [k, entry] of this.cache.between(lo?.toString('latin1'), hi?.toString('latin1'))) {
+        cached.set(k, entry);
+      }
+    }
+    if (cached.size === 0) {
+      for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
+        yield { key: entry.key, value: this.valueSerde.deserialize(this.name, entry.value) as V };
+      }
+      return;
+    }
+    const merged = new Map<string, { key: Buffer; value: V | null }>();
+    for (const entry of this.backend.bytes.range(lo, hi, false)) {
+      merged.set(entry.key.toString('latin1'), {
+        key: entry.key,
+        value: this.valueSerde.deserialize(this.name, entry.value),
+      });
+    }
+    for (const [k, entry] of cached) merged.set(k, { key: entry.keyBytes, value: entry.value });
+    const keys = [...merged.keys()].sort();
+    if (reverse) keys.reverse();
+    for (const k of keys) {
+      const entry = merged.get(k)!;
+      if (entry.value !== null) yield { key: entry.key, value: entry.value };
     }
   }
 }

@@ -9,6 +9,8 @@ import { addMaterializedTable } from './internals/materialized-table.js';
 import { insertRepartition, type StreamNode } from './internals/stream-node.js';
 import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
+import { TimeWindowedKStream } from './time-windowed-kstream.js';
+import type { TimeWindows } from './time-windows.js';
 
 /**
  * A stream grouped by key, ready to aggregate into a KTable. Records with a null key or value are
@@ -54,6 +56,17 @@ export class KGroupedStream<K, V> {
       streamAggregateSupplier<K, V, VAgg>(storeName, initializer, aggregator),
       materialized,
       defaultValueSerde,
+    );
+  }
+
+  /** Cuts the grouped stream into time windows; aggregations then produce one row per key and window. */
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream<K, V>(
+      this.stream,
+      windows,
+      this.keySerde,
+      this.valueSerde,
+      this.groupName,
     );
   }
 
