@@ -7,6 +7,7 @@
 #
 # RUN_DIR (default kafka-cluster/.run, or $KAFKA_CLUSTER_DIR) holds data, logs, pids and the
 # bootstrap string. If a cluster of the same size already runs there, it is reused.
+# KAFKA_HEAP_OPTS replaces the default heap (-Xms256m -Xmx512m), e.g. "-Xms1g -Xmx1g" for benchmarks.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 brokers=1
@@ -86,8 +87,9 @@ done
 
 for i in $(seq 1 "$brokers"); do
   node_dir="$run_dir/node-$i"
-  # Small heaps: up to three brokers share a 2-core machine with the tests.
-  nohup java -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+  # Small heaps by default: up to three brokers share a 2-core machine with the tests.
+  # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS holds several options
+  nohup java ${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$here/config/log4j2.properties" -Dkafka.logs.dir="$node_dir" \
     -cp "$java_cp" kafka.Kafka "$node_dir/server.properties" > "$node_dir/stdout.log" 2>&1 &
   echo $! >> "$run_dir/pids"

@@ -39,7 +39,8 @@ const ENTRY_OVERHEAD = 64;
 export class NamedCache<V> {
   /** In least-recently-used order: an access moves the key to the end. */
   private readonly entries = new Map<string, CacheEntry<V>>();
-  private dirtyCount = 0;
+  /** Dirty keys in the order they became dirty: a flush visits only these, not the whole cache. */
+  private readonly dirtyKeys = new Set<string>();
 
   constructor(
     private readonly owner: RecordCache,
@@ -61,7 +62,7 @@ export class NamedCache<V> {
     const existing = this.entries.get(key);
     if (existing) {
       this.entries.delete(key);
-      if (!existing.dirty) this.dirtyCount++;
+      this.dirtyKeys.add(key);
       existing.value = value;
       existing.dirty = true;
       existing.timestampMs = timestampMs;
@@ -70,7 +71,7 @@ export class NamedCache<V> {
       this.entries.set(key, existing);
     } else {
       this.entries.set(key, { keyBytes, value, dirty: true, timestampMs, size });
-      this.dirtyCount++;
+      this.dirtyKeys.add(key);
     }
     if (this.owner.adjust(existing ? 0 : size)) this.evict();
   }
@@ -83,14 +84,14 @@ export class NamedCache<V> {
   }
 
   flush(): void {
-    if (this.dirtyCount === 0) return;
+    if (this.dirtyKeys.size === 0) return;
     const dirty: CacheEntry<V>[] = [];
-    for (const entry of this.entries.values()) {
-      if (!entry.dirty) continue;
+    for (const key of this.dirtyKeys) {
+      const entry = this.entries.get(key)!;
       entry.dirty = false;
       dirty.push(entry);
     }
-    this.dirtyCount = 0;
+    this.dirtyKeys.clear();
     this.flushFn(dirty);
   }
 
@@ -98,7 +99,7 @@ export class NamedCache<V> {
   clear(): void {
     for (const entry of this.entries.values()) this.owner.adjust(-entry.size);
     this.entries.clear();
-    this.dirtyCount = 0;
+    this.dirtyKeys.clear();
   }
 
   private evict(): void {

@@ -106,12 +106,18 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
   fetch(...args: unknown[]): unknown {
     if (args.length === 2) {
       const [key, start] = args as [K, number];
-      if (this.cache && !this.retainDuplicates && !this.backend.expired(start)) {
-        const entry = this.cache.get(compositeKey(this.keyBytes(key), start).toString('latin1'));
+      if (this.retainDuplicates) {
+        for (const { value } of this.oneKey(key, start, start, false)) return value;
+        return null;
+      }
+      // One exact key: the cache, else the backend (the aggregation's per-record lookup).
+      if (this.backend.expired(start)) return null;
+      const composite = compositeKey(this.keyBytes(key), start);
+      if (this.cache) {
+        const entry = this.cache.get(composite.toString('latin1'));
         if (entry) return entry.value;
       }
-      for (const { value } of this.oneKey(key, start, start, false)) return value;
-      return null;
+      return this.valueSerde.deserialize(this.name, this.backend.bytes.get(composite));
     }
     if (args.length === 3) return this.oneKey(...(args as [K, number, number]), false);
     return this.keyRange(...(args as [K | null, K | null, number, number]), false);

@@ -7,7 +7,7 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 
 describe('bench/in-process runner', () => {
-  it('--quick runs a workload both ways and prints its table', async () => {
+  it('--quick runs workloads both ways, checks their output and prints the table', async () => {
     const { stdout } = await run(
       process.execPath,
       [
@@ -18,12 +18,13 @@ describe('bench/in-process runner', () => {
         'bench/in-process/run.ts',
         '--quick',
         '--workload',
-        'repartition-count',
+        'windowed-count,repartition-count',
       ],
       { cwd: root, timeout: 60_000 },
     );
     expect(stdout).toMatch(/\| repartition-count \| memory:\/\/ \| [\d,]+ \| [\d,]+ \|/);
     expect(stdout).toMatch(/\| repartition-count \| TopologyTestDriver \| [\d,]+ \| [\d,]+ \|/);
+    expect(stdout).toMatch(/\| windowed-count \| memory:\/\/ \| [\d,]+ \| [\d,]+ \|/);
   }, 60_000);
 
   it('names the workloads when given an unknown one', async () => {
@@ -45,7 +46,7 @@ describe('bench/in-process runner', () => {
     ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining(
-        "unknown workload 'nope': one of passthrough, stateless, count, repartition-count",
+        "unknown workload 'nope': one of passthrough, stateless, count, windowed-count, stream-table-join, repartition-count",
       ),
     });
   }, 60_000);

@@ -81,13 +81,26 @@ export class KafkaAdmin implements AdminPort {
     partitions: readonly TopicPartition[],
     readCommitted: boolean,
   ): Promise<TopicPartitionOffset[]> {
+    return this.listOffsets(partitions, readCommitted, 'LATEST');
+  }
+
+  /** The first offsets still in the log (after retention or deleteRecords removed older ones). */
+  beginningOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    return this.listOffsets(partitions, false, 'EARLIEST');
+  }
+
+  private async listOffsets(
+    partitions: readonly TopicPartition[],
+    readCommitted: boolean,
+    spec: 'LATEST' | 'EARLIEST',
+  ): Promise<TopicPartitionOffset[]> {
     if (partitions.length === 0) return [];
     const { OffsetSpec, IsolationLevel } = loadNativeKafka();
     const result = await callback<{ topic: string; partition: number; offset: number }[]>(
       'listing end offsets',
       (cb) =>
         this.client.listOffsets(
-          partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: OffsetSpec.LATEST })),
+          partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: OffsetSpec[spec] })),
           {
             timeout: TIMEOUT_MS,
             isolationLevel: readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED,
@@ -96,6 +109,39 @@ export class KafkaAdmin implements AdminPort {
         ),
     );
     return result.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset }));
+  }
+
+  /** The offsets a consumer group has committed (transaction-committed ones only); -1 when none. */
+  async committedOffsets(
+    groupId: string,
+    partitions: readonly TopicPartition[],
+  ): Promise<TopicPartitionOffset[]> {
+    const [group] = await callback<
+      { error?: { message: string }; partitions: { topic: string; partition: number; offset: number }[] }[]
+    >(`fetching the committed offsets of group ${groupId}`, (cb) =>
+      this.client.listConsumerGroupOffsets(
+        [{ groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) }],
+        { timeout: TIMEOUT_MS, requireStableOffsets: true },
+        cb,
+      ),
+    );
+    if (!group || group.error)
+      throw new Error(
+        `fetching the committed offsets of group ${groupId}: ${group?.error?.message ?? 'no answer'}`,
+      );
+    return group.partitions.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      offset: Number(p.offset),
+    }));
+  }
+
+  /** Deletes topics; ones that do not exist are not an error. */
+  async deleteTopics(names: readonly string[]): Promise<void> {
+    const existing = new Set(await this.listTopics());
+    for (const name of names.filter((n) => existing.has(n))) {
+      await callback<void>(`deleting topic ${name}`, (cb) => this.client.deleteTopic(name, TIMEOUT_MS, cb));
+    }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,100 @@
+// The limit: a raw @confluentinc/kafka-javascript consume → produce loop with rivulet's client
+// settings (batches of 1,000 records, linger 5 ms, lz4) and no engine: every input record is written
+// unchanged to the output. at_least_once flushes and commits offsets every commit interval;
+// exactly_once_v2 sends them in a transaction that commits every interval.
+import { createRequire } from 'node:module';
+import type * as RdKafka from '@confluentinc/kafka-javascript';
+import { appArgs, READY_LINE } from './app-args.js';
+
+const { KafkaConsumer, Producer } = createRequire(import.meta.url)(
+  '@confluentinc/kafka-javascript',
+) as typeof RdKafka;
+const args = appArgs();
+const eos = args.guarantee === 'exactly_once_v2';
+const QUEUE_FULL = -184;
+
+const consumer = new KafkaConsumer(
+  {
+    'bootstrap.servers': args.bootstrap,
+    'group.id': args.applicationId,
+    'enable.auto.commit': false,
+    'isolation.level': eos ? 'read_committed' : 'read_uncommitted',
+    'fetch.wait.max.ms': 50,
+    'partition.assignment.strategy': 'range',
+  },
+  { 'auto.offset.reset': 'earliest' },
+);
+const producer = new Producer({
+  'bootstrap.servers': args.bootstrap,
+  'linger.ms': 5,
+  'batch.num.messages': 10_000,
+  'queue.buffering.max.messages': 1_000_000,
+  'compression.type': 'lz4',
+  'enable.idempotence': true,
+  dr_cb: false,
+  ...(eos ? { 'transactional.id': `${args.applicationId}-limit` } : {}),
+});
+
+const promised = <T>(run: (cb: (err: RdKafka.LibrdKafkaError | null, value?: T) => void) => void) =>
+  new Promise<T>((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
+
+await promised((cb) => producer.connect({}, cb));
+producer.setPollInterval(100);
+if (eos) {
+  await promised((cb) => producer.initTransactions(30_000, cb));
+  await promised((cb) => producer.beginTransaction(cb));
+}
+await promised((cb) => consumer.connect({}, cb));
+consumer.setDefaultConsumeTimeout(100); // a batch waits at most as long as rivulet's poll (pollMs)
+consumer.subscribe([args.input]);
+console.log(READY_LINE);
+
+/** Next offset to commit per partition. */
+const positions = new Map<number, number>();
+let lastCommit = Date.now();
+let stopping = false;
+
+async function commit(): Promise<void> {
+  if (positions.size === 0) return;
+  const offsets = [...positions].map(([partition, offset]) => ({ topic: args.input, partition, offset }));
+  if (eos) {
+    await promised((cb) => producer.sendOffsetsToTransaction(offsets, consumer, 30_000, cb));
+    await promised((cb) => producer.commitTransaction(30_000, cb));
+    await promised((cb) => producer.beginTransaction(cb));
+  } else {
+    await promised((cb) => producer.flush(30_000, cb));
+    consumer.commitSync(offsets);
+  }
+}
+
+function send(message: RdKafka.Message): void {
+  for (;;) {
+    try {
+      producer.produce(args.output, null, message.value, message.key, message.timestamp);
+      return;
+    } catch (err) {
+      if ((err as RdKafka.LibrdKafkaError).code !== QUEUE_FULL) throw err;
+      producer.poll();
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+process.on('SIGTERM', () => {
+  stopping = true;
+});
+while (!stopping) {
+  const batch = await promised<RdKafka.Message[]>((cb) => consumer.consume(1000, cb));
+  for (const message of batch) {
+    send(message);
+    positions.set(message.partition, message.offset + 1);
+  }
+  if (Date.now() - lastCommit >= args.commitIntervalMs) {
+    await commit();
+    lastCommit = Date.now();
+  }
+}
+await commit();
+consumer.disconnect();
+producer.disconnect();
+process.exit(0);

@@ -1,0 +1,204 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
+import { copyCheck, outputCheck } from '../workloads/checks.js';
+import type { KeyDistribution } from '../workloads/data.js';
+import type { WorkloadName } from '../workloads/workloads.js';
+import { type AppArgs, type Guarantee, READY_LINE } from './apps/app-args.js';
+import { type EngineId, engineCommand } from './engines.js';
+import { checkOutput } from './output-check.js';
+import { KEEP_FOREVER, PARTITIONS } from './preload.js';
+import { cpuSeconds, peakRssBytes } from './proc-stats.js';
+
+export interface RunContext {
+  readonly bootstrap: string;
+  readonly brokerPid: number | null;
+  readonly admin: KafkaAdmin;
+  /** Logs, state and GC logs of this invocation's runs. */
+  readonly workDir: string;
+  readonly seed: number;
+  readonly distribution: KeyDistribution;
+}
+
+export interface RunSpec {
+  readonly engine: EngineId;
+  readonly workload: WorkloadName;
+  readonly guarantee: Guarantee;
+  readonly input: string;
+  readonly table: string | undefined;
+  /** Records committed before the measured window opens. */
+  readonly warmup: number;
+  /** Records in the window (the input holds warmup + measured). */
+  readonly measured: number;
+  readonly label: string;
+}
+
+export interface RunResult {
+  readonly engine: EngineId;
+  readonly workload: WorkloadName;
+  readonly guarantee: Guarantee;
+  /** Input records per second between the warm-up mark and the end, from committed offsets. */
+  readonly recordsPerSec: number;
+  readonly windowSeconds: number;
+  /** Process start to all input committed. */
+  readonly coldTotalSeconds: number;
+  readonly recordsPerAppCpuSec: number;
+  readonly brokerCpuSecPerMillion: number | null;
+  readonly peakRssMb: number | null;
+  readonly outputRecords: number;
+  readonly correct: boolean;
+  readonly problem: string | null;
+}
+
+/** What the runner notes at the two ends of the measured window. */
+interface Sample {
+  readonly at: number;
+  readonly committed: number;
+  readonly appCpu: number;
+  readonly brokerCpu: number | null;
+}
+
+export const commitIntervalFor = (guarantee: Guarantee) => (guarantee === 'exactly_once_v2' ? 100 : 1000);
+const POLL_MS = 200;
+const STALL_MS = 90_000;
+
+/** Starts an engine process; resolves the `ready` promise when it prints READY_LINE. */
+export function startEngine(
+  engine: EngineId,
+  args: AppArgs,
+  logFile: string,
+): { child: ChildProcess; ready: Promise<void> } {
+  const { command, args: argv } = engineCommand(engine, args, `${logFile}.gc`);
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile);
+  child.stderr!.pipe(log);
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      if (chunk.toString().includes(READY_LINE)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`${engine} exited with code ${code} before it was ready`)));
+  });
+  ready.catch(() => {});
+  return { child, ready };
+}
+
+/** SIGTERM, then SIGKILL after 15 s. */
+export async function stopEngine(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Removes what a run left: its output topic, its internal topics and its state. */
+export async function cleanUp(ctx: RunContext, applicationId: string, output: string, stateDir: string) {
+  const topics = (await ctx.admin.listTopics()).filter(
+    (t) => t === output || t.startsWith(`${applicationId}-`),
+  );
+  await ctx.admin.deleteTopics(topics).catch(() => {});
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+/**
+ * One engine on one workload from offset 0: throughput from the group's committed offsets on the
+ * input (polled every 200 ms), CPU of the app and the broker over the same window, peak RSS, then
+ * the output's correctness.
+ */
+export async function runOnce(ctx: RunContext, spec: RunSpec): Promise<RunResult> {
+  const applicationId = `bench-${spec.label}`;
+  const output = `${applicationId}-output`;
+  const stateDir = join(ctx.workDir, 'state', spec.label);
+  mkdirSync(stateDir, { recursive: true });
+  await ctx.admin.createTopics([
+    { name: output, partitions: PARTITIONS, replicationFactor: -1, config: KEEP_FOREVER },
+  ]);
+  const args: AppArgs = {
+    workload: spec.workload,
+    guarantee: spec.guarantee,
+    applicationId,
+    bootstrap: ctx.bootstrap,
+    input: spec.input,
+    output,
+    table: spec.table,
+    stateDir,
+    commitIntervalMs: commitIntervalFor(spec.guarantee),
+  };
+  const logFile = join(ctx.workDir, `${spec.label}.log`);
+  const total = spec.warmup + spec.measured;
+  const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: spec.input, partition }));
+  const started = performance.now();
+  const { child } = startEngine(spec.engine, args, logFile);
+  const pid = child.pid!;
+  try {
+    let opened: Sample | null = null;
+    let closed: Sample | null = null;
+    let progressAt = performance.now();
+    let previous = { at: progressAt, committed: 0 };
+    while (closed === null) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      if (child.exitCode !== null) throw new Error(`${spec.engine} exited with code ${child.exitCode}`);
+      const committed = await ctx.admin
+        .committedOffsets(applicationId, partitions)
+        .then((offsets) => offsets.reduce((sum, o) => sum + Math.max(0, o.offset), 0))
+        .catch(() => previous.committed);
+      const now = performance.now();
+      if (committed > previous.committed) progressAt = now;
+      else if (now - progressAt > STALL_MS)
+        throw new Error(`no progress for ${STALL_MS / 1000} s at ${committed} committed records`);
+      // The moment the committed count passed `mark`, interpolated between this poll and the last.
+      const crossing = (mark: number): Sample => ({
+        at:
+          previous.at +
+          ((mark - previous.committed) / (committed - previous.committed)) * (now - previous.at),
+        committed: mark,
+        appCpu: cpuSeconds(pid) ?? 0,
+        brokerCpu: ctx.brokerPid ? cpuSeconds(ctx.brokerPid) : null,
+      });
+      if (!opened && committed >= spec.warmup) opened = crossing(spec.warmup);
+      if (opened && committed >= total) closed = crossing(total);
+      previous = { at: now, committed };
+    }
+    const peakRss = peakRssBytes(pid);
+    const { problem, records } = await checkOutput(
+      ctx.bootstrap,
+      ctx.admin,
+      output,
+      (spec.engine === 'limit' ? copyCheck : outputCheck)({
+        workload: spec.workload,
+        seed: ctx.seed,
+        distribution: ctx.distribution,
+        records: total,
+      }),
+      15_000,
+    );
+    const windowSeconds = (closed.at - opened!.at) / 1000;
+    const windowRecords = closed.committed - opened!.committed;
+    return {
+      engine: spec.engine,
+      workload: spec.workload,
+      guarantee: spec.guarantee,
+      recordsPerSec: Math.round(windowRecords / windowSeconds),
+      windowSeconds,
+      coldTotalSeconds: (closed.at - started) / 1000,
+      recordsPerAppCpuSec: Math.round(windowRecords / Math.max(0.01, closed.appCpu - opened!.appCpu)),
+      brokerCpuSecPerMillion:
+        closed.brokerCpu !== null && opened!.brokerCpu !== null
+          ? ((closed.brokerCpu - opened!.brokerCpu) / windowRecords) * 1e6
+          : null,
+      peakRssMb: peakRss === null ? null : Math.round(peakRss / 1048576),
+      outputRecords: records,
+      correct: problem === null,
+      problem,
+    };
+  } catch (error) {
+    const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+    throw new Error(`${spec.label}: ${(error as Error).message}\n--- end of ${logFile} ---\n${tail}`);
+  } finally {
+    await stopEngine(child);
+    await cleanUp(ctx, applicationId, output, stateDir);
+  }
+}

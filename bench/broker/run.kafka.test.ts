@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { describeKafka, kafkaBootstrap } from '../../test/kafka/broker-context.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+
+// CI runs the broker benchmark on one workload with tiny sizes, so the runner, the Kafka Streams
+// peer (built with Maven here) and the raw client loop cannot rot. The numbers mean nothing.
+describeKafka('npm run bench -- --quick', () => {
+  it('runs rivulet, Kafka Streams and the limit on count under both guarantees, all outputs correct', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions',
+        'rivulet-source',
+        'bench/broker/run.ts',
+        '--quick',
+        '--workload',
+        'count',
+      ],
+      { cwd: root, timeout: 600_000, env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap } },
+    );
+    for (const guarantee of ['at_least_once', 'exactly_once_v2']) {
+      // Every system measured, both ratios present (a failed or wrong run leaves a '–').
+      expect(stdout).toMatch(
+        new RegExp(
+          `\\| count \\| ${guarantee} \\| [\\d,]+ \\([^)]*\\) \\| [\\d,]+ \\([^)]*\\) \\| [\\d,]+ \\| [\\d,]+ \\([^)]*\\) \\| [\\d.]+ \\([^)]*\\) \\| [\\d.]+ \\([^)]*\\) \\|`,
+        ),
+      );
+    }
+  }, 600_000);
+});

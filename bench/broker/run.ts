@@ -1,0 +1,216 @@
+// Throughput and latency of rivulet side by side with Kafka Streams (Java) and the raw client
+// limit, on one broker, one input and one machine, in one invocation. See docs/benchmarks.md.
+//   npm run bench -- [--workload NAME[,NAME…]|all] [--guarantee at_least_once|exactly_once_v2|both]
+//                    [--records N] [--warmup N] [--reps N] [--distribution uniform|zipf]
+//                    [--latency-seconds N] [--no-latency] [--keep-broker] [--quick]
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
+import { DEFAULT_SEED, type KeyDistribution } from '../workloads/data.js';
+import { parseWorkloads, WORKLOADS, type WorkloadName } from '../workloads/workloads.js';
+import type { Guarantee } from './apps/app-args.js';
+import { ensureBroker } from './broker.js';
+import { buildJavaPeer, type EngineId, JVM_OPTIONS, NODE_OPTIONS } from './engines.js';
+import { type LatencyResult, latencyCases, runLatency } from './latency.js';
+import { preloadInput, preloadTable } from './preload.js';
+import { latencyTable, resourceTable, throughputChart, throughputTable } from './report.js';
+import { type RunContext, type RunResult, runOnce } from './run-once.js';
+import { type CaseSummary, summarize } from './summary.js';
+
+/** A run that did not finish counts as a wrong one: left out of the table, named below it. */
+function failedRun(engine: EngineId, workload: WorkloadName, guarantee: Guarantee, error: Error): RunResult {
+  console.error(`\n${error.message}`);
+  return {
+    engine,
+    workload,
+    guarantee,
+    recordsPerSec: 0,
+    windowSeconds: 0,
+    coldTotalSeconds: 0,
+    recordsPerAppCpuSec: 0,
+    brokerCpuSecPerMillion: null,
+    peakRssMb: null,
+    outputRecords: 0,
+    correct: false,
+    problem: error.message.split('\n')[0] ?? 'failed',
+  };
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const { values } = parseArgs({
+  options: {
+    workload: { type: 'string', default: 'all' },
+    guarantee: { type: 'string', default: 'both' },
+    records: { type: 'string' },
+    warmup: { type: 'string' },
+    reps: { type: 'string' },
+    distribution: { type: 'string', default: 'uniform' },
+    seed: { type: 'string', default: String(DEFAULT_SEED) },
+    'latency-seconds': { type: 'string', default: '60' },
+    'no-latency': { type: 'boolean', default: false },
+    'keep-broker': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+const positive = (name: string, value: string | undefined, fallback: number): number => {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) fail(`--${name} must be a positive whole number, got '${value}'`);
+  return n;
+};
+
+const quick = values.quick;
+const measured = positive('records', values.records, quick ? 20_000 : 1_000_000);
+const warmup = positive('warmup', values.warmup, quick ? 5_000 : Math.round(measured / 4));
+const reps = positive('reps', values.reps, quick ? 1 : 3);
+const latencySeconds = positive('latency-seconds', values['latency-seconds'], 60);
+const seed = positive('seed', values.seed, DEFAULT_SEED);
+let workloads: WorkloadName[];
+try {
+  workloads = parseWorkloads(values.workload);
+} catch (error) {
+  fail((error as Error).message);
+}
+const guarantees: Guarantee[] =
+  values.guarantee === 'both'
+    ? ['at_least_once', 'exactly_once_v2']
+    : values.guarantee === 'at_least_once' || values.guarantee === 'exactly_once_v2'
+      ? [values.guarantee]
+      : fail(`--guarantee must be at_least_once, exactly_once_v2 or both, got '${values.guarantee}'`);
+if (values.distribution !== 'uniform' && values.distribution !== 'zipf')
+  fail(`--distribution must be uniform or zipf, got '${values.distribution}'`);
+const distribution = values.distribution as KeyDistribution;
+const withLatency = !quick && !values['no-latency'];
+
+buildJavaPeer();
+const broker = ensureBroker(values['keep-broker']);
+const admin = new KafkaAdmin(broker.bootstrap, 'bench-runner');
+const workDir = mkdtempSync(join(tmpdir(), 'rivulet-bench-'));
+const ctx: RunContext = {
+  bootstrap: broker.bootstrap,
+  brokerPid: broker.pid,
+  admin,
+  workDir,
+  seed,
+  distribution,
+};
+const date = new Date().toISOString().slice(0, 10);
+const resultsDir = resolve(ROOT, 'bench/results');
+const cases: CaseSummary[] = [];
+const allRuns: RunResult[] = [];
+const latencies: LatencyResult[] = [];
+let runNumber = 0;
+
+try {
+  for (const workload of workloads) {
+    const input = await preloadInput(admin, broker.bootstrap, {
+      valueKind: WORKLOADS[workload].valueKind,
+      distribution,
+      records: warmup + measured,
+      seed,
+    });
+    const table = WORKLOADS[workload].joinsTable
+      ? await preloadTable(admin, broker.bootstrap, seed)
+      : undefined;
+    const workloadCases: CaseSummary[] = [];
+    for (const guarantee of guarantees) {
+      // A-B-C, C-B-A, A-B-C, …: every system runs `reps` times, alternating its position.
+      const order: EngineId[] = [];
+      for (let r = 0; r < reps; r++) {
+        const round: EngineId[] = ['rivulet', 'kafka-streams', 'limit'];
+        order.push(...(r % 2 === 0 ? round : round.reverse()));
+      }
+      order.push('kafka-streams-2t');
+      const runs: RunResult[] = [];
+      for (const engine of order) {
+        const label = `${workload}-${guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${engine}-${++runNumber}-${Date.now().toString(36)}`;
+        process.stderr.write(`bench: ${label} ...`);
+        const result = await runOnce(ctx, {
+          engine,
+          workload,
+          guarantee,
+          input,
+          table,
+          warmup,
+          measured,
+          label,
+        }).catch((error: Error) => failedRun(engine, workload, guarantee, error));
+        process.stderr.write(
+          ` ${result.recordsPerSec.toLocaleString('en-US')} rec/s, cold ${result.coldTotalSeconds.toFixed(1)} s${result.correct ? '' : `, WRONG OUTPUT: ${result.problem}`}\n`,
+        );
+        runs.push(result);
+      }
+      allRuns.push(...runs);
+      workloadCases.push(summarize(workload, guarantee, runs));
+    }
+    cases.push(...workloadCases);
+    if (withLatency) {
+      for (const latencyCase of latencyCases(workload, workloadCases)) {
+        latencies.push(...(await runLatency(ctx, latencyCase, table, latencySeconds)));
+      }
+    }
+    if (!quick) {
+      mkdirSync(resultsDir, { recursive: true });
+      writeFileSync(
+        join(resultsDir, `${date}-${workload}.json`),
+        `${JSON.stringify(
+          {
+            date,
+            machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+            settings: { measured, warmup, reps, distribution, seed, jvm: JVM_OPTIONS, node: NODE_OPTIONS },
+            summaries: workloadCases,
+            latency: latencies.filter((l) => l.workload === workload),
+            runs: allRuns.filter((r) => r.workload === workload),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    }
+  }
+} finally {
+  await admin.close();
+  broker.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+const report = [
+  `${measured.toLocaleString('en-US')} measured records after ${warmup.toLocaleString('en-US')} warm-up, ${reps} repetition(s), keys ${distribution}, ${date}`,
+  '',
+  throughputTable(cases),
+  '',
+  resourceTable(cases),
+  ...(latencies.length ? ['', latencyTable(latencies)] : []),
+].join('\n');
+console.log(`\n${report}\n`);
+if (cases.some((c) => c.wrongRuns.length > 0)) {
+  console.error('bench: these runs failed or produced a wrong output (left out of the table above):');
+  for (const c of cases)
+    for (const w of c.wrongRuns) console.error(`  ${c.workload} ${c.guarantee} ${w.engine}: ${w.problem}`);
+  process.exitCode = 1;
+}
+if (!quick) {
+  writeFileSync(
+    resolve(ROOT, 'docs/bench-throughput.svg'),
+    throughputChart(cases, `Throughput (records/s), ${date}`),
+  );
+  const docPath = resolve(ROOT, 'docs/benchmarks.md');
+  const doc = readFileSync(docPath, 'utf8');
+  const start = '<!-- bench:broker:start -->';
+  const end = '<!-- bench:broker:end -->';
+  if (doc.includes(start) && doc.includes(end)) {
+    writeFileSync(
+      docPath,
+      `${doc.slice(0, doc.indexOf(start) + start.length)}\n${report}\n${doc.slice(doc.indexOf(end))}`,
+    );
+  }
+  console.log(
+    `wrote bench/results/${date}-<workload>.json, docs/bench-throughput.svg and the table in docs/benchmarks.md`,
+  );
+}

@@ -1,0 +1,100 @@
+import {
+  Consumed,
+  Grouped,
+  Joined,
+  Materialized,
+  Produced,
+  Serdes,
+  StreamsBuilder,
+  TimeWindows,
+  type Topology,
+  WindowedSerdes,
+} from 'rivulet';
+import { type Event, regroupKey, WINDOW_ADVANCE_MS, WINDOW_SIZE_MS } from './data.js';
+import type { WorkloadName } from './workloads.js';
+
+/** The topics of one workload run. */
+export interface WorkloadTopics {
+  readonly input: string;
+  readonly output: string;
+  /** The table topic (stream-table-join only). */
+  readonly table?: string;
+}
+
+const B = Serdes.Bytes();
+const I = Serdes.Integer();
+const L = Serdes.Long();
+
+/** The stateless workload's projection: three of the event's fields. */
+export interface Projected {
+  readonly userId: number;
+  readonly itemId: number;
+  readonly amount: number;
+}
+
+/**
+ * maxTaskIdleMs (max.task.idle.ms) per workload. The join waits up to a second for an empty input
+ * partition, so the preloaded table rows (stamped before the stream) are joined first: rivulet does
+ * not yet know a partition's fetch lag (Kafka Streams' KIP-695), so without idling it would process
+ * stream records while the table's first fetch is still on its way.
+ */
+export const joinIdleMs = (workload: WorkloadName): number => (workload === 'stream-table-join' ? 1000 : 0);
+
+/** rivulet's implementation of each workload (bench/peers/kafka-streams-java has the same in Java). */
+export function rivuletTopology(workload: WorkloadName, topics: WorkloadTopics): Topology {
+  const builder = new StreamsBuilder();
+  const { input, output } = topics;
+  switch (workload) {
+    case 'passthrough':
+      builder.stream(input, Consumed.with(B, B)).to(output, Produced.with(B, B));
+      break;
+    case 'stateless': {
+      const events = Serdes.Json<Event>();
+      builder
+        .stream<Buffer, Event>(input, Consumed.with(B, events))
+        .filter((_k, e) => e.type === 'view')
+        .mapValues((e): Projected => ({ userId: e.userId, itemId: e.itemId, amount: e.amount }))
+        .to(output, Produced.with(B, Serdes.Json<Projected>()));
+      break;
+    }
+    case 'count':
+      builder
+        .stream<number, Buffer>(input, Consumed.with(I, B))
+        .groupByKey()
+        .count(Materialized.as('counts'))
+        .toStream()
+        .to(output, Produced.with(I, L));
+      break;
+    case 'windowed-count':
+      builder
+        .stream<number, Buffer>(input, Consumed.with(I, B))
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(WINDOW_SIZE_MS).advanceBy(WINDOW_ADVANCE_MS))
+        .count(Materialized.as('counts'))
+        .toStream()
+        .to(output, Produced.with(WindowedSerdes.timeWindowedSerdeFrom(I, WINDOW_SIZE_MS), L));
+      break;
+    case 'stream-table-join': {
+      if (!topics.table) throw new Error('stream-table-join needs a table topic');
+      const table = builder.table<number, Buffer>(
+        topics.table,
+        Consumed.with(I, B),
+        Materialized.as('table'),
+      );
+      builder
+        .stream<number, Buffer>(input, Consumed.with(I, B))
+        .leftJoin(table, (_value, row) => row, Joined.with(I, B, B))
+        .to(output, Produced.with(I, B));
+      break;
+    }
+    case 'repartition-count':
+      builder
+        .stream<number, Buffer>(input, Consumed.with(I, B))
+        .groupBy((_k, v) => regroupKey(v), Grouped.with(I, B))
+        .count(Materialized.as('counts'))
+        .toStream()
+        .to(output, Produced.with(I, L));
+      break;
+  }
+  return builder.build();
+}
