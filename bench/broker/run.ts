@@ -2,6 +2,7 @@
 // limit, on one broker, one input and one machine, in one invocation. See docs/benchmarks.md.
 //   npm run bench -- [--workload NAME[,NAME…]|all] [--guarantee at_least_once|exactly_once_v2|both]
 //                    [--records N] [--warmup N] [--reps N] [--distribution uniform|zipf]
+//                    [--engines rivulet,kafka-streams,limit,kafka-streams-2t]
 //                    [--latency-seconds N] [--no-latency] [--keep-broker] [--quick]
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { DEFAULT_SEED, type KeyDistribution } from '../workloads/data.js';
 import { parseWorkloads, WORKLOADS, type WorkloadName } from '../workloads/workloads.js';
 import type { Guarantee } from './apps/app-args.js';
 import { ensureBroker } from './broker.js';
-import { buildJavaPeer, type EngineId, JVM_OPTIONS, NODE_OPTIONS } from './engines.js';
+import { buildJavaPeer, ENGINES, type EngineId, JVM_OPTIONS, NODE_OPTIONS } from './engines.js';
 import { type LatencyResult, latencyCases, runLatency } from './latency.js';
 import { preloadInput, preloadTable } from './preload.js';
 import { latencyTable, resourceTable, throughputChart, throughputTable } from './report.js';
@@ -52,6 +53,7 @@ const { values } = parseArgs({
     'no-latency': { type: 'boolean', default: false },
     'keep-broker': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    engines: { type: 'string', default: ENGINES.join(',') },
   },
 });
 
@@ -86,6 +88,9 @@ const guarantees: Guarantee[] =
 if (values.distribution !== 'uniform' && values.distribution !== 'zipf')
   fail(`--distribution must be uniform or zipf, got '${values.distribution}'`);
 const distribution = values.distribution as KeyDistribution;
+const engines = values.engines.split(',') as EngineId[];
+for (const e of engines)
+  if (!ENGINES.includes(e)) fail(`unknown engine '${e}': one of ${ENGINES.join(', ')}`);
 const withLatency = !quick && !values['no-latency'];
 
 buildJavaPeer();
@@ -123,10 +128,10 @@ try {
       // A-B-C, C-B-A, A-B-C, …: every system runs `reps` times, alternating its position.
       const order: EngineId[] = [];
       for (let r = 0; r < reps; r++) {
-        const round: EngineId[] = ['rivulet', 'kafka-streams', 'limit'];
+        const round = (['rivulet', 'kafka-streams', 'limit'] as const).filter((e) => engines.includes(e));
         order.push(...(r % 2 === 0 ? round : round.reverse()));
       }
-      order.push('kafka-streams-2t');
+      if (engines.includes('kafka-streams-2t')) order.push('kafka-streams-2t');
       const runs: RunResult[] = [];
       for (const engine of order) {
         const label = `${workload}-${guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${engine}-${++runNumber}-${Date.now().toString(36)}`;

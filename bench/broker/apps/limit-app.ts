@@ -1,6 +1,6 @@
 // The limit: a raw @confluentinc/kafka-javascript consume → produce loop with rivulet's client
 // settings (batches of 1,000 records, linger 5 ms, lz4) and no engine: every input record is written
-// unchanged to the output. at_least_once flushes and commits offsets every commit interval;
+// unchanged to the output, the next batch already being fetched. at_least_once flushes and commits offsets every commit interval;
 // exactly_once_v2 sends them in a transaction that commits every interval.
 import { createRequire } from 'node:module';
 import type * as RdKafka from '@confluentinc/kafka-javascript';
@@ -63,7 +63,14 @@ async function commit(): Promise<void> {
     await promised((cb) => producer.beginTransaction(cb));
   } else {
     await promised((cb) => producer.flush(30_000, cb));
-    consumer.commitSync(offsets);
+    // commitCb: the asynchronous commit with a completion callback (missing from the package's typings).
+    await promised((cb) =>
+      (
+        consumer as RdKafka.KafkaConsumer & {
+          commitCb(o: typeof offsets, cb: (err: RdKafka.LibrdKafkaError | null) => void): void;
+        }
+      ).commitCb(offsets, cb),
+    );
   }
 }
 
@@ -83,8 +90,12 @@ function send(message: RdKafka.Message): void {
 process.on('SIGTERM', () => {
   stopping = true;
 });
+// The next batch is fetched while this one is produced: the loop never waits for librdkafka's queue hop.
+const nextBatch = () => promised<RdKafka.Message[]>((cb) => consumer.consume(1000, cb));
+let pending = nextBatch();
 while (!stopping) {
-  const batch = await promised<RdKafka.Message[]>((cb) => consumer.consume(1000, cb));
+  const batch = await pending;
+  pending = nextBatch();
   for (const message of batch) {
     send(message);
     positions.set(message.partition, message.offset + 1);
@@ -94,6 +105,7 @@ while (!stopping) {
     lastCommit = Date.now();
   }
 }
+await pending;
 await commit();
 consumer.disconnect();
 producer.disconnect();
