@@ -71,7 +71,8 @@ export function throughputChart(cases: readonly CaseSummary[], title: string): s
   const width = left + cases.length * group + 20;
   const y = (v: number) => top + height - (v / max) * height;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + height + 120}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + height + 120}" font-family="sans-serif" font-size="11" role="img" aria-label="${title}">`,
+    `<title>${title}</title>`,
     `<text x="${left}" y="20" font-size="14">${title}</text>`,
   ];
   for (let i = 0; i <= 4; i++) {
