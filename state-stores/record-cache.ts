@@ -41,6 +41,12 @@ export class NamedCache<V> {
   private readonly entries = new Map<string, CacheEntry<V>>();
   /** Dirty keys in the order they became dirty: a flush visits only these, not the whole cache. */
   private readonly dirtyKeys = new Set<string>();
+  /**
+   * A live iterator at the least recently used end. Every key before it was evicted or moved to the
+   * end (an access re-inserts), so it finds the eldest key without rescanning the deleted slots at
+   * the head of the Map, which a fresh `keys()` per eviction would walk again each time.
+   */
+  private eldestKeys: IterableIterator<string> | null = null;
 
   constructor(
     private readonly owner: RecordCache,
@@ -100,15 +106,27 @@ export class NamedCache<V> {
     for (const entry of this.entries.values()) this.owner.adjust(-entry.size);
     this.entries.clear();
     this.dirtyKeys.clear();
+    this.eldestKeys = null;
   }
 
   private evict(): void {
     while (this.owner.adjust(0) && this.entries.size > 0) {
-      const [key, eldest] = this.entries.entries().next().value as [string, CacheEntry<V>];
+      const key = this.eldestKey()!;
+      const eldest = this.entries.get(key)!;
       if (eldest.dirty) this.flush();
       this.entries.delete(key);
       this.owner.adjust(-eldest.size);
     }
+  }
+
+  private eldestKey(): string | undefined {
+    this.eldestKeys ??= this.entries.keys();
+    let next = this.eldestKeys.next();
+    if (next.done) {
+      this.eldestKeys = this.entries.keys();
+      next = this.eldestKeys.next();
+    }
+    return next.done ? undefined : next.value;
   }
 }
 

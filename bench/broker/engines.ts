@@ -21,6 +21,8 @@ export const ENGINE_LABELS: Record<EngineId, string> = {
 /** The JVM and Node settings every run uses (recorded in the results). */
 export const JVM_OPTIONS = ['-Xms1g', '-Xmx1g', '-XX:+AlwaysPreTouch', '-XX:ActiveProcessorCount=2'];
 export const NODE_OPTIONS = ['--max-old-space-size=1024'];
+/** Extra flags for the Node engines, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them. */
+const EXTRA_NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 function flags(args: AppArgs): string[] {
   return [
@@ -54,6 +56,7 @@ export function engineCommand(
     command: process.execPath,
     args: [
       ...NODE_OPTIONS,
+      ...EXTRA_NODE_FLAGS,
       '--conditions',
       'rivulet-source',
       '--import',
