@@ -2,10 +2,11 @@ import { build as buildHistogram } from 'hdr-histogram-js';
 import { intKey, KEY_SPACE, random, VALUE_BYTES } from '../workloads/data.js';
 import type { WorkloadName } from '../workloads/workloads.js';
 import type { AppArgs } from './apps/app-args.js';
+import { startEngine, stopEngine } from './engine-process.js';
 import type { EngineId } from './engines.js';
 import { harnessProducer, Kafka, promised, type RdKafka, send } from './native.js';
 import { KEEP_FOREVER, PARTITIONS } from './preload.js';
-import { cleanUp, type RunContext, startEngine, stopEngine } from './run-once.js';
+import { cleanUp, type RunContext } from './run-once.js';
 import type { CaseSummary } from './summary.js';
 
 /** The workloads measured for latency, under at_least_once with commits every 100 ms (cache on). */

@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
 import { copyCheck, outputCheck } from '../workloads/checks.js';
 import type { KeyDistribution } from '../workloads/data.js';
 import type { WorkloadName } from '../workloads/workloads.js';
-import { type AppArgs, type Guarantee, READY_LINE } from './apps/app-args.js';
-import { type EngineId, engineCommand } from './engines.js';
+import type { AppArgs, Guarantee } from './apps/app-args.js';
+import { startEngine, stopEngine } from './engine-process.js';
+import type { EngineId } from './engines.js';
 import { checkOutput } from './output-check.js';
 import { KEEP_FOREVER, PARTITIONS } from './preload.js';
 import { cpuSeconds, peakRssBytes } from './proc-stats.js';
@@ -59,40 +59,9 @@ interface Sample {
   readonly brokerCpu: number | null;
 }
 
-export const commitIntervalFor = (guarantee: Guarantee) => (guarantee === 'exactly_once_v2' ? 100 : 1000);
+const commitIntervalFor = (guarantee: Guarantee) => (guarantee === 'exactly_once_v2' ? 100 : 1000);
 const POLL_MS = 200;
 const STALL_MS = 90_000;
-
-/** Starts an engine process; resolves the `ready` promise when it prints READY_LINE. */
-export function startEngine(
-  engine: EngineId,
-  args: AppArgs,
-  logFile: string,
-): { child: ChildProcess; ready: Promise<void> } {
-  const { command, args: argv } = engineCommand(engine, args, `${logFile}.gc`);
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(logFile);
-  child.stderr!.pipe(log);
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      if (chunk.toString().includes(READY_LINE)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`${engine} exited with code ${code} before it was ready`)));
-  });
-  ready.catch(() => {});
-  return { child, ready };
-}
-
-/** SIGTERM, then SIGKILL after 15 s. */
-export async function stopEngine(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /** Removes what a run left: its output topic, its internal topics and its state. */
 export async function cleanUp(ctx: RunContext, applicationId: string, output: string, stateDir: string) {

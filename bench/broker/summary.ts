@@ -26,7 +26,7 @@ export interface CaseSummary {
   readonly wrongRuns: { engine: EngineId; problem: string }[];
 }
 
-export function spread(values: readonly number[]): Spread | null {
+function spread(values: readonly number[]): Spread | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
