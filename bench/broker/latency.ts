@@ -4,7 +4,7 @@ import type { WorkloadName } from '../workloads/workloads.js';
 import type { AppArgs } from './apps/app-args.js';
 import { startEngine, stopEngine } from './engine-process.js';
 import type { EngineId } from './engines.js';
-import { harnessProducer, Kafka, promised, type RdKafka, send } from './native.js';
+import { callback, harnessProducer, Kafka, type RdKafka, send } from './native.js';
 import { KEEP_FOREVER, PARTITIONS } from './preload.js';
 import { cleanUp, type RunContext } from './run-once.js';
 import type { CaseSummary } from './summary.js';
@@ -116,7 +116,7 @@ async function measure(
   try {
     await ready;
     await new Promise((r) => setTimeout(r, 2000)); // the join's table is read first
-    await promised((cb) => observer.connect({}, cb));
+    await callback<unknown>('observer.connect', (cb) => observer.connect({}, cb));
     observer.setDefaultConsumeTimeout(5);
     observer.assign(
       Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: output, partition, offset: 0 })),
@@ -128,7 +128,9 @@ async function measure(
     let observing = true;
     const observed = (async () => {
       while (observing) {
-        const batch = await promised<RdKafka.Message[]>((cb) => observer.consume(1000, cb));
+        const batch = await callback<RdKafka.Message[]>('observer.consume', (cb) =>
+          observer.consume(1000, cb),
+        );
         const arrival = Date.now();
         for (const m of batch) {
           const ts = m.timestamp ?? 0;
@@ -151,7 +153,7 @@ async function measure(
       samples: histogram.totalCount,
     };
   } finally {
-    await promised((cb) => observer.disconnect(cb)).catch(() => {});
+    await callback<unknown>('observer.disconnect', (cb) => observer.disconnect(cb)).catch(() => {});
     await stopEngine(child);
     await cleanUp(ctx, applicationId, output, stateDir);
     await ctx.admin.deleteTopics([input]).catch(() => {});
@@ -174,6 +176,6 @@ async function generate(bootstrap: string, topic: string, rate: number, untilMs:
     }
     await new Promise((r) => setTimeout(r, 2));
   }
-  await promised((cb) => producer.flush(30_000, cb));
-  await promised((cb) => producer.disconnect(cb));
+  await callback<unknown>('producer.flush', (cb) => producer.flush(30_000, cb));
+  await callback<unknown>('producer.disconnect', (cb) => producer.disconnect(cb));
 }

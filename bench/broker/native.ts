@@ -1,15 +1,10 @@
-import { createRequire } from 'node:module';
 import type * as RdKafka from '@confluentinc/kafka-javascript';
+import { callback } from '../../engine/transport/kafka/kafka-errors.js';
+import { loadNativeKafka } from '../../engine/transport/kafka/native-client.js';
 
 /** The native client for the harness itself (preload, latency generator, output readers). */
-export const Kafka = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as typeof RdKafka;
-export type { RdKafka };
-
-export function promised<T>(
-  run: (cb: (err: RdKafka.LibrdKafkaError | null, value?: T) => void) => void,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
-}
+export const Kafka = loadNativeKafka();
+export { callback, type RdKafka };
 
 const QUEUE_FULL = -184;
 
@@ -24,7 +19,7 @@ export async function harnessProducer(bootstrap: string, lingerMs = 20): Promise
     'enable.idempotence': true,
     dr_cb: false,
   });
-  await promised((cb) => producer.connect({}, cb));
+  await callback<unknown>('producer.connect', (cb) => producer.connect({}, cb));
   producer.setPollInterval(50);
   return producer;
 }

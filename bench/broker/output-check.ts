@@ -1,6 +1,6 @@
 import type { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
 import type { OutputCheck } from '../workloads/checks.js';
-import { Kafka, promised, type RdKafka } from './native.js';
+import { callback, Kafka, type RdKafka } from './native.js';
 import { PARTITIONS } from './preload.js';
 
 /**
@@ -26,7 +26,7 @@ export async function checkOutput(
     },
     {},
   );
-  await promised((cb) => consumer.connect({}, cb));
+  await callback<unknown>('consumer.connect', (cb) => consumer.connect({}, cb));
   consumer.setDefaultConsumeTimeout(100);
   const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition }));
   consumer.assign(partitions.map((p) => ({ ...p, offset: 0 })));
@@ -38,7 +38,9 @@ export async function checkOutput(
   let problem: string | null = 'no output read';
   try {
     for (;;) {
-      const batch = await promised<RdKafka.Message[]>((cb) => consumer.consume(10_000, cb));
+      const batch = await callback<RdKafka.Message[]>('consumer.consume', (cb) =>
+        consumer.consume(10_000, cb),
+      );
       for (const m of batch) {
         check.accept((m.key as Buffer | undefined) ?? null, m.value);
       }
@@ -56,6 +58,6 @@ export async function checkOutput(
       }
     }
   } finally {
-    await promised((cb) => consumer.disconnect(cb)).catch(() => {});
+    await callback<unknown>('consumer.disconnect', (cb) => consumer.disconnect(cb)).catch(() => {});
   }
 }

@@ -6,7 +6,7 @@ import {
   tableRecords,
   type ValueKind,
 } from '../workloads/data.js';
-import { harnessProducer, promised, send } from './native.js';
+import { callback, harnessProducer, send } from './native.js';
 
 export const PARTITIONS = 4;
 /**
@@ -63,8 +63,8 @@ async function preload(
         `bench: preloading ${topic}: ${sent.toLocaleString('en-US')} / ${count.toLocaleString('en-US')}\n`,
       );
   }
-  await promised((cb) => producer.flush(120_000, cb));
-  await promised((cb) => producer.disconnect(cb));
+  await callback<unknown>('producer.flush', (cb) => producer.flush(120_000, cb));
+  await callback<unknown>('producer.disconnect', (cb) => producer.disconnect(cb));
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`bench: preloaded ${topic} in ${seconds.toFixed(1)} s\n`);
 }

@@ -3,7 +3,8 @@
 //   npm run bench -- [--workload NAME[,NAME…]|all] [--guarantee at_least_once|exactly_once_v2|both]
 //                    [--records N] [--warmup N] [--reps N] [--distribution uniform|zipf]
 //                    [--engines rivulet,kafka-streams,limit,kafka-streams-2t]
-//                    [--latency-seconds N] [--no-latency] [--keep-broker] [--quick]
+//                    [--latency-seconds N] [--no-latency] [--keep-broker] [--quick] [--help]
+// BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the Node engines; KAFKA_BOOTSTRAP_SERVERS reuses a broker.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,9 +54,19 @@ const { values } = parseArgs({
     'no-latency': { type: 'boolean', default: false },
     'keep-broker': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
     engines: { type: 'string', default: ENGINES.join(',') },
   },
 });
+
+if (values.help) {
+  // The usage is the comment at the top of this file.
+  const usage = readFileSync(import.meta.filename, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('//'));
+  console.log(usage.map((l) => l.slice(3)).join('\n'));
+  process.exit(0);
+}
 
 function fail(message: string): never {
   console.error(`bench: ${message}`);

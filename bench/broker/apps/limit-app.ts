@@ -2,13 +2,12 @@
 // settings (batches of 1,000 records, linger 5 ms, lz4) and no engine: every input record is written
 // unchanged to the output, the next batch already being fetched. at_least_once flushes and commits offsets every commit interval;
 // exactly_once_v2 sends them in a transaction that commits every interval.
-import { createRequire } from 'node:module';
 import type * as RdKafka from '@confluentinc/kafka-javascript';
+import { callback } from '../../../engine/transport/kafka/kafka-errors.js';
+import { loadNativeKafka } from '../../../engine/transport/kafka/native-client.js';
 import { appArgs, READY_LINE } from './app-args.js';
 
-const { KafkaConsumer, Producer } = createRequire(import.meta.url)(
-  '@confluentinc/kafka-javascript',
-) as typeof RdKafka;
+const { KafkaConsumer, Producer } = loadNativeKafka();
 const args = appArgs();
 const eos = args.guarantee === 'exactly_once_v2';
 const QUEUE_FULL = -184;
@@ -35,16 +34,13 @@ const producer = new Producer({
   ...(eos ? { 'transactional.id': `${args.applicationId}-limit` } : {}),
 });
 
-const promised = <T>(run: (cb: (err: RdKafka.LibrdKafkaError | null, value?: T) => void) => void) =>
-  new Promise<T>((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
-
-await promised((cb) => producer.connect({}, cb));
+await callback<unknown>('producer.connect', (cb) => producer.connect({}, cb));
 producer.setPollInterval(100);
 if (eos) {
-  await promised((cb) => producer.initTransactions(30_000, cb));
-  await promised((cb) => producer.beginTransaction(cb));
+  await callback<unknown>('producer.initTransactions', (cb) => producer.initTransactions(30_000, cb));
+  await callback<unknown>('producer.beginTransaction', (cb) => producer.beginTransaction(cb));
 }
-await promised((cb) => consumer.connect({}, cb));
+await callback<unknown>('consumer.connect', (cb) => consumer.connect({}, cb));
 consumer.setDefaultConsumeTimeout(100); // a batch waits at most as long as rivulet's poll (pollMs)
 consumer.subscribe([args.input]);
 console.log(READY_LINE);
@@ -58,13 +54,15 @@ async function commit(): Promise<void> {
   if (positions.size === 0) return;
   const offsets = [...positions].map(([partition, offset]) => ({ topic: args.input, partition, offset }));
   if (eos) {
-    await promised((cb) => producer.sendOffsetsToTransaction(offsets, consumer, 30_000, cb));
-    await promised((cb) => producer.commitTransaction(30_000, cb));
-    await promised((cb) => producer.beginTransaction(cb));
+    await callback<unknown>('producer.sendOffsetsToTransaction', (cb) =>
+      producer.sendOffsetsToTransaction(offsets, consumer, 30_000, cb),
+    );
+    await callback<unknown>('producer.commitTransaction', (cb) => producer.commitTransaction(30_000, cb));
+    await callback<unknown>('producer.beginTransaction', (cb) => producer.beginTransaction(cb));
   } else {
-    await promised((cb) => producer.flush(30_000, cb));
+    await callback<unknown>('producer.flush', (cb) => producer.flush(30_000, cb));
     // commitCb: the asynchronous commit with a completion callback (missing from the package's typings).
-    await promised((cb) =>
+    await callback<unknown>('consumer.commitCb', (cb) =>
       (
         consumer as RdKafka.KafkaConsumer & {
           commitCb(o: typeof offsets, cb: (err: RdKafka.LibrdKafkaError | null) => void): void;
@@ -91,7 +89,7 @@ process.on('SIGTERM', () => {
   stopping = true;
 });
 // The next batch is fetched while this one is produced: the loop never waits for librdkafka's queue hop.
-const nextBatch = () => promised<RdKafka.Message[]>((cb) => consumer.consume(1000, cb));
+const nextBatch = () => callback<RdKafka.Message[]>('consumer.consume', (cb) => consumer.consume(1000, cb));
 let pending = nextBatch();
 while (!stopping) {
   const batch = await pending;

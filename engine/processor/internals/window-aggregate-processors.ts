@@ -1,15 +1,11 @@
 import type { WindowStore } from '../../../state-stores/window-store.js';
-import type { WindowFlushListener } from '../../../state-stores/window-store-impl.js';
 import type { Windowed } from '../../../state-stores/windowed.js';
 import type { TimeWindows } from '../../dsl/time-windows.js';
 import type { ProcessorSupplier } from '../processor.js';
 import { Record } from '../record.js';
 import { type Change, change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
-
-type CachingWindowStore<K, V> = WindowStore<K, V> & {
-  setFlushListener?(listener: WindowFlushListener<K, V>): boolean;
-};
+import { forwardsOnFlush } from './store-forwarding.js';
 
 /**
  * KGroupedStream.windowedBy(TimeWindows).aggregate (and count, reduce), as Kafka Streams'
@@ -34,11 +30,7 @@ export function windowAggregateSupplier<K, V, VAgg>(
         init(ctx) {
           context = ctx as InternalProcessorContext<Windowed<K>, Change<VAgg>>;
           store = ctx.getStateStore<WindowStore<K, VAgg>>(storeName);
-          const caching = (store as CachingWindowStore<K, VAgg>).setFlushListener?.(
-            (key, newValue, oldValue, timestampMs) =>
-              context.forward(new Record(key, change(newValue, oldValue), timestampMs)),
-          );
-          storeForwards = caching === true;
+          storeForwards = forwardsOnFlush<Windowed<K>, VAgg>(store, context);
         },
         process(record) {
           if (record.key === null || record.key === undefined) {
