@@ -29,6 +29,7 @@ export { Repartitioned } from './dsl/repartitioned.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
 export { TimeWindows } from './dsl/time-windows.js';
+export { StreamsError, TaskMigratedError } from './errors.js';
 export type {
   Cancellable,
   FixedKeyProcessor,
@@ -47,7 +48,6 @@ export { TaskId } from './processor/task-id.js';
 export type { ErrorHandling } from './runtime/internals/record-error-handler.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
 export type { ProcessingGuarantee, StreamsConfig } from './runtime/streams-config.js';
-export { StreamsError, TaskMigratedError } from './runtime/streams-error.js';
 export type { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metadata.js';
 export { type Serde, SerializationError } from './serdes/serde.js';
 export { Serdes } from './serdes/serdes.js';

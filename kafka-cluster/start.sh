@@ -85,14 +85,10 @@ for i in $(seq 1 "$brokers"); do
     || { log "formatting node $i failed:"; cat "$node_dir/format.log" >&2; exit 1; }
 done
 
+# shellcheck source=launch-node.sh
+. "$here/launch-node.sh"
 for i in $(seq 1 "$brokers"); do
-  node_dir="$run_dir/node-$i"
-  # Small heaps by default: up to three brokers share a 2-core machine with the tests.
-  # shellcheck disable=SC2086 # KAFKA_HEAP_OPTS holds several options
-  nohup java ${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-    -Dlog4j2.configurationFile="$here/config/log4j2.properties" -Dkafka.logs.dir="$node_dir" \
-    -cp "$java_cp" kafka.Kafka "$node_dir/server.properties" > "$node_dir/stdout.log" 2>&1 &
-  echo $! >> "$run_dir/pids"
+  launch_node "$run_dir" "$i" >> "$run_dir/pids"
 done
 echo "$bootstrap" > "$run_dir/bootstrap"
 log "starting Apache Kafka $version (KRaft, $brokers node(s)) in $run_dir"

@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
 import type { StateRestoreListener } from '../../state-stores/restore-listener.js';
 import { lockStateDirectory, stateDirectoryHolders } from '../../state-stores/state-directory-lock.js';
+import { ClientFatalError, StreamsError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { TaskId } from '../processor/task-id.js';
 import type { Serde } from '../serdes/serde.js';
 import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
@@ -24,8 +26,12 @@ import { StreamsMetrics } from './internals/metrics.js';
 import { StandbyManager } from './internals/standby-manager.js';
 import type { StreamTask } from './internals/stream-task.js';
 import { StreamThread } from './internals/stream-thread.js';
-import { type ResolvedStreamsConfig, resolveConfig, type StreamsConfig } from './streams-config.js';
-import { StreamsError } from './streams-error.js';
+import {
+  type ResolvedStreamsConfig,
+  resolveConfig,
+  type StreamsConfig,
+  type UncaughtExceptionResponse,
+} from './streams-config.js';
 import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata.js';
 
 export type KafkaStreamsState =
@@ -75,12 +81,17 @@ export class KafkaStreams {
   private generation = 0;
   private releaseStateDirectory: (() => void) | null = null;
   private restoreListener: StateRestoreListener | null = null;
+  private readonly logger: Logger;
 
   constructor(
     private readonly topology: Topology,
     config: StreamsConfig,
   ) {
     this.config = resolveConfig(config);
+    this.logger = this.config.logger.child({
+      applicationId: this.config.applicationId,
+      instanceId: this.config.instanceId,
+    });
   }
 
   state(): KafkaStreamsState {
@@ -195,19 +206,40 @@ export class KafkaStreams {
       started.standbys.start();
     }
     await thread.start(started.sourceTopics);
-    thread.done.catch((err: Error) => {
-      if (
-        this.config.uncaughtExceptionHandler !== 'replace_thread' ||
-        !(this.currentState === 'RUNNING' || this.currentState === 'REBALANCING')
-      ) {
-        this.fail(err);
-        return;
-      }
-      console.error(`rivulet: the stream thread of ${this.config.instanceId} died; replacing it:`, err);
-      this.metricsImpl.threadReplacements.inc();
-      this.transitionIfAlive('REBALANCING');
-      this.startThread().catch((startErr: Error) => this.fail(startErr));
-    });
+    thread.done.catch((err: Error) => this.onThreadDied(err));
+  }
+
+  /**
+   * A fatal consumer error is the client's, not the application's: a new thread (new consumer)
+   * takes over. Any other error goes to the uncaught-exception handler.
+   */
+  private onThreadDied(err: Error): void {
+    if (!(this.currentState === 'RUNNING' || this.currentState === 'REBALANCING')) {
+      this.fail(err);
+      return;
+    }
+    const clientFailed = err instanceof ClientFatalError && err.client === 'consumer';
+    let response: UncaughtExceptionResponse;
+    try {
+      response = clientFailed ? 'replace_thread' : this.config.uncaughtExceptionHandler(err);
+    } catch (handlerErr) {
+      this.logger.error(
+        { err: handlerErr },
+        'the uncaughtExceptionHandler threw; shutting the instance down',
+      );
+      response = 'shutdown_client';
+    }
+    if (response !== 'replace_thread') {
+      this.fail(err);
+      return;
+    }
+    this.logger.error(
+      { err },
+      `the stream thread died${clientFailed ? ' (its consumer failed)' : ''}; replacing it: ${err.message}`,
+    );
+    this.metricsImpl.threadReplacements.inc();
+    this.transitionIfAlive('REBALANCING');
+    this.startThread().catch((startErr: Error) => this.fail(startErr));
   }
 
   /** Resolves when the instance reaches `state`; rejects if it ends in ERROR or the time runs out. */
@@ -366,12 +398,17 @@ export class KafkaStreams {
         throw new StreamsError("config bootstrapServers: 'memory://' needs a name, e.g. 'memory://shop'");
       return new MemoryTransport(name);
     }
-    return new KafkaTransport(servers);
+    return new KafkaTransport(servers, {
+      settings: this.config.kafka,
+      flushTimeoutMs: this.config.taskTimeoutMs,
+      logger: this.logger,
+    });
   }
 
   private fail(err: Error): void {
     if (this.currentState === 'ERROR') return;
     this.fatalError = err;
+    this.logger.error({ err }, `the instance failed and stops processing (state ERROR): ${err.message}`);
     if (this.currentState !== 'PENDING_ERROR') this.transition('PENDING_ERROR');
     this.transition('ERROR');
   }
@@ -386,6 +423,7 @@ export class KafkaStreams {
     if (!TRANSITIONS[previous].includes(next))
       throw new StreamsError(`internal: invalid state transition ${previous} -> ${next}`);
     this.currentState = next;
+    if (previous !== next) this.logger.info({ state: next, previous }, `state ${previous} -> ${next}`);
     for (const listener of [...this.listeners]) listener(next, previous);
   }
 }

@@ -1,9 +1,15 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { defaultLogger, type Logger } from '../logger.js';
 import type { Serde } from '../serdes/serde.js';
+import { type ClientSettings, checkClientSettings } from '../transport/client-settings.js';
 import type { ErrorHandling, ErrorHandlingConfig } from './internals/record-error-handler.js';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
+
+/** What happens when a stream thread dies of an error that no handler took (Kafka Streams' names). */
+export type UncaughtExceptionResponse = 'shutdown_client' | 'replace_thread';
 
 /** Instance configuration: camelCase versions of Kafka Streams' keys. */
 export interface StreamsConfig {
@@ -16,6 +22,11 @@ export interface StreamsConfig {
   commitIntervalMs?: number;
   /** How long a task with an empty input partition waits for data before processing anyway (default 0). */
   maxTaskIdleMs?: number;
+  /**
+   * How long a call that fails for a transient reason (a broker down, a leader moving) is retried
+   * with back-off before the failure is fatal (default 300000, Kafka Streams' task.timeout.ms).
+   */
+  taskTimeoutMs?: number;
   /** Records fetched per poll (default 1000). */
   maxPollRecords?: number;
   /**
@@ -30,13 +41,19 @@ export interface StreamsConfig {
   pollMs?: number;
   defaultKeySerde?: Serde<unknown>;
   defaultValueSerde?: Serde<unknown>;
-  /** Stable identity of this instance (static membership); generated when absent. */
+  /**
+   * Stable identity of this instance. When given, the instance is a static member of the group
+   * (`group.instance.id`): its partitions wait for it through a restart, and it does not leave the
+   * group on close. When absent, an id is generated and the instance leaves the group on close, so
+   * its partitions move at once.
+   */
   instanceId?: string;
   /**
-   * What to do when the stream thread dies of an error no handler took: 'shutdown_client' (default:
-   * the instance goes to ERROR) or 'replace_thread' (log it, start a new thread, rejoin the group).
+   * When the stream thread dies of an error no handler took: 'shutdown_client' (default: the
+   * instance goes to ERROR), 'replace_thread' (log it, start a new thread, rejoin the group), or a
+   * function of the error that returns one of them.
    */
-  uncaughtExceptionHandler?: 'shutdown_client' | 'replace_thread';
+  uncaughtExceptionHandler?: UncaughtExceptionResponse | ((error: Error) => UncaughtExceptionResponse);
   /**
    * Standby replicas per task with persistent stores (default 0): other instances keep them current
    * from the changelogs, so a task that moves restores only the tail. Each instance needs a stateDir
@@ -53,10 +70,18 @@ export interface StreamsConfig {
   deserializationExceptionHandler?: ErrorHandling;
   /** A processor (or punctuator) throws while processing a record: 'fail' (default), 'continue' or 'dlq'. */
   processingExceptionHandler?: ErrorHandling;
-  /** A sink cannot serialize or send a record: 'fail' (default), 'continue' or 'dlq'. */
+  /** A sink cannot serialize or send a record, or the broker refuses it: 'fail' (default), 'continue' or 'dlq'. */
   productionExceptionHandler?: ErrorHandling;
   /** The dead-letter topic for 'dlq' handlers; default `<applicationId>-dlq`, created at start if missing. */
   deadLetterQueueTopic?: string;
+  /** Where the engine logs: a pino logger or anything of its shape (default: pino, JSON lines on stderr). */
+  logger?: Logger;
+  /**
+   * librdkafka settings passed to the Kafka clients as they are (SASL, SSL, timeouts...), for all
+   * clients or per client. Settings the engine relies on (group, offsets, transactions,
+   * partitioner) are refused with the config that controls them. See docs/operations.md.
+   */
+  kafka?: ClientSettings;
 }
 
 type HandlerKeys =
@@ -65,89 +90,198 @@ type HandlerKeys =
   | 'productionExceptionHandler'
   | 'deadLetterQueueTopic';
 
+type Optional = 'defaultKeySerde' | 'defaultValueSerde' | 'applicationServer' | 'uncaughtExceptionHandler';
+
 export interface ResolvedStreamsConfig
-  extends Required<
-    Omit<StreamsConfig, 'defaultKeySerde' | 'defaultValueSerde' | 'applicationServer' | HandlerKeys>
-  > {
+  extends Required<Omit<StreamsConfig, Optional | HandlerKeys | 'kafka'>> {
   applicationServer: string | undefined;
   defaultKeySerde: Serde<unknown> | undefined;
   defaultValueSerde: Serde<unknown> | undefined;
+  /** Whether `instanceId` was given (static membership) or generated. */
+  staticMembership: boolean;
+  uncaughtExceptionHandler: (error: Error) => UncaughtExceptionResponse;
   errorHandling: ErrorHandlingConfig;
+  kafka: ClientSettings;
 }
+
+/** Every key StreamsConfig has, so a misspelled one is refused instead of ignored. */
+const KNOWN_KEYS: readonly (keyof StreamsConfig)[] = [
+  'applicationId',
+  'bootstrapServers',
+  'processingGuarantee',
+  'commitIntervalMs',
+  'maxTaskIdleMs',
+  'taskTimeoutMs',
+  'maxPollRecords',
+  'cacheMaxBytes',
+  'bufferedRecordsPerPartition',
+  'pollMs',
+  'defaultKeySerde',
+  'defaultValueSerde',
+  'instanceId',
+  'uncaughtExceptionHandler',
+  'numStandbyReplicas',
+  'stateDir',
+  'applicationServer',
+  'replicationFactor',
+  'deserializationExceptionHandler',
+  'processingExceptionHandler',
+  'productionExceptionHandler',
+  'deadLetterQueueTopic',
+  'logger',
+  'kafka',
+];
 
 /** The error-handler keys of a config (also used by the TopologyTestDriver), with defaults. */
 export function resolveErrorHandling(
   applicationId: string,
   config: Pick<StreamsConfig, HandlerKeys>,
 ): ErrorHandlingConfig {
-  const choice = (key: HandlerKeys, value: ErrorHandling | undefined): ErrorHandling => {
-    if (value === undefined) return 'fail';
-    if (value !== 'fail' && value !== 'continue' && value !== 'dlq') {
-      throw new Error(`config ${key}: '${value}' is not one of 'fail', 'continue', 'dlq'`);
-    }
-    return value;
-  };
   return {
-    deserialization: choice('deserializationExceptionHandler', config.deserializationExceptionHandler),
-    processing: choice('processingExceptionHandler', config.processingExceptionHandler),
-    production: choice('productionExceptionHandler', config.productionExceptionHandler),
-    deadLetterQueueTopic: config.deadLetterQueueTopic ?? `${applicationId}-dlq`,
+    deserialization:
+      oneOf('deserializationExceptionHandler', config.deserializationExceptionHandler, HANDLERS) ?? 'fail',
+    processing: oneOf('processingExceptionHandler', config.processingExceptionHandler, HANDLERS) ?? 'fail',
+    production: oneOf('productionExceptionHandler', config.productionExceptionHandler, HANDLERS) ?? 'fail',
+    deadLetterQueueTopic: text('deadLetterQueueTopic', config.deadLetterQueueTopic) ?? `${applicationId}-dlq`,
   };
 }
 
-/** Fills in defaults and rejects bad values with a message naming the key and what is allowed. */
+const HANDLERS = ['fail', 'continue', 'dlq'] as const;
+
+/** Fills in defaults and rejects bad values with a message naming the key, what it got and what is allowed. */
 export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
-  const fail = (key: string, message: string): never => {
-    throw new Error(`config ${key}: ${message}`);
-  };
-  if (!config.applicationId || !/^[a-zA-Z0-9._-]+$/.test(config.applicationId)) {
-    fail(
-      'applicationId',
-      `'${config.applicationId ?? ''}' must be non-empty and use only letters, digits, '.', '_' and '-'`,
+  checkKnownKeys(config as unknown as Record<string, unknown>, KNOWN_KEYS, 'config');
+  const applicationId = text('applicationId', config.applicationId);
+  if (!applicationId || !/^[a-zA-Z0-9._-]+$/.test(applicationId)) {
+    throw new ConfigError(
+      `config applicationId: ${describe(config.applicationId)} must be non-empty and use only letters, digits, '.', '_' and '-'`,
     );
   }
-  if (!config.bootstrapServers)
-    fail('bootstrapServers', "is required: 'host:port[,host:port]' or 'memory://NAME'");
-  const guarantee = config.processingGuarantee ?? 'at_least_once';
-  if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
-    fail('processingGuarantee', `'${guarantee}' is not one of 'at_least_once', 'exactly_once_v2'`);
+  const bootstrapServers = text('bootstrapServers', config.bootstrapServers);
+  if (!bootstrapServers)
+    throw new ConfigError("config bootstrapServers: is required: 'host:port[,host:port]' or 'memory://NAME'");
+  const guarantee =
+    oneOf('processingGuarantee', config.processingGuarantee, ['at_least_once', 'exactly_once_v2'] as const) ??
+    'at_least_once';
+  const handler = config.uncaughtExceptionHandler;
+  let uncaughtExceptionHandler: (error: Error) => UncaughtExceptionResponse;
+  if (typeof handler === 'function') uncaughtExceptionHandler = handler;
+  else {
+    const policy =
+      oneOf('uncaughtExceptionHandler', handler, ['shutdown_client', 'replace_thread'] as const) ??
+      'shutdown_client';
+    uncaughtExceptionHandler = () => policy;
   }
-  const nonNegative = (key: keyof StreamsConfig, value: number, min = 0): number => {
-    if (!Number.isFinite(value) || value < min) fail(key, `must be a number >= ${min}, got ${value}`);
-    return value;
-  };
+  const logger = config.logger ?? defaultLogger();
+  if (typeof logger.warn !== 'function' || typeof logger.child !== 'function')
+    throw new ConfigError("config logger: needs pino's methods (error, warn, info, debug, child)");
   return {
-    applicationId: config.applicationId,
-    bootstrapServers: config.bootstrapServers,
+    applicationId,
+    bootstrapServers,
     processingGuarantee: guarantee,
-    commitIntervalMs: nonNegative(
+    commitIntervalMs: number(
       'commitIntervalMs',
       config.commitIntervalMs ?? (guarantee === 'exactly_once_v2' ? 100 : 30_000),
     ),
-    maxTaskIdleMs: nonNegative('maxTaskIdleMs', config.maxTaskIdleMs ?? 0, -1),
-    maxPollRecords: nonNegative('maxPollRecords', config.maxPollRecords ?? 1000, 1),
-    pollMs: nonNegative('pollMs', config.pollMs ?? 100),
-    cacheMaxBytes: nonNegative('cacheMaxBytes', config.cacheMaxBytes ?? 10 * 1024 * 1024),
-    numStandbyReplicas: nonNegative('numStandbyReplicas', config.numStandbyReplicas ?? 0),
-    bufferedRecordsPerPartition: nonNegative(
+    maxTaskIdleMs: number('maxTaskIdleMs', config.maxTaskIdleMs ?? 0, -1),
+    taskTimeoutMs: number('taskTimeoutMs', config.taskTimeoutMs ?? 300_000),
+    maxPollRecords: number('maxPollRecords', config.maxPollRecords ?? 1000, 1),
+    pollMs: number('pollMs', config.pollMs ?? 100),
+    cacheMaxBytes: number('cacheMaxBytes', config.cacheMaxBytes ?? 10 * 1024 * 1024),
+    numStandbyReplicas: number('numStandbyReplicas', config.numStandbyReplicas ?? 0),
+    bufferedRecordsPerPartition: number(
       'bufferedRecordsPerPartition',
       config.bufferedRecordsPerPartition ?? 1000,
       1,
     ),
-    defaultKeySerde: config.defaultKeySerde,
-    defaultValueSerde: config.defaultValueSerde,
+    defaultKeySerde: serde('defaultKeySerde', config.defaultKeySerde),
+    defaultValueSerde: serde('defaultValueSerde', config.defaultValueSerde),
     instanceId:
-      config.instanceId ?? `${config.applicationId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    replicationFactor: config.replicationFactor ?? -1,
-    applicationServer: config.applicationServer,
-    stateDir: config.stateDir ?? join(tmpdir(), 'rivulet-state'),
-    uncaughtExceptionHandler: (() => {
-      const policy = config.uncaughtExceptionHandler ?? 'shutdown_client';
-      if (policy !== 'shutdown_client' && policy !== 'replace_thread') {
-        fail('uncaughtExceptionHandler', `'${policy}' is not one of 'shutdown_client', 'replace_thread'`);
-      }
-      return policy;
-    })(),
-    errorHandling: resolveErrorHandling(config.applicationId, config),
+      text('instanceId', config.instanceId) ??
+      `${applicationId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    staticMembership: config.instanceId !== undefined,
+    replicationFactor: number('replicationFactor', config.replicationFactor ?? -1, -1),
+    applicationServer: text('applicationServer', config.applicationServer),
+    stateDir: text('stateDir', config.stateDir) ?? join(tmpdir(), 'rivulet-state'),
+    uncaughtExceptionHandler,
+    errorHandling: resolveErrorHandling(applicationId, config),
+    logger,
+    kafka: checkClientSettings(config.kafka),
   };
+}
+
+/** Refuses keys that are not in `known`, suggesting the nearest known one. */
+export function checkKnownKeys(
+  given: Readonly<Record<string, unknown>>,
+  known: readonly string[],
+  where: string,
+): void {
+  for (const key of Object.keys(given)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestName(key, known);
+    throw new ConfigError(
+      `${where}: unknown key '${key}'${nearest ? `; did you mean '${nearest}'?` : ''} (known keys: ${known.join(', ')})`,
+    );
+  }
+}
+
+/** The known name closest to `name` (case-insensitive edit distance), if it is close enough to be a typo. */
+function nearestName(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { name: candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 4)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** `'1000' (a string)`: a value with its type, for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `'${value}' (a string)`;
+  if (typeof value === 'object') return `${Array.isArray(value) ? 'an array' : 'an object'}`;
+  return `${String(value)} (a ${typeof value})`;
+}
+
+function number(key: string, value: unknown, min = 0): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
+    throw new ConfigError(`config ${key}: must be a number >= ${min}, got ${describe(value)}`);
+  return value;
+}
+
+function text(key: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string')
+    throw new ConfigError(`config ${key}: must be a string, got ${describe(value)}`);
+  return value;
+}
+
+function oneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T))
+    throw new ConfigError(
+      `config ${key}: ${describe(value)} is not one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+    );
+  return value as T;
+}
+
+function serde(key: string, value: Serde<unknown> | undefined): Serde<unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value?.serialize !== 'function' || typeof value?.deserialize !== 'function')
+    throw new ConfigError(
+      `config ${key}: must be a Serde (with serialize and deserialize), got ${describe(value)}`,
+    );
+  return value;
 }

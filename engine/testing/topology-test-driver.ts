@@ -7,11 +7,13 @@ import type { SessionStore } from '../../state-stores/session-store.js';
 import type { StateStore } from '../../state-stores/state-store.js';
 import type { TimestampedKeyValueStore, ValueAndTimestamp } from '../../state-stores/value-and-timestamp.js';
 import type { WindowStore } from '../../state-stores/window-store.js';
+import { defaultLogger } from '../logger.js';
 import { TaskId } from '../processor/task-id.js';
 import type { ConsumerRecord } from '../runtime/internals/consumer-record.js';
 import { changelogTopicName, topicResolver } from '../runtime/internals/internal-topics.js';
 import { StreamsMetrics } from '../runtime/internals/metrics.js';
 import type { RecordCollector } from '../runtime/internals/record-collector.js';
+import { RefusedOutputs } from '../runtime/internals/refused-outputs.js';
 import { StreamTask } from '../runtime/internals/stream-task.js';
 import { resolveErrorHandling, type StreamsConfig } from '../runtime/streams-config.js';
 import type { Serde } from '../serdes/serde.js';
@@ -31,6 +33,7 @@ export type TestDriverConfig = Partial<
     | 'processingExceptionHandler'
     | 'productionExceptionHandler'
     | 'deadLetterQueueTopic'
+    | 'logger'
   >
 >;
 
@@ -77,6 +80,9 @@ export class TopologyTestDriver {
         defaultValueSerde: config.defaultValueSerde,
         maxTaskIdleMs: -1,
         errorHandling: resolveErrorHandling(applicationId, config),
+        logger: (config.logger ?? defaultLogger()).child({ applicationId, driver: true }),
+        // The driver's collector delivers every record: nothing is ever refused after the fact.
+        refusedOutputs: new RefusedOutputs(),
         // Flushed after every record (as Kafka Streams' driver commits after each), so caching never hides an update.
         recordCache: new RecordCache(10 * 1024 * 1024),
         applicationStateDir: this.stateDir,

@@ -1,3 +1,4 @@
+import type { StreamsError } from '../errors.js';
 import type { Headers } from '../processor/record.js';
 import type { ConsumerRecord } from '../runtime/internals/consumer-record.js';
 
@@ -67,6 +68,15 @@ export interface ProducerConfig {
   readonly transactionalId?: string;
 }
 
+/** A record the cluster did not take (the broker refused it, or it could not be delivered in time). */
+export interface DeliveryFailure {
+  readonly topic: string;
+  readonly partition: number;
+  readonly timestampMs: number;
+  /** Classified: RetriableError (not the record's fault), or a StreamsError saying why it was refused. */
+  readonly error: StreamsError;
+}
+
 export interface ProducerPort {
   /** Resolves once the producer can send (metadata for partitionsFor loaded). */
   connect(): Promise<void>;
@@ -80,8 +90,11 @@ export interface ProducerPort {
     timestampMs: number,
   ): void;
   partitionsFor(topic: string): number;
-  /** Resolves once every queued record is acknowledged; rejects with the first send error. */
-  flush(): Promise<void>;
+  /**
+   * Resolves once every queued record is acknowledged or has failed, with the failures since the
+   * last flush (empty when all arrived). Rejects only when the producer itself failed.
+   */
+  flush(): Promise<readonly DeliveryFailure[]>;
   initTransactions(): Promise<void>;
   beginTransaction(): Promise<void>;
   sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], group: GroupMetadata): Promise<void>;
@@ -99,7 +112,10 @@ export interface NewTopic {
 }
 
 export interface AdminPort {
-  /** Partition counts of the topics that exist; missing topics are absent from the map. */
+  /**
+   * Partition counts of the topics that exist; missing topics are absent from the map. Any other
+   * per-topic error in the answer rejects (RetriableError when it is transient).
+   */
   describeTopics(names: readonly string[]): Promise<Map<string, number>>;
   /** Creates the topics; one that already exists is left alone. */
   createTopics(topics: readonly NewTopic[]): Promise<void>;

@@ -3,14 +3,14 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** An instance of test/kafka/apps/eos-app.ts in a child process, with everything it printed. */
+/** An instance of one of test/kafka/apps/ in a child process, with everything it printed. */
 export interface ChildInstance {
   readonly id: string;
   readonly child: ChildProcess;
   output: string;
 }
 
-export function startChild(args: readonly string[], id: string): ChildInstance {
+export function startChild(args: readonly string[], id: string, app = 'eos-app.ts'): ChildInstance {
   const [bootstrap, appId, ...rest] = args;
   const child = spawn(
     process.execPath,
@@ -19,7 +19,7 @@ export function startChild(args: readonly string[], id: string): ChildInstance {
       'tsx',
       '--conditions',
       'rivulet-source',
-      'test/kafka/apps/eos-app.ts',
+      `test/kafka/apps/${app}`,
       bootstrap!,
       appId!,
       id,

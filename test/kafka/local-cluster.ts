@@ -12,11 +12,19 @@ export interface LocalCluster {
   stop(): Promise<void>;
 }
 
+/** A cluster this test run started itself, whose nodes a fault test may kill and start again. */
+export interface OwnedCluster extends LocalCluster {
+  /** SIGKILL node `n` (1-based): no clean shutdown, as a crashed broker. */
+  killNode(n: number): Promise<void>;
+  /** Starts node `n` again on its data; resolves once it has started. */
+  startNode(n: number): Promise<void>;
+}
+
 /**
  * Starts a cluster with kafka-cluster/start.sh in a folder of its own, so a test run never reuses
  * or stops a cluster somebody started by hand; stop() stops exactly that one and deletes its data.
  */
-export async function startLocalCluster(brokers: 1 | 3 = 1): Promise<LocalCluster> {
+export async function startLocalCluster(brokers: 1 | 3 = 1): Promise<OwnedCluster> {
   const dir = mkdtempSync(join(tmpdir(), `rivulet-kafka-${brokers}-`));
   const started = await run(
     'bash',
@@ -30,11 +38,20 @@ export async function startLocalCluster(brokers: 1 | 3 = 1): Promise<LocalCluste
   });
   process.stderr.write(started.stderr);
   const bootstrap = started.stdout.trim().split('\n').pop() ?? '';
+  const node = async (action: 'kill' | 'start', n: number) => {
+    await run('bash', [join(clusterDir, 'node.sh'), action, String(n), '--dir', dir], {
+      timeout: 120_000,
+    }).catch((err: Error & { stderr?: string }) => {
+      throw new Error(`kafka-cluster/node.sh ${action} ${n} failed: ${err.stderr || err.message}`);
+    });
+  };
   return {
     bootstrap,
     async stop() {
       await run('bash', [join(clusterDir, 'stop.sh'), '--dir', dir, '--clean'], { timeout: 60_000 });
     },
+    killNode: (n) => node('kill', n),
+    startNode: (n) => node('start', n),
   };
 }
 

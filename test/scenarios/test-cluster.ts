@@ -51,7 +51,11 @@ export function memoryCluster(name: string): TestCluster {
   };
 }
 
-export function kafkaCluster(bootstrapServers: string): TestCluster {
+/** `replicationFactor` and `topicConfig` apply to the topics createTopic makes (a 3-broker cluster wants 3). */
+export function kafkaCluster(
+  bootstrapServers: string,
+  options: { replicationFactor?: number; topicConfig?: Record<string, string> } = {},
+): TestCluster {
   const admin = new KafkaAdmin(bootstrapServers);
   let producer: Promise<Producer> | null = null;
   const connectedProducer = () => {
@@ -70,7 +74,14 @@ export function kafkaCluster(bootstrapServers: string): TestCluster {
   return {
     bootstrapServers,
     async createTopic(topic, partitions) {
-      await admin.createTopics([{ name: topic, partitions, replicationFactor: 1, config: {} }]);
+      await admin.createTopics([
+        {
+          name: topic,
+          partitions,
+          replicationFactor: options.replicationFactor ?? 1,
+          config: options.topicConfig ?? {},
+        },
+      ]);
     },
     async produce(topic, records) {
       const p = await connectedProducer();

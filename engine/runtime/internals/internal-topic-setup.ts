@@ -1,7 +1,7 @@
+import { StreamsError } from '../../errors.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { AdminPort, NewTopic } from '../../transport/ports.js';
-import { StreamsError } from '../streams-error.js';
 import { changelogTopicName } from './internal-topics.js';
 import { instancesTopicName } from './membership-directory.js';
 import type { ErrorHandlingConfig } from './record-error-handler.js';
@@ -24,11 +24,28 @@ export async function setUpTopics(
   const userTopics = [
     ...new Set(subtopologies.flatMap((s) => s.sourceTopics).filter((t) => !builder.isInternalTopic(t))),
   ];
-  const described = await admin.describeTopics(userTopics);
+  // Sinks with a fixed topic write to it from the first record on: it must exist, as sources must.
+  const sinkTopics = [
+    ...new Set(
+      subtopologies.flatMap((s) =>
+        s.nodes.flatMap((n) =>
+          n.kind === 'sink' && typeof n.topic === 'string' && !builder.isInternalTopic(n.topic)
+            ? [n.topic]
+            : [],
+        ),
+      ),
+    ),
+  ];
+  const described = await admin.describeTopics([...new Set([...userTopics, ...sinkTopics])]);
   const missing = userTopics.filter((t) => !described.has(t));
-  if (missing.length) {
+  const missingSinks = sinkTopics.filter((t) => !described.has(t));
+  if (missing.length || missingSinks.length) {
+    const parts = [
+      missing.length ? `source topic(s) ${missing.join(', ')}` : '',
+      missingSinks.length ? `output topic(s) ${missingSinks.join(', ')}` : '',
+    ].filter(Boolean);
     throw new StreamsError(
-      `source topic(s) ${missing.join(', ')} do not exist; create them before starting application ${applicationId}`,
+      `${parts.join(' and ')} do not exist; create them before starting application ${applicationId}`,
     );
   }
 

@@ -50,7 +50,7 @@ export class StreamsMetrics {
   });
   readonly threadReplacements = new Counter({
     name: 'rivulet_thread_replacements_total',
-    help: "Stream threads replaced after an uncaught error (uncaughtExceptionHandler 'replace_thread')",
+    help: "Stream threads replaced: after an uncaught error (uncaughtExceptionHandler 'replace_thread') or a fatal consumer error",
     registers: [this.registry],
   });
   readonly storeOperationSeconds = new Histogram({
@@ -68,6 +68,18 @@ export class StreamsMetrics {
   readonly restoredRecords = new Counter({
     name: 'rivulet_restored_records_total',
     help: 'Changelog records replayed into stores when tasks were created',
+    registers: [this.registry],
+  });
+  readonly aborts = new Counter({
+    name: 'rivulet_task_aborts_total',
+    help: 'Times the open work was given up and redone from the committed offsets (transaction aborted, tasks fenced or migrated, records refused, a client replaced), by cause',
+    labelNames: ['cause'] as const,
+    registers: [this.registry],
+  });
+  readonly refusedRecords = new Counter({
+    name: 'rivulet_refused_records_total',
+    help: 'Output records the cluster refused (too large, bad timestamp, missing topic...), handed to productionExceptionHandler, by topic',
+    labelNames: ['topic'] as const,
     registers: [this.registry],
   });
   readonly rebalances = new Counter({

@@ -6,6 +6,8 @@ import type {
   StateStore,
   StateStoreContext,
 } from '../../../state-stores/state-store.js';
+import { isClientFailure, StreamsError } from '../../errors.js';
+import { type Logger, RateLimitedLog } from '../../logger.js';
 import { isDeferredSerde } from '../../processor/internals/change.js';
 import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
@@ -14,7 +16,7 @@ import type { Serde } from '../../serdes/serde.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SinkDefinition } from '../../topology/internals/node-definitions.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
-import { StreamsError } from '../streams-error.js';
+import type { DeliveryFailure } from '../../transport/ports.js';
 import type { ConsumerRecord } from './consumer-record.js';
 import { changelogTopicName } from './internal-topics.js';
 import type { StreamsMetrics } from './metrics.js';
@@ -22,6 +24,7 @@ import { PunctuationQueue } from './punctuation.js';
 import type { RecordCollector } from './record-collector.js';
 import { type ErrorHandlingConfig, RecordErrorHandler } from './record-error-handler.js';
 import { RecordQueue } from './record-queue.js';
+import { type RefusedOutputs, refusalError } from './refused-outputs.js';
 import { NodeContext, type RuntimeNode, type TaskState } from './task-context.js';
 
 /** What a task needs from the instance (or the TopologyTestDriver) that runs it. */
@@ -41,6 +44,9 @@ export interface TaskEnvironment {
   /** Full topic name: internal topics get the `<applicationId>-` prefix. */
   resolveTopic(name: string): string;
   wallClockMs(): number;
+  readonly logger: Logger;
+  /** Outputs the cluster refused: sinks hand them to the production handler instead of sending them. */
+  readonly refusedOutputs: RefusedOutputs;
 }
 
 export interface ChangelogRegistration {
@@ -71,6 +77,10 @@ export class StreamTask {
   private recordTimestampMs = 0;
   /** The raw record being processed: what a dead-letter record carries. */
   private currentRaw: ConsumerRecord | null = null;
+  /** The raw record processed last: the stream thread names it when its outputs are refused. */
+  lastProcessed: ConsumerRecord | null = null;
+  private readonly logger: Logger;
+  private readonly skips: RateLimitedLog;
   /** RESTORING while its stores replay their changelogs (it processes nothing), then RUNNING. */
   status: 'RESTORING' | 'RUNNING' = 'RESTORING';
   /** Changelog records sent since the last checkpoint (at-least-once checkpoints when it is large). */
@@ -92,9 +102,18 @@ export class StreamTask {
       streamTimeMs: -1,
       commitRequested: false,
       wallClockMs: env.wallClockMs,
-      recordDropped: (reason) => env.metrics.droppedRecords.inc({ task: String(id), reason }),
+      recordDropped: (reason) => this.recordDropped(reason),
     };
-    this.errors = new RecordErrorHandler(env.errorHandling, env.collector, env.metrics, id);
+    this.logger = env.logger.child({ task: String(id) });
+    this.skips = new RateLimitedLog(this.logger);
+    this.errors = new RecordErrorHandler(
+      env.errorHandling,
+      env.collector,
+      env.metrics,
+      id,
+      this.logger,
+      env.refusedOutputs,
+    );
     this.directory = join(env.applicationStateDir, String(id));
     this.initStores();
     this.buildNodes();
@@ -150,13 +169,17 @@ export class StreamTask {
     }
     if (!queue) return false;
     const raw = queue.poll();
-    this.consumed.set(raw.topic, raw.offset + 1);
+    this.lastProcessed = raw;
     const state = this.state;
     state.metadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
     if (raw.timestampMs < 0) {
-      state.recordDropped('negative-timestamp');
-      return true;
+      // Kafka Streams' default timestamp extractor (FailOnInvalidTimestamp) fails the same way.
+      throw new StreamsError(
+        `task ${this.id}: the record at ${raw.topic}-${raw.partition} offset ${raw.offset} has an invalid (negative) timestamp ${raw.timestampMs}; ` +
+          'it was probably written by a producer that sets no timestamp. Fix the producer, or remove the record',
+      );
     }
+    this.consumed.set(raw.topic, raw.offset + 1);
     const source = this.sources.get(queue.sourceName)!;
     let key: unknown;
     let value: unknown;
@@ -180,6 +203,16 @@ export class StreamTask {
     this.env.metrics.processedRecords.inc();
     state.punctuations.mayPunctuate('stream-time', state.streamTimeMs);
     return true;
+  }
+
+  /**
+   * at_least_once: outputs of `input` the cluster refused (found by the stream thread after the
+   * fact) go to the production handler as if their send had failed.
+   */
+  handleRefusedOutputs(input: ConsumerRecord, failures: readonly DeliveryFailure[]): void {
+    for (const f of failures) {
+      this.errors.handle('production', input, refusalError(f.topic, f.error));
+    }
   }
 
   punctuateWallClock(nowMs: number): boolean {
@@ -296,7 +329,7 @@ export class StreamTask {
       this.env.defaultValueSerde,
       `value serde for sink ${def.name}`,
     );
-    const { collector, resolveTopic } = this.env;
+    const { collector, resolveTopic, refusedOutputs } = this.env;
     const staticTopic = typeof def.topic === 'string' ? resolveTopic(def.topic) : null;
     const extractor = typeof def.topic === 'string' ? null : def.topic;
     const partitioner = def.partitioner;
@@ -305,6 +338,12 @@ export class StreamTask {
       try {
         topic ||= resolveTopic(extractor!(record.key, record.value, this.state.metadata));
         const partition = partitioner?.(topic, record.key, record.value, collector.partitionsFor(topic));
+        const refused =
+          refusedOutputs.size > 0 && this.currentRaw ? refusedOutputs.get(this.currentRaw, topic) : undefined;
+        if (refused) {
+          this.errors.handle('production', this.currentRaw!, refused);
+          return;
+        }
         collector.send(
           topic,
           keySerde.serialize(topic, record.key),
@@ -315,7 +354,7 @@ export class StreamTask {
         );
       } catch (cause) {
         // A punctuator's forward has no input record; its production errors always fail.
-        if (!this.currentRaw) throw cause;
+        if (!this.currentRaw || isClientFailure(cause)) throw cause;
         this.errors.handle(
           'production',
           this.currentRaw,
@@ -323,6 +362,18 @@ export class StreamTask {
         );
       }
     };
+  }
+
+  /** A record skipped on purpose (null key for an aggregation, a closed window...): counted, and logged at most once a minute per reason. */
+  private recordDropped(reason: string): void {
+    const task = String(this.id);
+    this.env.metrics.droppedRecords.inc({ task, reason });
+    const at = this.state.metadata;
+    this.skips.warn(
+      reason,
+      { reason, record: at },
+      `skipped a record (${reason})${at ? ` at ${at.topic}-${at.partition} offset ${at.offset}` : ''}; counted in rivulet_dropped_records_total`,
+    );
   }
 
   private serdeOrDefault(

@@ -2,16 +2,27 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { RecordCache } from '../../../state-stores/record-cache.js';
 import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
+import { ClientFatalError, RetriableError, StreamsError, TaskMigratedError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import type { TaskId } from '../../processor/task-id.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
-import type { ConsumerPort, ProducerPort, TopicPartition, Transport } from '../../transport/ports.js';
+import type {
+  ConsumerPort,
+  DeliveryFailure,
+  ProducerPort,
+  TopicPartition,
+  TopicPartitionOffset,
+  Transport,
+} from '../../transport/ports.js';
 import { tpKey } from '../../transport/topic-partition-key.js';
 import type { ResolvedStreamsConfig } from '../streams-config.js';
-import { TaskMigratedError } from '../streams-error.js';
-import { topicResolver } from './internal-topics.js';
+import type { ConsumerRecord } from './consumer-record.js';
+import { changelogTopicName, topicResolver } from './internal-topics.js';
 import type { StreamsMetrics } from './metrics.js';
 import type { RecordCollector } from './record-collector.js';
+import { RefusedOutputs } from './refused-outputs.js';
+import { withRetries } from './retry.js';
 import type { StreamTask, TaskEnvironment } from './stream-task.js';
 import { TaskManager } from './task-manager.js';
 
@@ -26,10 +37,21 @@ export interface ThreadCallbacks {
 
 const LAG_SAMPLE_INTERVAL_MS = 5_000;
 
+/** Output records the cluster refused; the work since the last commit is redone to find their inputs. */
+class RecordsRefusedError extends TaskMigratedError {
+  override name = 'RecordsRefusedError';
+}
+
 /**
  * One stream thread, the whole engine of one process: a consumer, a producer, the tasks. The loop
  * polls a batch, processes it synchronously task by task, punctuates, commits when due, and yields
  * to the event loop between batches (ARCHITECTURE §4, commit order §7).
+ *
+ * Failures of the cluster or the clients never become wrong results: a TaskMigratedError (fenced,
+ * a transaction to abort, records refused) aborts the open work, closes the tasks dirty and
+ * rebuilds them from the committed offsets and changelogs; a fatal producer error does the same
+ * with a new producer; transient errors are retried for up to taskTimeoutMs. A fatal consumer
+ * error ends the thread with a ClientFatalError, and the instance starts a new one.
  */
 export class StreamThread {
   readonly taskManager: TaskManager;
@@ -38,13 +60,23 @@ export class StreamThread {
   private readonly consumer: ConsumerPort;
   private producer: ProducerPort;
   private readonly eos: boolean;
+  private readonly logger: Logger;
+  private readonly refused = new RefusedOutputs();
+  private readonly changelogTopics: ReadonlySet<string>;
   private transactionOpen = false;
   private running = false;
   private lastCommitMs = Date.now();
+  /** When the open work was first given up since the last commit (to stop an abort loop). */
+  private abortingSinceMs: number | null = null;
   private lastLagSampleMs = 0;
   private loop: Promise<void> | null = null;
   /** Input partitions paused because their task has enough records buffered (`topic\0partition`). */
   private readonly paused = new Set<string>();
+  /**
+   * After a refusal: the offsets (per input partition) up to which records are processed one at a
+   * time, with a flush after each, so a refused output is traced to the input record it came from.
+   */
+  private isolateUntil: Map<string, number> | null = null;
 
   constructor(
     private readonly config: ResolvedStreamsConfig,
@@ -55,13 +87,17 @@ export class StreamThread {
     private readonly callbacks: ThreadCallbacks,
   ) {
     this.eos = config.processingGuarantee === 'exactly_once_v2';
+    this.logger = config.logger.child({ thread: `${config.instanceId}-thread` });
     this.consumer = transport.consumer({
       clientId: `${config.instanceId}-consumer`,
       groupId: config.applicationId,
-      groupInstanceId: config.instanceId,
+      groupInstanceId: config.staticMembership ? config.instanceId : undefined,
       isolationLevel: this.eos ? 'read_committed' : 'read_uncommitted',
     });
     this.producer = this.newProducer();
+    this.changelogTopics = new Set(
+      [...builder.stores.keys()].map((s) => changelogTopicName(config.applicationId, s)),
+    );
     // Sends go to whichever producer is current (it is replaced after an EOS migration).
     const collector: RecordCollector = {
       send: (topic, key, value, headers, timestampMs, partition) =>
@@ -81,11 +117,14 @@ export class StreamThread {
       applicationStateDir: join(config.stateDir, config.applicationId),
       resolveTopic: topicResolver(config.applicationId, builder),
       wallClockMs: Date.now,
+      logger: this.logger,
+      refusedOutputs: this.refused,
     };
     this.taskManager = new TaskManager(subtopologies, this.taskEnvironment, {
       restoreConsumer: () =>
         transport.consumer({ clientId: `${config.instanceId}-restore`, isolationLevel: 'read_committed' }),
-      endOffsets: (partitions) => this.consumer.endOffsets(partitions),
+      endOffsets: (partitions) =>
+        this.retrying('listing changelog end offsets', () => this.consumer.endOffsets(partitions)),
       eos: this.eos,
       restoreListener: () => callbacks.restoreListener(),
     });
@@ -115,14 +154,15 @@ export class StreamThread {
     let clean = false;
     try {
       while (this.running) {
-        const records = await this.consumer.poll(this.config.maxPollRecords, this.config.pollMs);
         try {
-          const started = performance.now();
+          const records = await this.consumer.poll(
+            this.config.maxPollRecords,
+            this.isolateUntil ? 0 : this.config.pollMs,
+          );
           if (records.length) this.taskManager.addRecords(records);
           const now = Date.now();
-          if (this.taskManager.process(this.config.maxPollRecords, now) > 0) {
-            this.metrics.processBatchSeconds.observe((performance.now() - started) / 1000);
-          }
+          if (this.isolateUntil) await this.processIsolated(now);
+          else this.process(now);
           this.taskManager.punctuateWallClock(now);
           this.applyBackPressure();
           if (now - this.lastCommitMs >= this.config.commitIntervalMs || this.taskManager.commitRequested()) {
@@ -130,16 +170,100 @@ export class StreamThread {
           }
           if (now - this.lastLagSampleMs >= LAG_SAMPLE_INTERVAL_MS) await this.sampleLag(now);
         } catch (err) {
-          if (!(err instanceof TaskMigratedError)) throw err;
-          await this.handleMigration();
+          if (err instanceof TaskMigratedError) await this.handleMigration(err);
+          else if (err instanceof ClientFatalError && err.client === 'producer')
+            await this.handleMigration(err);
+          else throw err;
         }
         await yieldToEventLoop();
       }
       await this.commit();
       clean = true;
+    } catch (err) {
+      this.logger.error({ err }, `the stream thread stops: ${(err as Error).message}`);
+      throw err;
     } finally {
       await this.shutdown(clean);
     }
+  }
+
+  private process(now: number): void {
+    const started = performance.now();
+    if (this.taskManager.process(this.config.maxPollRecords, now) > 0) {
+      this.metrics.processBatchSeconds.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  /**
+   * One record at a time, each followed by a flush: a refused output is then known to come from
+   * that record. Under at_least_once its production handler runs at once; under exactly_once_v2
+   * the transaction is aborted and redone, and the record's task hands the refused output to the
+   * handler instead of sending it.
+   */
+  private async processIsolated(now: number): Promise<void> {
+    for (let i = 0; i < this.config.maxPollRecords; i++) {
+      const task = this.taskManager.processOne(now);
+      if (!task) break;
+      let failures = await this.producer.flush();
+      // Under at_least_once the handler runs now; what it wrote (a dead-letter record) is checked too.
+      for (let round = 0; failures.length > 0; round++) {
+        if (round === 2) throw this.unhandledRefusal(task.lastProcessed, failures[0]!);
+        this.traceRefusals(task, failures);
+        failures = await this.producer.flush();
+      }
+      if (this.isolationDone()) {
+        this.logger.info({}, 'every refused record was traced to its input; processing in batches again');
+        this.isolateUntil = null;
+        return;
+      }
+    }
+  }
+
+  private traceRefusals(task: StreamTask, failures: readonly DeliveryFailure[]): void {
+    const input = task.lastProcessed;
+    const transient = failures.find((f) => f.error instanceof RetriableError);
+    if (transient)
+      throw new TaskMigratedError(`a record could not be delivered: ${transient.error.message}`, {
+        cause: transient.error,
+      });
+    const changelog = failures.find((f) => this.changelogTopics.has(f.topic));
+    // A store and its changelog must not diverge: no handler can skip a changelog record.
+    if (changelog || !input) throw this.unhandledRefusal(input, changelog ?? failures[0]!);
+    for (const f of failures) {
+      this.metrics.refusedRecords.inc({ topic: f.topic });
+      this.refused.add(input, f.topic, f.error);
+    }
+    this.logger.warn(
+      {
+        record: { topic: input.topic, partition: input.partition, offset: input.offset },
+        refused: failures.map((f) => f.topic),
+        err: failures[0]!.error,
+      },
+      `the cluster refused output of the record at ${input.topic}-${input.partition} offset ${input.offset}; it goes to the production handler (${this.config.errorHandling.production})`,
+    );
+    if (this.eos)
+      throw new TaskMigratedError('an output was refused; aborting to redo the transaction without it');
+    task.handleRefusedOutputs(input, failures);
+  }
+
+  private unhandledRefusal(input: ConsumerRecord | null, f: DeliveryFailure): StreamsError {
+    return new StreamsError(
+      `the cluster refused a record for ${f.topic}-${f.partition}${input ? ` (from the input at ${input.topic}-${input.partition} offset ${input.offset})` : ''}, and no handler can skip it: ${f.error.message}`,
+      { cause: f.error },
+    );
+  }
+
+  /** Whether every partition still owned has been processed past its isolation range. */
+  private isolationDone(): boolean {
+    for (const [key, until] of this.isolateUntil ?? []) {
+      const task = this.taskManager.taskOf(key);
+      if (!task) continue;
+      const topic = key.slice(0, key.lastIndexOf('\0'));
+      const next =
+        task.consumedOffsets().get(topic) ?? this.consumer.position({ topic, partition: task.id.partition });
+      if (next < until) return false;
+    }
+    return true;
   }
 
   /** Pauses partitions whose task has more than bufferedRecordsPerPartition waiting; resumes them once half is done. */
@@ -158,29 +282,43 @@ export class StreamThread {
     }
   }
 
-  /** Stores flushed, producer flushed, then offsets (or the transaction) committed. */
+  /** Stores flushed, producer flushed (every record acknowledged), then offsets (or the transaction) committed. */
   private async commit(): Promise<void> {
     const started = performance.now();
     const offsets = this.taskManager.prepareCommit();
-    await this.producer.flush();
+    const failures = await this.producer.flush();
+    if (failures.length) throw this.deliveryFailed(failures);
     if (this.eos) {
       // A transaction is always open under EOS (librdkafka's begin is asynchronous, sends are not).
       if (offsets.length)
-        await this.producer.sendOffsetsToTransaction(offsets, this.consumer.groupMetadata());
+        await this.retrying('sending offsets to the transaction', () =>
+          this.producer.sendOffsetsToTransaction(offsets, this.consumer.groupMetadata()),
+        );
+      await this.retrying('committing the transaction', () => this.producer.commitTransaction());
       this.transactionOpen = false;
-      await this.producer.commitTransaction();
       await this.beginTransaction();
     } else if (offsets.length) {
-      try {
-        await this.consumer.commit(offsets);
-      } catch (cause) {
-        throw new TaskMigratedError(`offset commit failed: ${(cause as Error).message}`, { cause });
-      }
+      await this.retrying('committing offsets', () => this.consumer.commit(offsets)).catch((cause: Error) => {
+        if (cause instanceof TaskMigratedError) throw cause;
+        // Not committed: redo from the last commit (duplicates under at_least_once, nothing lost).
+        throw new TaskMigratedError(`offset commit failed: ${cause.message}`, { cause });
+      });
     }
     this.metrics.commits.inc();
     this.metrics.commitSeconds.observe((performance.now() - started) / 1000);
     this.lastCommitMs = Date.now();
+    this.abortingSinceMs = null;
+    if (!this.isolateUntil) this.refused.clear();
     await this.taskManager.maybeCheckpoint();
+  }
+
+  private deliveryFailed(failures: readonly DeliveryFailure[]): TaskMigratedError {
+    const refusal = failures.find((f) => !(f.error instanceof RetriableError));
+    const first = refusal ?? failures[0]!;
+    const summary = `${failures.length} record(s) could not be delivered, e.g. to ${first.topic}-${first.partition}: ${first.error.message}`;
+    return refusal
+      ? new RecordsRefusedError(summary, { cause: first.error })
+      : new TaskMigratedError(summary, { cause: first.error });
   }
 
   private newProducer(): ProducerPort {
@@ -193,7 +331,7 @@ export class StreamThread {
   private async readyProducer(): Promise<void> {
     await this.producer.connect();
     if (this.eos) {
-      await this.producer.initTransactions();
+      await this.retrying('initializing transactions', () => this.producer.initTransactions());
       await this.beginTransaction();
     }
   }
@@ -207,36 +345,77 @@ export class StreamThread {
   private async abortTransaction(): Promise<void> {
     if (!this.transactionOpen) return;
     this.transactionOpen = false;
-    await this.producer.abortTransaction().catch(() => {});
+    await this.producer
+      .abortTransaction()
+      .catch((err: Error) =>
+        this.logger.warn({ err }, 'aborting the transaction failed; the producer is replaced'),
+      );
   }
 
   /**
-   * Another member took over (fenced, or the commit was refused): drop all tasks without committing,
-   * abort the open transaction, and rebuild the tasks of the partitions still owned from the
-   * committed changelogs and offsets (under at-least-once the uncommitted work is redone). Under
-   * exactly-once the producer is replaced: a fenced librdkafka producer is unusable.
+   * The open work cannot be committed (fenced, a transaction to abort, refused records, a fatal
+   * producer): drop all tasks without committing, abort the transaction, and rebuild the tasks of
+   * the partitions still owned from the committed changelogs and offsets, so the work since the last
+   * commit is redone. Under exactly-once, and whenever the producer failed, it is replaced: a
+   * fenced or fatal librdkafka producer is unusable. Work that keeps failing for taskTimeoutMs
+   * without a commit in between is fatal.
    */
-  private async handleMigration(): Promise<void> {
+  private async handleMigration(failure: StreamsError): Promise<void> {
+    const now = Date.now();
+    // A transaction fails as a whole when one record is refused; the failures say whether one was.
+    const failures = failure instanceof ClientFatalError ? [] : await this.producer.flush().catch(() => []);
+    const cause =
+      failures.length && !(failure instanceof RecordsRefusedError) ? this.deliveryFailed(failures) : failure;
+    this.abortingSinceMs ??= now;
+    this.metrics.aborts.inc({ cause: cause.name });
+    this.logger.warn(
+      { err: cause },
+      `giving up the work since the last commit and redoing it: ${cause.message}`,
+    );
+    if (now - this.abortingSinceMs > this.config.taskTimeoutMs) {
+      throw new StreamsError(
+        `no commit succeeded for ${now - this.abortingSinceMs} ms (taskTimeoutMs ${this.config.taskTimeoutMs}); the last cause: ${cause.message}`,
+        { cause },
+      );
+    }
     const owned = [...this.taskManager.tasks.values()].flatMap((t) =>
       t.inputTopics().map((topic) => ({ topic, partition: t.id.partition })),
     );
+    if (cause instanceof RecordsRefusedError) this.isolateUntil = this.consumedPositions();
     await this.taskManager.closeAll(false);
     if (this.paused.size) {
       this.consumer.resume(owned.filter((tp) => this.paused.has(tpKey(tp))));
       this.paused.clear();
     }
-    if (this.eos) {
+    if (this.eos || cause instanceof ClientFatalError) {
       await this.abortTransaction();
       await this.producer.close().catch(() => {});
       this.producer = this.newProducer();
       await this.readyProducer();
     }
     if (owned.length > 0) {
-      const committed = await this.consumer.committed(owned);
-      for (const c of committed) await this.consumer.seek({ ...c, offset: Math.max(c.offset, 0) });
+      const committed = await this.retrying('reading committed offsets', () =>
+        this.consumer.committed(owned),
+      );
+      for (const c of committed) {
+        const position = { ...c, offset: Math.max(c.offset, 0) };
+        await this.retrying(`seeking ${c.topic}-${c.partition}`, () => this.consumer.seek(position));
+      }
       await this.taskManager.createTasks(this.taskManager.taskIdsFor(owned));
     }
     this.metrics.activeTasks.set(this.taskManager.tasks.size);
+  }
+
+  /** The next offset to process of every input partition, merged with an isolation range already running. */
+  private consumedPositions(): Map<string, number> {
+    const until = new Map(this.isolateUntil ?? []);
+    for (const task of this.taskManager.tasks.values()) {
+      for (const [topic, next] of task.consumedOffsets()) {
+        const key = tpKey({ topic, partition: task.id.partition });
+        until.set(key, Math.max(until.get(key) ?? 0, next));
+      }
+    }
+    return until;
   }
 
   private async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
@@ -245,8 +424,12 @@ export class StreamThread {
     try {
       await this.commit();
     } catch (err) {
-      if (!(err instanceof TaskMigratedError)) throw err;
+      if (!(err instanceof TaskMigratedError) && !(err instanceof ClientFatalError)) throw err;
       // The work since the last commit is lost to us; the next owner redoes it from the committed offsets.
+      this.logger.warn(
+        { err },
+        'the commit before giving up partitions failed; their next owner redoes the work',
+      );
       committed = false;
       await this.abortTransaction();
       if (this.eos) await this.beginTransaction().catch(() => {});
@@ -258,6 +441,10 @@ export class StreamThread {
 
   private async onAssigned(partitions: readonly TopicPartition[]): Promise<void> {
     this.metrics.rebalances.inc();
+    this.logger.info(
+      { partitions: partitions.map((p) => `${p.topic}-${p.partition}`) },
+      `assigned ${partitions.length} partition(s)`,
+    );
     const ids = this.taskManager.taskIdsFor(partitions);
     await this.callbacks.beforeCreatingTasks(ids);
     await this.taskManager.createTasks(ids);
@@ -268,7 +455,7 @@ export class StreamThread {
   /** Consumer lag per input partition: end offset minus the next offset to process. */
   private async sampleLag(now: number): Promise<void> {
     this.lastLagSampleMs = now;
-    const positions: { topic: string; partition: number; offset: number }[] = [];
+    const positions: TopicPartitionOffset[] = [];
     for (const task of this.taskManager.tasks.values()) {
       for (const topic of task.inputTopics()) {
         const tp = { topic, partition: task.id.partition };
@@ -276,12 +463,18 @@ export class StreamThread {
       }
     }
     if (positions.length === 0) return;
-    const ends = await this.consumer.endOffsets(positions).catch(() => []);
+    // A sample that fails (a broker down) is skipped: the gauge keeps its last values.
+    const ends = await this.consumer.endOffsets(positions).catch(() => null);
+    if (!ends) return;
     this.metrics.consumerLag.reset();
     ends.forEach((end, i) => {
       const lag = Math.max(0, end.offset - positions[i]!.offset);
       this.metrics.consumerLag.set({ topic: end.topic, partition: String(end.partition) }, lag);
     });
+  }
+
+  private retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRetries(what, fn, { timeoutMs: this.config.taskTimeoutMs, logger: this.logger });
   }
 
   /** Clean: after the final commit, so persistent stores checkpoint; otherwise nothing is checkpointed. */

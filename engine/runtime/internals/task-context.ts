@@ -1,4 +1,5 @@
 import type { StateStore } from '../../../state-stores/state-store.js';
+import { StreamsError } from '../../errors.js';
 import type {
   Cancellable,
   FixedKeyProcessorContext,
@@ -9,7 +10,6 @@ import type {
 } from '../../processor/processor.js';
 import type { FixedKeyRecord, Record } from '../../processor/record.js';
 import type { TaskId } from '../../processor/task-id.js';
-import { StreamsError } from '../streams-error.js';
 import type { PunctuationQueue } from './punctuation.js';
 
 /** A node of a task's running graph. */

@@ -121,6 +121,20 @@ export class TaskManager {
     }
   }
 
+  /** The task of an input partition, by its `tpKey`. */
+  taskOf(partitionKey: string): StreamTask | undefined {
+    return this.taskOfPartition.get(partitionKey);
+  }
+
+  /** Processes one record of the first task that may process; returns that task, or null. */
+  processOne(nowMs: number): StreamTask | null {
+    for (const task of this.tasks.values()) {
+      if (task.status === 'RESTORING' || !task.isProcessable(nowMs)) continue;
+      if (task.process()) return task;
+    }
+    return null;
+  }
+
   /** Processes up to `maxPerTask` records per task, tasks in turn; returns how many were processed. */
   process(maxPerTask: number, nowMs: number): number {
     let processed = 0;
@@ -203,7 +217,9 @@ export class TaskManager {
   }
 
   /**
-   * Replays each new task's changelog partitions up to their end (read_committed). A persistent
+   * Replays each new task's changelog partitions up to their end (read_committed). The end offsets
+   * come first: a restore that cannot learn where a changelog ends does not start (and wipes
+   * nothing). A persistent
    * store continues from its checkpoint when that is still valid; without one it is wiped and rebuilt
    * from the start, as is every in-memory store. Under exactly-once the checkpoint is removed once
    * read, so a crash leaves none behind.
@@ -245,7 +261,10 @@ export class TaskManager {
       });
       const total = [...pending.values()].reduce((n, p) => n + p.end - (starts.get(p.registration) ?? 0), 0);
       if (total > LOGGED_RESTORE_RECORDS)
-        console.info(`rivulet: restoring up to ${total} changelog records for ${tasks.length} task(s)`);
+        this.env.logger.info(
+          { records: total, tasks: tasks.map((t) => String(t.id)) },
+          `restoring up to ${total} changelog records for ${tasks.length} task(s)`,
+        );
       while (pending.size > 0) {
         const batch = await consumer.poll(10_000, 100);
         const inBatch = new Map<string, { count: number; last: number }>();
@@ -270,7 +289,8 @@ export class TaskManager {
           }
         }
       }
-      if (total > LOGGED_RESTORE_RECORDS) console.info(`rivulet: restored ${restored} changelog records`);
+      if (total > LOGGED_RESTORE_RECORDS)
+        this.env.logger.info({ records: restored }, `restored ${restored} changelog records`);
     } finally {
       await consumer.close();
     }

@@ -67,18 +67,23 @@ describe('KafkaStreams on the embedded log', () => {
     expect(states).toEqual(['REBALANCING', 'RUNNING', 'PENDING_SHUTDOWN', 'NOT_RUNNING']);
   });
 
-  it('refuses to start without its source topics, naming them', async () => {
+  it('refuses to start without its source and output topics, naming them', async () => {
     const streams = new KafkaStreams(wordCount(), {
       applicationId: 'wc',
       bootstrapServers: `memory://empty-${Date.now()}`,
     });
-    await expect(streams.start()).rejects.toThrow(/source topic\(s\) lines do not exist/);
+    await expect(streams.start()).rejects.toThrow(
+      /source topic\(s\) lines and output topic\(s\) word-counts-out do not exist/,
+    );
     expect(streams.state()).toBe('ERROR');
   });
 
   it('refuses an internal topic with the wrong partition count', async () => {
     const cluster = `wrong-${Date.now()}`;
-    EmbeddedLog.named(cluster).createTopic('lines', 2).createTopic('wc-word-counts-changelog', 5);
+    EmbeddedLog.named(cluster)
+      .createTopic('lines', 2)
+      .createTopic('word-counts-out', 2)
+      .createTopic('wc-word-counts-changelog', 5);
     const streams = new KafkaStreams(wordCount(), {
       applicationId: 'wc',
       bootstrapServers: `memory://${cluster}`,

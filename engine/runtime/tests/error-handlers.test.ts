@@ -89,6 +89,8 @@ describe('error handlers', () => {
   it('rejects an unknown handler name', () => {
     expect(
       () => new TopologyTestDriver(topology(), { processingExceptionHandler: 'ignore' as never }),
-    ).toThrow(/config processingExceptionHandler: 'ignore' is not one of/);
+    ).toThrow(
+      /config processingExceptionHandler: 'ignore' \(a string\) is not one of 'fail', 'continue', 'dlq'/,
+    );
   });
 });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Consumed, Produced, Serdes, StreamsBuilder } from '../../index.js';
+import { defaultLogger } from '../../logger.js';
 import { TaskId } from '../../processor/task-id.js';
 import { compileSubtopologies } from '../../topology/internals/subtopologies.js';
 import type { ConsumerRecord } from '../internals/consumer-record.js';
 import { topicResolver } from '../internals/internal-topics.js';
 import { StreamsMetrics } from '../internals/metrics.js';
+import { RefusedOutputs } from '../internals/refused-outputs.js';
 import { StreamTask } from '../internals/stream-task.js';
 
 const S = Serdes.String();
@@ -37,6 +39,8 @@ function mergedTask(maxTaskIdleMs: number, now: { ms: number }) {
     applicationStateDir: '/nonexistent',
     resolveTopic: topicResolver('app', topology.internal),
     wallClockMs: () => now.ms,
+    logger: defaultLogger(),
+    refusedOutputs: new RefusedOutputs(),
   });
   return { task, sent };
 }
@@ -98,6 +102,8 @@ describe('StreamTask', () => {
       applicationStateDir: '/nonexistent',
       resolveTopic: (t) => t,
       wallClockMs: () => 0,
+      logger: defaultLogger(),
+      refusedOutputs: new RefusedOutputs(),
     });
     task.addRecords('in', [{ ...rec('in', 41, 1), partition: 2, value: Buffer.from('{not json') }]);
     expect(() => task.process()).toThrow(/task 0_2: deserialization error for the record at in-2 offset 41/);

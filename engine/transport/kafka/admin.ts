@@ -1,21 +1,39 @@
-import type { IAdminClient, KafkaConsumer, TopicDescription } from '@confluentinc/kafka-javascript';
+import type {
+  IAdminClient,
+  KafkaConsumer,
+  LibrdKafkaError,
+  TopicDescription,
+} from '@confluentinc/kafka-javascript';
+import { StreamsError } from '../../errors.js';
+import type { ClientSettingValue } from '../client-settings.js';
 import type { AdminPort, NewTopic, TopicPartition, TopicPartitionOffset } from '../ports.js';
-import { callback } from './kafka-errors.js';
+import { callback, ERR, partitionError, toStreamsError } from './kafka-errors.js';
 import { loadNativeKafka } from './native-client.js';
 
 const TIMEOUT_MS = 30_000;
-const TOPIC_ALREADY_EXISTS = 36;
 
 /** The admin port on librdkafka's callback AdminClient, plus the calls tests and the consumer need. */
 export class KafkaAdmin implements AdminPort {
   private readonly client: IAdminClient;
 
+  private readonly bootstrapServers: string | null;
+  /** The last error the client logged (e.g. a host that does not resolve), to explain a timeout. */
+  private lastClientError: string | null = null;
+
   /** A standalone admin client, or one that shares a consumer's connection. */
-  constructor(source: string | KafkaConsumer, clientId = 'rivulet-admin') {
+  constructor(
+    source: string | KafkaConsumer,
+    clientId = 'rivulet-admin',
+    settings: Readonly<Record<string, ClientSettingValue>> = {},
+  ) {
     const { AdminClient } = loadNativeKafka();
+    this.bootstrapServers = typeof source === 'string' ? source : null;
     this.client =
       typeof source === 'string'
-        ? AdminClient.create({ 'bootstrap.servers': source, 'client.id': clientId })
+        ? AdminClient.create(
+            { ...settings, 'bootstrap.servers': source, 'client.id': clientId },
+            { 'event.error': (err: LibrdKafkaError) => (this.lastClientError = err.message) },
+          )
         : AdminClient.createFrom(source);
   }
 
@@ -27,7 +45,12 @@ export class KafkaAdmin implements AdminPort {
     const descriptions = await callback<TopicDescription[]>(`describing topics ${wanted.join(', ')}`, (cb) =>
       this.client.describeTopics(wanted, { timeout: TIMEOUT_MS }, cb),
     );
-    for (const d of descriptions) if (!d.error) counts.set(d.name, d.partitions.length);
+    for (const d of descriptions) {
+      // Deleted between the listing and the description: missing. Any other error is an error.
+      if (d.error?.code === ERR.UNKNOWN_TOPIC_OR_PART) continue;
+      if (d.error) throw partitionError('describing topics', d.name, undefined, d.error);
+      counts.set(d.name, d.partitions.length);
+    }
     return counts;
   }
 
@@ -44,8 +67,8 @@ export class KafkaAdmin implements AdminPort {
           },
           TIMEOUT_MS,
           (err) =>
-            err && err.code !== TOPIC_ALREADY_EXISTS
-              ? reject(new Error(`creating topic ${t.name}: ${err.message}`))
+            err && err.code !== ERR.TOPIC_ALREADY_EXISTS
+              ? reject(toStreamsError(`creating topic ${t.name}`, err))
               : resolve(),
         ),
       );
@@ -57,7 +80,9 @@ export class KafkaAdmin implements AdminPort {
       );
       if (topics.every((t) => described.get(t.name) === t.partitions)) return;
       if (Date.now() > deadline)
-        throw new Error(`topics ${topics.map((t) => t.name).join(', ')} were created but do not show up`);
+        throw new StreamsError(
+          `topics ${topics.map((t) => t.name).join(', ')} were created but do not show up`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -67,13 +92,24 @@ export class KafkaAdmin implements AdminPort {
     const [description] = await callback<TopicDescription[]>(`describing topic ${name}`, (cb) =>
       this.client.describeTopics([name], { timeout: TIMEOUT_MS }, cb),
     );
-    if (!description || description.error)
-      throw new Error(`describing topic ${name}: ${description?.error?.message ?? 'not found'}`);
+    if (!description) throw new StreamsError(`describing topic ${name}: not found`);
+    if (description.error) throw partitionError('describing topic', name, undefined, description.error);
     return description;
   }
 
-  listTopics(): Promise<string[]> {
-    return callback<string[]>('listing topics', (cb) => this.client.listTopics({ timeout: TIMEOUT_MS }, cb));
+  async listTopics(): Promise<string[]> {
+    try {
+      return await callback<string[]>('listing topics', (cb) =>
+        this.client.listTopics({ timeout: TIMEOUT_MS }, cb),
+      );
+    } catch (err) {
+      // The first call of a standalone client: a timeout here usually means the servers cannot be reached.
+      if (this.bootstrapServers === null) throw err;
+      throw toStreamsError(
+        `reaching the Kafka cluster at ${this.bootstrapServers} (bootstrapServers)${this.lastClientError ? `; the client said: ${this.lastClientError}` : ''}`,
+        (err as Error).cause as LibrdKafkaError,
+      );
+    }
   }
 
   /** Latest offsets; under read_committed the last stable offset, as a restoring consumer needs. */
@@ -96,19 +132,29 @@ export class KafkaAdmin implements AdminPort {
   ): Promise<TopicPartitionOffset[]> {
     if (partitions.length === 0) return [];
     const { OffsetSpec, IsolationLevel } = loadNativeKafka();
-    const result = await callback<{ topic: string; partition: number; offset: number }[]>(
-      'listing end offsets',
-      (cb) =>
-        this.client.listOffsets(
-          partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: OffsetSpec[spec] })),
-          {
-            timeout: TIMEOUT_MS,
-            isolationLevel: readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED,
-          },
-          cb,
-        ),
+    const result = await callback<
+      { topic: string; partition: number; offset: number; error?: LibrdKafkaError }[]
+    >(`listing ${spec === 'LATEST' ? 'end' : 'beginning'} offsets`, (cb) =>
+      this.client.listOffsets(
+        partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: OffsetSpec[spec] })),
+        {
+          timeout: TIMEOUT_MS,
+          isolationLevel: readCommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED,
+        },
+        cb,
+      ),
     );
-    return result.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset }));
+    return result.map((r) => {
+      // A partition without a leader answers with an error and offset -1001: never a value.
+      if (r.error || r.offset < 0)
+        throw partitionError(
+          `listing ${spec === 'LATEST' ? 'end' : 'beginning'} offsets`,
+          r.topic,
+          r.partition,
+          r.error ?? { message: `no offset (${r.offset})`, code: -185 },
+        );
+      return { topic: r.topic, partition: r.partition, offset: r.offset };
+    });
   }
 
   /** The offsets a consumer group has committed (transaction-committed ones only); -1 when none. */
@@ -117,7 +163,10 @@ export class KafkaAdmin implements AdminPort {
     partitions: readonly TopicPartition[],
   ): Promise<TopicPartitionOffset[]> {
     const [group] = await callback<
-      { error?: { message: string }; partitions: { topic: string; partition: number; offset: number }[] }[]
+      {
+        error?: LibrdKafkaError;
+        partitions: { topic: string; partition: number; offset: number; error?: LibrdKafkaError }[];
+      }[]
     >(`fetching the committed offsets of group ${groupId}`, (cb) =>
       this.client.listConsumerGroupOffsets(
         [{ groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) }],
@@ -125,15 +174,18 @@ export class KafkaAdmin implements AdminPort {
         cb,
       ),
     );
-    if (!group || group.error)
-      throw new Error(
-        `fetching the committed offsets of group ${groupId}: ${group?.error?.message ?? 'no answer'}`,
-      );
-    return group.partitions.map((p) => ({
-      topic: p.topic,
-      partition: p.partition,
-      offset: Number(p.offset),
-    }));
+    if (!group) throw new StreamsError(`fetching the committed offsets of group ${groupId}: no answer`);
+    if (group.error) throw toStreamsError(`fetching the committed offsets of group ${groupId}`, group.error);
+    return group.partitions.map((p) => {
+      if (p.error)
+        throw partitionError(
+          `fetching the committed offsets of group ${groupId}`,
+          p.topic,
+          p.partition,
+          p.error,
+        );
+      return { topic: p.topic, partition: p.partition, offset: Number(p.offset) };
+    });
   }
 
   /** Deletes topics; ones that do not exist are not an error. */

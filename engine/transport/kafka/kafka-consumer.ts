@@ -4,8 +4,10 @@ import type {
   Message,
   TopicPartitionOffset as RdTopicPartition,
 } from '@confluentinc/kafka-javascript';
+import { RetriableError } from '../../errors.js';
 import type { Header } from '../../processor/record.js';
 import type { ConsumerRecord } from '../../runtime/internals/consumer-record.js';
+import type { ClientSettingValue } from '../client-settings.js';
 import type {
   ConsumerConfig,
   ConsumerPort,
@@ -16,7 +18,7 @@ import type {
 } from '../ports.js';
 import { tpKey } from '../topic-partition-key.js';
 import { KafkaAdmin } from './admin.js';
-import { callback } from './kafka-errors.js';
+import { callback, partitionError } from './kafka-errors.js';
 import { loadNativeKafka } from './native-client.js';
 
 const ASSIGN_PARTITIONS = -175;
@@ -42,14 +44,25 @@ export class KafkaConsumerPort implements ConsumerPort {
   private admin: KafkaAdmin | null = null;
   private closing = false;
 
+  /**
+   * `onTransientError` hears of fetch errors that librdkafka recovers from by itself (a broker
+   * down, a leader moving): `poll()` returns an empty batch for them and the engine polls on.
+   */
   constructor(
     bootstrapServers: string,
     private readonly config: ConsumerConfig,
+    settings: Readonly<Record<string, ClientSettingValue>>,
+    private readonly onTransientError: (error: RetriableError) => void,
   ) {
     const { KafkaConsumer: Consumer } = loadNativeKafka();
     const grouped = config.groupId !== undefined;
     this.consumer = new Consumer(
       {
+        'session.timeout.ms': 10_000,
+        'heartbeat.interval.ms': 1_000,
+        'max.poll.interval.ms': 300_000,
+        'fetch.wait.max.ms': 50,
+        ...settings,
         'bootstrap.servers': bootstrapServers,
         'client.id': config.clientId,
         'group.id': config.groupId ?? `${config.clientId}-groupless`,
@@ -59,10 +72,6 @@ export class KafkaConsumerPort implements ConsumerPort {
         'enable.auto.offset.store': false,
         'enable.partition.eof': true,
         'partition.assignment.strategy': 'range',
-        'session.timeout.ms': 10_000,
-        'heartbeat.interval.ms': 1_000,
-        'max.poll.interval.ms': 300_000,
-        'fetch.wait.max.ms': 50,
         ...(grouped
           ? {
               rebalance_cb: (err: LibrdKafkaError, partitions: RdTopicPartition[]) =>
@@ -75,8 +84,10 @@ export class KafkaConsumerPort implements ConsumerPort {
     this.consumer.on('partition.eof', (eof: RdTopicPartition) =>
       this.eofOffsets.set(tpKey(eof), eof.offset ?? 0),
     );
-    this.ready = callback<unknown>(`connecting consumer ${config.clientId}`, (cb) =>
-      this.consumer.connect({}, cb),
+    this.ready = callback<unknown>(
+      `connecting consumer ${config.clientId}`,
+      (cb) => this.consumer.connect({}, cb),
+      'consumer',
     ).then(() => {});
   }
 
@@ -101,7 +112,18 @@ export class KafkaConsumerPort implements ConsumerPort {
     await this.ready;
     await this.runRebalanceEvents();
     this.consumer.setDefaultConsumeTimeout(timeoutMs);
-    const messages = await callback<Message[]>('consuming', (cb) => this.consumer.consume(maxRecords, cb));
+    let messages: Message[];
+    try {
+      messages = await callback<Message[]>(
+        'consuming',
+        (cb) => this.consumer.consume(maxRecords, cb),
+        'consumer',
+      );
+    } catch (err) {
+      if (!(err instanceof RetriableError)) throw err;
+      this.onTransientError(err);
+      messages = [];
+    }
     await this.runRebalanceEvents();
     const records: ConsumerRecord[] = [];
     for (const m of messages) {
@@ -115,12 +137,15 @@ export class KafkaConsumerPort implements ConsumerPort {
   async seek(position: TopicPartitionOffset): Promise<void> {
     await this.ready;
     this.eofOffsets.delete(tpKey(position));
-    await callback(`seeking ${position.topic}-${position.partition} to ${position.offset}`, (cb) =>
-      this.consumer.seek(
-        { topic: position.topic, partition: position.partition, offset: position.offset },
-        10_000,
-        cb,
-      ),
+    await callback(
+      `seeking ${position.topic}-${position.partition} to ${position.offset}`,
+      (cb) =>
+        this.consumer.seek(
+          { topic: position.topic, partition: position.partition, offset: position.offset },
+          10_000,
+          cb,
+        ),
+      'consumer',
     );
   }
 
@@ -147,28 +172,38 @@ export class KafkaConsumerPort implements ConsumerPort {
     const consumer = this.consumer as KafkaConsumer & {
       commitCb(offsets: RdTopicPartition[], cb: (err: LibrdKafkaError | null) => void): void;
     };
-    await callback('committing offsets', (cb) =>
-      consumer.commitCb(
-        offsets.map((o) => ({ ...o })),
-        cb,
-      ),
+    await callback(
+      'committing offsets',
+      (cb) =>
+        consumer.commitCb(
+          offsets.map((o) => ({ ...o })),
+          cb,
+        ),
+      'consumer',
     );
   }
 
   async committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     await this.ready;
-    const result = await callback<RdTopicPartition[]>('reading committed offsets', (cb) =>
-      this.consumer.committed(
-        partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
-        10_000,
-        cb,
-      ),
+    const result = await callback<(RdTopicPartition & { error?: LibrdKafkaError })[]>(
+      'reading committed offsets',
+      (cb) =>
+        this.consumer.committed(
+          partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
+          10_000,
+          cb,
+        ),
+      'consumer',
     );
-    return result.map((r) => ({
-      topic: r.topic,
-      partition: r.partition,
-      offset: r.offset !== undefined && r.offset >= 0 ? r.offset : -1,
-    }));
+    return result.map((r) => {
+      if (r.error) throw partitionError('reading committed offsets', r.topic, r.partition, r.error);
+      return {
+        topic: r.topic,
+        partition: r.partition,
+        // -1001 (OFFSET_INVALID) without an error: the group has committed nothing for it.
+        offset: r.offset !== undefined && r.offset >= 0 ? r.offset : -1,
+      };
+    });
   }
 
   async endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {

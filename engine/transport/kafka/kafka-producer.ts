@@ -1,56 +1,91 @@
-import type { KafkaConsumer, LibrdKafkaError, Metadata, Producer } from '@confluentinc/kafka-javascript';
+import type {
+  DeliveryReport,
+  KafkaConsumer,
+  LibrdKafkaError,
+  Metadata,
+  Producer,
+} from '@confluentinc/kafka-javascript';
+import { ClientFatalError, StreamsError, TaskMigratedError } from '../../errors.js';
 import type { Headers } from '../../processor/record.js';
-import { StreamsError } from '../../runtime/streams-error.js';
-import type { GroupMetadata, ProducerConfig, ProducerPort, TopicPartitionOffset } from '../ports.js';
-import { callback } from './kafka-errors.js';
+import type { ClientSettingValue } from '../client-settings.js';
+import type {
+  DeliveryFailure,
+  GroupMetadata,
+  ProducerConfig,
+  ProducerPort,
+  TopicPartitionOffset,
+} from '../ports.js';
+import { callback, ERR, toStreamsError } from './kafka-errors.js';
 import { loadNativeKafka } from './native-client.js';
 
-const QUEUE_FULL = -184;
-const FLUSH_DEADLINE_MS = 120_000;
 const MAX_BLOCK_MS = 60_000;
+/** Transactions the broker aborts when not committed within this time (Kafka Streams' default). */
+const TRANSACTION_TIMEOUT_MS = 10_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * The producer port on librdkafka. No per-message delivery reports (they cost the event loop
- * more than the sends): `flush()` and `commitTransaction()` are the barriers. Outside transactions
- * `message.timeout.ms=0` retries forever, so no record is dropped silently; a flush that cannot
- * finish fails loudly instead. Partitioning is murmur2_random, as Java producers and Kafka Streams.
+ * The producer port on librdkafka. Delivery reports come for errors only
+ * (`delivery.report.only.error`), so the fast path pays nothing for them; `flush()` waits until
+ * every record is acknowledged or failed and returns the failures. Outside transactions
+ * `message.timeout.ms=0` retries transient errors forever, so only refusals (a record too large,
+ * a bad timestamp, a missing topic) fail; a flush that cannot finish within `flushTimeoutMs`
+ * fails loudly. Partitioning is murmur2_random, as Java producers and Kafka Streams.
  */
 export class KafkaProducerPort implements ProducerPort {
   private readonly producer: Producer;
   private readonly ready: Promise<void>;
   private readonly partitionCounts = new Map<string, number>();
-  private fatal: Error | null = null;
+  private failures: DeliveryFailure[] = [];
+  private fatal: ClientFatalError | null = null;
 
-  constructor(bootstrapServers: string, config: ProducerConfig) {
+  constructor(
+    bootstrapServers: string,
+    private readonly config: ProducerConfig,
+    settings: Readonly<Record<string, ClientSettingValue>>,
+    private readonly flushTimeoutMs: number,
+  ) {
     const { Producer: NativeProducer } = loadNativeKafka();
     const transactional = config.transactionalId !== undefined;
     this.producer = new NativeProducer({
-      'bootstrap.servers': bootstrapServers,
-      'client.id': config.clientId,
-      partitioner: 'murmur2_random',
-      'enable.idempotence': true,
       'linger.ms': 5,
       'batch.num.messages': 10_000,
       'queue.buffering.max.messages': 1_000_000,
       'compression.type': 'lz4',
-      dr_cb: false,
       ...(transactional
-        ? {
-            'transactional.id': config.transactionalId,
-            'transaction.timeout.ms': 10_000,
-            'message.timeout.ms': 10_000,
-          }
+        ? { 'transaction.timeout.ms': TRANSACTION_TIMEOUT_MS, 'message.timeout.ms': TRANSACTION_TIMEOUT_MS }
         : { 'message.timeout.ms': 0 }),
+      ...settings,
+      'bootstrap.servers': bootstrapServers,
+      'client.id': config.clientId,
+      partitioner: 'murmur2_random',
+      'enable.idempotence': true,
+      dr_cb: true,
+      'delivery.report.only.error': true,
+      ...(transactional ? { 'transactional.id': config.transactionalId } : {}),
+    });
+    this.producer.on('delivery-report', (err: LibrdKafkaError, report: DeliveryReport) => {
+      if (!err) return;
+      this.failures.push({
+        topic: report.topic,
+        partition: report.partition,
+        timestampMs: report.timestamp ?? -1,
+        error: toStreamsError(`delivering a record to ${report.topic}-${report.partition}`, err, 'producer'),
+      });
     });
     this.producer.on('event.error', (err: LibrdKafkaError & { isFatal?: boolean }) => {
-      if (err.isFatal)
-        this.fatal = new StreamsError(`producer ${config.clientId}: fatal error ${err.message}`, {
-          cause: err,
-        });
+      if (err.isFatal && !this.fatal)
+        this.fatal = new ClientFatalError(
+          'producer',
+          `producer ${config.clientId}: fatal error: ${err.message}`,
+          {
+            cause: err,
+          },
+        );
     });
-    this.ready = callback<Metadata>(`connecting producer ${config.clientId}`, (cb) =>
-      this.producer.connect({}, cb),
+    this.ready = callback<Metadata>(
+      `connecting producer ${config.clientId}`,
+      (cb) => this.producer.connect({}, cb),
+      'producer',
     ).then((metadata) => {
       this.producer.setPollInterval(100);
       this.remember(metadata);
@@ -77,8 +112,18 @@ export class KafkaProducerPort implements ProducerPort {
         this.producer.produce(topic, partition ?? null, value, key, timestampMs, undefined, nativeHeaders);
         return;
       } catch (err) {
-        if ((err as LibrdKafkaError).code !== QUEUE_FULL || Date.now() > deadline) {
-          throw new StreamsError(`sending to ${topic}: ${(err as Error).message}`, { cause: err });
+        const code = (err as LibrdKafkaError).code;
+        if (code === ERR.STATE && this.config.transactionalId)
+          // The open transaction failed (a record of it was refused or timed out): it must be aborted.
+          throw new TaskMigratedError(
+            `sending to ${topic}: the transaction must be aborted: ${(err as Error).message}`,
+            {
+              cause: err,
+            },
+          );
+        if (code !== ERR.QUEUE_FULL || Date.now() > deadline) {
+          // A fatal client error is not the record's fault: the runtime replaces the producer.
+          throw toStreamsError(`sending to ${topic}`, err as LibrdKafkaError, 'producer');
         }
         // Back-pressure: librdkafka's own threads drain the queue while this thread waits (like max.block.ms).
         this.producer.poll();
@@ -97,54 +142,86 @@ export class KafkaProducerPort implements ProducerPort {
     return count;
   }
 
-  async flush(): Promise<void> {
+  async flush(): Promise<readonly DeliveryFailure[]> {
     await this.ready;
-    const deadline = Date.now() + FLUSH_DEADLINE_MS;
+    const deadline = Date.now() + this.flushTimeoutMs;
     for (;;) {
       if (this.fatal) throw this.fatal;
       try {
-        await callback('flushing the producer', (cb) => this.producer.flush(1_000, cb));
-        return;
+        await callback('flushing the producer', (cb) => this.producer.flush(1_000, cb), 'producer');
+        break;
       } catch (err) {
-        if (Date.now() > deadline) throw err;
+        if (Date.now() > deadline)
+          throw new StreamsError(
+            `the producer could not deliver its records within ${this.flushTimeoutMs} ms (taskTimeoutMs): ${(err as Error).message}`,
+            { cause: err },
+          );
       }
     }
+    await this.settleDeliveryReports();
+    return this.takeFailures();
   }
 
   async initTransactions(): Promise<void> {
     await this.ready;
-    await callback('initTransactions', (cb) => this.producer.initTransactions(30_000, cb));
+    await callback('initTransactions', (cb) => this.producer.initTransactions(30_000, cb), 'producer');
   }
 
   async beginTransaction(): Promise<void> {
-    await callback('beginTransaction', (cb) => this.producer.beginTransaction(cb));
+    await callback('beginTransaction', (cb) => this.producer.beginTransaction(cb), 'producer');
   }
 
   async sendOffsetsToTransaction(
     offsets: readonly TopicPartitionOffset[],
     group: GroupMetadata,
   ): Promise<void> {
-    await callback('sendOffsetsToTransaction', (cb) =>
-      this.producer.sendOffsetsToTransaction(
-        offsets.map((o) => ({ ...o })),
-        group.consumerHandle as KafkaConsumer,
-        30_000,
-        cb,
-      ),
+    await callback(
+      'sendOffsetsToTransaction',
+      (cb) =>
+        this.producer.sendOffsetsToTransaction(
+          offsets.map((o) => ({ ...o })),
+          group.consumerHandle as KafkaConsumer,
+          30_000,
+          cb,
+        ),
+      'producer',
     );
   }
 
   async commitTransaction(): Promise<void> {
-    await callback('commitTransaction', (cb) => this.producer.commitTransaction(30_000, cb));
+    await callback('commitTransaction', (cb) => this.producer.commitTransaction(30_000, cb), 'producer');
   }
 
+  /** Aborts, and forgets the delivery failures of the aborted records (librdkafka purges them). */
   async abortTransaction(): Promise<void> {
-    await callback('abortTransaction', (cb) => this.producer.abortTransaction(30_000, cb));
+    try {
+      await callback('abortTransaction', (cb) => this.producer.abortTransaction(30_000, cb), 'producer');
+    } finally {
+      await this.settleDeliveryReports();
+      this.takeFailures();
+    }
   }
 
   async close(): Promise<void> {
     await this.ready.catch(() => {});
     await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
+  }
+
+  private takeFailures(): DeliveryFailure[] {
+    const failures = this.failures;
+    this.failures = [];
+    return failures;
+  }
+
+  /**
+   * librdkafka calls the delivery callbacks inside flush, but the binding hands them to JavaScript
+   * through an async handle: one that may fire in the event-loop turn after the flush's own
+   * completion. Two turns of the loop later every report of the flushed records is in.
+   */
+  private async settleDeliveryReports(): Promise<void> {
+    this.producer.poll();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
   }
 
   private remember(metadata: Metadata): void {

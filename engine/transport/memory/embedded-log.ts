@@ -38,8 +38,9 @@ export class EmbeddedLog {
     MemoryCluster.drop(name.replace(/^memory:\/\//, ''));
   }
 
-  createTopic(topic: string, partitions = 1): this {
-    this.cluster.createTopic(topic, partitions);
+  /** Creates a topic; of the topic configs, `max.message.bytes` is honoured, as a broker does. */
+  createTopic(topic: string, partitions = 1, config: Readonly<Record<string, string>> = {}): this {
+    this.cluster.createTopic(topic, partitions, config);
     return this;
   }
 
@@ -89,6 +90,11 @@ export class EmbeddedLog {
       timestampMs: r.timestampMs,
       headers: r.headers,
     }));
+  }
+
+  /** The offset a consumer group (an application's id) has committed for a partition: the next it reads. */
+  committedOffset(groupId: string, topic: string, partition: number): number | undefined {
+    return this.cluster.group(groupId).committed({ topic, partition });
   }
 
   /** The end offset of each partition (the next offset to be written). */

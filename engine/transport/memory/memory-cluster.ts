@@ -1,6 +1,8 @@
 import { MemoryGroup } from './memory-group.js';
 import { MemoryPartition } from './memory-partition.js';
 
+const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
 /**
  * The embedded log behind `memory://NAME`: topics, consumer groups and transactional ids, shared
  * by every instance in the process that names the same cluster.
@@ -23,23 +25,36 @@ export class MemoryCluster {
   }
 
   readonly topics = new Map<string, MemoryPartition[]>();
+  /** The largest record (key, value and headers) each topic takes: its `max.message.bytes`. */
+  private readonly maxMessageBytes = new Map<string, number>();
   private readonly groups = new Map<string, MemoryGroup>();
   private readonly producerEpochs = new Map<string, number>();
   private waiters: (() => void)[] = [];
 
   private constructor(readonly name: string) {}
 
-  createTopic(name: string, partitions: number): void {
+  /** Creates a topic; of its configs, `max.message.bytes` is honoured (default 1048588, Kafka's). */
+  createTopic(name: string, partitions: number, config: Readonly<Record<string, string>> = {}): void {
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new Error(
         `memory://${this.name}: topic ${name} needs a positive partition count, got ${partitions}`,
       );
     }
     if (this.topics.has(name)) return;
+    const limit = config['max.message.bytes'];
+    this.maxMessageBytes.set(name, limit === undefined ? DEFAULT_MAX_MESSAGE_BYTES : Number(limit));
     this.topics.set(
       name,
       Array.from({ length: partitions }, (_, p) => new MemoryPartition(name, p)),
     );
+  }
+
+  /** Why the topic refuses a record of this many bytes, or null when it takes it. */
+  refusal(topic: string, bytes: number): string | null {
+    const limit = this.maxMessageBytes.get(topic) ?? DEFAULT_MAX_MESSAGE_BYTES;
+    return bytes > limit
+      ? `Broker: Message size too large (a record of ${bytes} bytes; topic ${topic} takes at most ${limit}, max.message.bytes)`
+      : null;
   }
 
   partitions(topic: string): MemoryPartition[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TaskMigratedError } from '../../runtime/streams-error.js';
+import { TaskMigratedError } from '../../errors.js';
 import type { RebalanceListener, TopicPartition } from '../ports.js';
 import { MemoryCluster } from './memory-cluster.js';
 import { MemoryTransport } from './memory-transport.js';

@@ -39,7 +39,7 @@ export class MemoryTransport implements Transport {
         return found;
       },
       async createTopics(topics: readonly NewTopic[]) {
-        for (const t of topics) cluster.createTopic(t.name, t.partitions);
+        for (const t of topics) cluster.createTopic(t.name, t.partitions, t.config);
       },
       async close() {},
     };
