@@ -83,6 +83,8 @@ describeKafka('broker bounce (3 brokers, RF 3, min ISR 2) under exactly_once_v2'
               const group = S.deserialize(sums, r.key)!;
               updates.set(group, [...(updates.get(group) ?? []), L.deserialize(sums, r.value)!]);
             }
+            const failed = instances.find((i) => i.output.includes('STATE ERROR'));
+            if (failed) throw new Error(`instance ${failed.id} failed`);
             return [...expected].every(([g, sum]) => updates.get(g)?.at(-1) === sum);
           },
           180_000,

@@ -22,7 +22,7 @@ import { changelogTopicName } from './internal-topics.js';
 import type { StreamsMetrics } from './metrics.js';
 import { PunctuationQueue } from './punctuation.js';
 import type { RecordCollector } from './record-collector.js';
-import { type ErrorHandlingConfig, RecordErrorHandler } from './record-error-handler.js';
+import { type ErrorHandlingConfig, RecordErrorHandler, RecordFailedError } from './record-error-handler.js';
 import { RecordQueue } from './record-queue.js';
 import { type RefusedOutputs, refusalError } from './refused-outputs.js';
 import { NodeContext, type RuntimeNode, type TaskState } from './task-context.js';
@@ -354,7 +354,7 @@ export class StreamTask {
         );
       } catch (cause) {
         // A punctuator's forward has no input record; its production errors always fail.
-        if (!this.currentRaw || isClientFailure(cause)) throw cause;
+        if (!this.currentRaw || isClientFailure(cause) || cause instanceof RecordFailedError) throw cause;
         this.errors.handle(
           'production',
           this.currentRaw,

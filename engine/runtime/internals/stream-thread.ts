@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { RecordCache } from '../../../state-stores/record-cache.js';
 import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
-import { ClientFatalError, RetriableError, StreamsError, TaskMigratedError } from '../../errors.js';
+import { ClientFatalError, isClientFailure, StreamsError, TaskMigratedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { TaskId } from '../../processor/task-id.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
@@ -221,11 +221,8 @@ export class StreamThread {
 
   private traceRefusals(task: StreamTask, failures: readonly DeliveryFailure[]): void {
     const input = task.lastProcessed;
-    const transient = failures.find((f) => f.error instanceof RetriableError);
-    if (transient)
-      throw new TaskMigratedError(`a record could not be delivered: ${transient.error.message}`, {
-        cause: transient.error,
-      });
+    // Not the record's fault (a timeout, the producer fenced): redo the work, nothing to hand to a handler.
+    if (failures.some((f) => isClientFailure(f.error))) throw this.deliveryFailed(failures);
     const changelog = failures.find((f) => this.changelogTopics.has(f.topic));
     // A store and its changelog must not diverge: no handler can skip a changelog record.
     if (changelog || !input) throw this.unhandledRefusal(input, changelog ?? failures[0]!);
@@ -312,13 +309,19 @@ export class StreamThread {
     await this.taskManager.maybeCheckpoint();
   }
 
-  private deliveryFailed(failures: readonly DeliveryFailure[]): TaskMigratedError {
-    const refusal = failures.find((f) => !(f.error instanceof RetriableError));
-    const first = refusal ?? failures[0]!;
+  /**
+   * What undelivered records mean: a fatal producer is replaced, a timeout or fencing redoes the
+   * work, and only a refusal also traces each refused record to its input.
+   */
+  private deliveryFailed(failures: readonly DeliveryFailure[]): StreamsError {
+    const fatal = failures.find((f) => f.error instanceof ClientFatalError);
+    if (fatal) return fatal.error;
+    const clientFailure = failures.find((f) => isClientFailure(f.error));
+    const first = clientFailure ?? failures[0]!;
     const summary = `${failures.length} record(s) could not be delivered, e.g. to ${first.topic}-${first.partition}: ${first.error.message}`;
-    return refusal
-      ? new RecordsRefusedError(summary, { cause: first.error })
-      : new TaskMigratedError(summary, { cause: first.error });
+    return clientFailure
+      ? new TaskMigratedError(summary, { cause: first.error })
+      : new RecordsRefusedError(summary, { cause: first.error });
   }
 
   private newProducer(): ProducerPort {
@@ -362,8 +365,9 @@ export class StreamThread {
    */
   private async handleMigration(failure: StreamsError): Promise<void> {
     const now = Date.now();
-    // A transaction fails as a whole when one record is refused; the failures say whether one was.
-    const failures = failure instanceof ClientFatalError ? [] : await this.producer.flush().catch(() => []);
+    // A transaction fails as a whole when one of its records is refused; its failures say whether one was.
+    const failures =
+      this.eos && !(failure instanceof ClientFatalError) ? await this.producer.flush().catch(() => []) : [];
     const cause =
       failures.length && !(failure instanceof RecordsRefusedError) ? this.deliveryFailed(failures) : failure;
     this.abortingSinceMs ??= now;

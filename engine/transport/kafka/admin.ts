@@ -1,12 +1,8 @@
-import type {
-  IAdminClient,
-  KafkaConsumer,
-  LibrdKafkaError,
-  TopicDescription,
-} from '@confluentinc/kafka-javascript';
+import type { IAdminClient, LibrdKafkaError, TopicDescription } from '@confluentinc/kafka-javascript';
 import { StreamsError } from '../../errors.js';
 import type { ClientSettingValue } from '../client-settings.js';
 import type { AdminPort, NewTopic, TopicPartition, TopicPartitionOffset } from '../ports.js';
+import { InFlight } from './in-flight.js';
 import { callback, ERR, partitionError, toStreamsError } from './kafka-errors.js';
 import { loadNativeKafka } from './native-client.js';
 
@@ -15,26 +11,22 @@ const TIMEOUT_MS = 30_000;
 /** The admin port on librdkafka's callback AdminClient, plus the calls tests and the consumer need. */
 export class KafkaAdmin implements AdminPort {
   private readonly client: IAdminClient;
+  private readonly inFlight: InFlight;
 
-  private readonly bootstrapServers: string | null;
   /** The last error the client logged (e.g. a host that does not resolve), to explain a timeout. */
   private lastClientError: string | null = null;
 
-  /** A standalone admin client, or one that shares a consumer's connection. */
   constructor(
-    source: string | KafkaConsumer,
+    private readonly bootstrapServers: string,
     clientId = 'rivulet-admin',
     settings: Readonly<Record<string, ClientSettingValue>> = {},
   ) {
     const { AdminClient } = loadNativeKafka();
-    this.bootstrapServers = typeof source === 'string' ? source : null;
-    this.client =
-      typeof source === 'string'
-        ? AdminClient.create(
-            { ...settings, 'bootstrap.servers': source, 'client.id': clientId },
-            { 'event.error': (err: LibrdKafkaError) => (this.lastClientError = err.message) },
-          )
-        : AdminClient.createFrom(source);
+    this.inFlight = new InFlight(`admin client ${clientId}`);
+    this.client = AdminClient.create(
+      { ...settings, 'bootstrap.servers': bootstrapServers, 'client.id': clientId },
+      { 'event.error': (err: LibrdKafkaError) => (this.lastClientError = err.message) },
+    );
   }
 
   async describeTopics(names: readonly string[]): Promise<Map<string, number>> {
@@ -42,7 +34,7 @@ export class KafkaAdmin implements AdminPort {
     const wanted = names.filter((n) => existing.has(n));
     const counts = new Map<string, number>();
     if (wanted.length === 0) return counts;
-    const descriptions = await callback<TopicDescription[]>(`describing topics ${wanted.join(', ')}`, (cb) =>
+    const descriptions = await this.call<TopicDescription[]>(`describing topics ${wanted.join(', ')}`, (cb) =>
       this.client.describeTopics(wanted, { timeout: TIMEOUT_MS }, cb),
     );
     for (const d of descriptions) {
@@ -57,20 +49,23 @@ export class KafkaAdmin implements AdminPort {
   /** Creates the topics and waits until the cluster describes them (metadata reaches every broker). */
   async createTopics(topics: readonly NewTopic[]): Promise<void> {
     for (const t of topics) {
-      await new Promise<void>((resolve, reject) =>
-        this.client.createTopic(
-          {
-            topic: t.name,
-            num_partitions: t.partitions,
-            replication_factor: t.replicationFactor,
-            config: { ...t.config },
-          },
-          TIMEOUT_MS,
-          (err) =>
-            err && err.code !== ERR.TOPIC_ALREADY_EXISTS
-              ? reject(toStreamsError(`creating topic ${t.name}`, err))
-              : resolve(),
-        ),
+      await this.inFlight.run(
+        () =>
+          new Promise<void>((resolve, reject) =>
+            this.client.createTopic(
+              {
+                topic: t.name,
+                num_partitions: t.partitions,
+                replication_factor: t.replicationFactor,
+                config: { ...t.config },
+              },
+              TIMEOUT_MS,
+              (err) =>
+                err && err.code !== ERR.TOPIC_ALREADY_EXISTS
+                  ? reject(toStreamsError(`creating topic ${t.name}`, err))
+                  : resolve(),
+            ),
+          ),
       );
     }
     const deadline = Date.now() + TIMEOUT_MS;
@@ -89,7 +84,7 @@ export class KafkaAdmin implements AdminPort {
 
   /** Partitions, replicas and ISR of one topic. */
   async describeTopic(name: string): Promise<TopicDescription> {
-    const [description] = await callback<TopicDescription[]>(`describing topic ${name}`, (cb) =>
+    const [description] = await this.call<TopicDescription[]>(`describing topic ${name}`, (cb) =>
       this.client.describeTopics([name], { timeout: TIMEOUT_MS }, cb),
     );
     if (!description) throw new StreamsError(`describing topic ${name}: not found`);
@@ -99,12 +94,11 @@ export class KafkaAdmin implements AdminPort {
 
   async listTopics(): Promise<string[]> {
     try {
-      return await callback<string[]>('listing topics', (cb) =>
+      return await this.call<string[]>('listing topics', (cb) =>
         this.client.listTopics({ timeout: TIMEOUT_MS }, cb),
       );
     } catch (err) {
-      // The first call of a standalone client: a timeout here usually means the servers cannot be reached.
-      if (this.bootstrapServers === null) throw err;
+      // Usually the first call of a client: a timeout here means the servers cannot be reached.
       throw toStreamsError(
         `reaching the Kafka cluster at ${this.bootstrapServers} (bootstrapServers)${this.lastClientError ? `; the client said: ${this.lastClientError}` : ''}`,
         (err as Error).cause as LibrdKafkaError,
@@ -132,7 +126,7 @@ export class KafkaAdmin implements AdminPort {
   ): Promise<TopicPartitionOffset[]> {
     if (partitions.length === 0) return [];
     const { OffsetSpec, IsolationLevel } = loadNativeKafka();
-    const result = await callback<
+    const result = await this.call<
       { topic: string; partition: number; offset: number; error?: LibrdKafkaError }[]
     >(`listing ${spec === 'LATEST' ? 'end' : 'beginning'} offsets`, (cb) =>
       this.client.listOffsets(
@@ -162,7 +156,7 @@ export class KafkaAdmin implements AdminPort {
     groupId: string,
     partitions: readonly TopicPartition[],
   ): Promise<TopicPartitionOffset[]> {
-    const [group] = await callback<
+    const [group] = await this.call<
       {
         error?: LibrdKafkaError;
         partitions: { topic: string; partition: number; offset: number; error?: LibrdKafkaError }[];
@@ -192,11 +186,22 @@ export class KafkaAdmin implements AdminPort {
   async deleteTopics(names: readonly string[]): Promise<void> {
     const existing = new Set(await this.listTopics());
     for (const name of names.filter((n) => existing.has(n))) {
-      await callback<void>(`deleting topic ${name}`, (cb) => this.client.deleteTopic(name, TIMEOUT_MS, cb));
+      await this.call<void>(`deleting topic ${name}`, (cb) => this.client.deleteTopic(name, TIMEOUT_MS, cb));
     }
   }
 
+  /** Waits for the calls under way (disconnecting under them crashes the process), then disconnects. */
   async close(): Promise<void> {
+    if (this.inFlight.isClosed) return;
+    await this.inFlight.close();
     this.client.disconnect();
+  }
+
+  /** Every native call goes through here, so close() knows what is under way. */
+  private call<T = void>(
+    doing: string,
+    fn: (cb: (err: LibrdKafkaError | null | undefined, result?: T) => void) => void,
+  ): Promise<T> {
+    return this.inFlight.run(() => callback<T>(doing, fn));
   }
 }

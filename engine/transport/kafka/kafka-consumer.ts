@@ -18,6 +18,7 @@ import type {
 } from '../ports.js';
 import { tpKey } from '../topic-partition-key.js';
 import { KafkaAdmin } from './admin.js';
+import { InFlight } from './in-flight.js';
 import { callback, partitionError } from './kafka-errors.js';
 import { loadNativeKafka } from './native-client.js';
 
@@ -43,19 +44,21 @@ export class KafkaConsumerPort implements ConsumerPort {
   private listener: RebalanceListener | null = null;
   private admin: KafkaAdmin | null = null;
   private closing = false;
+  private readonly inFlight: InFlight;
 
   /**
    * `onTransientError` hears of fetch errors that librdkafka recovers from by itself (a broker
    * down, a leader moving): `poll()` returns an empty batch for them and the engine polls on.
    */
   constructor(
-    bootstrapServers: string,
+    private readonly bootstrapServers: string,
     private readonly config: ConsumerConfig,
-    settings: Readonly<Record<string, ClientSettingValue>>,
+    private readonly settings: Readonly<Record<string, ClientSettingValue>>,
     private readonly onTransientError: (error: RetriableError) => void,
   ) {
     const { KafkaConsumer: Consumer } = loadNativeKafka();
     const grouped = config.groupId !== undefined;
+    this.inFlight = new InFlight(`consumer ${config.clientId}`);
     this.consumer = new Consumer(
       {
         'session.timeout.ms': 10_000,
@@ -114,11 +117,7 @@ export class KafkaConsumerPort implements ConsumerPort {
     this.consumer.setDefaultConsumeTimeout(timeoutMs);
     let messages: Message[];
     try {
-      messages = await callback<Message[]>(
-        'consuming',
-        (cb) => this.consumer.consume(maxRecords, cb),
-        'consumer',
-      );
+      messages = await this.call<Message[]>('consuming', (cb) => this.consumer.consume(maxRecords, cb));
     } catch (err) {
       if (!(err instanceof RetriableError)) throw err;
       this.onTransientError(err);
@@ -137,23 +136,22 @@ export class KafkaConsumerPort implements ConsumerPort {
   async seek(position: TopicPartitionOffset): Promise<void> {
     await this.ready;
     this.eofOffsets.delete(tpKey(position));
-    await callback(
-      `seeking ${position.topic}-${position.partition} to ${position.offset}`,
-      (cb) =>
-        this.consumer.seek(
-          { topic: position.topic, partition: position.partition, offset: position.offset },
-          10_000,
-          cb,
-        ),
-      'consumer',
+    await this.call(`seeking ${position.topic}-${position.partition} to ${position.offset}`, (cb) =>
+      this.consumer.seek(
+        { topic: position.topic, partition: position.partition, offset: position.offset },
+        10_000,
+        cb,
+      ),
     );
   }
 
   pause(partitions: readonly TopicPartition[]): void {
+    if (this.closing) return;
     this.consumer.pause(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
   }
 
   resume(partitions: readonly TopicPartition[]): void {
+    if (this.closing) return;
     this.consumer.resume(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
   }
 
@@ -172,14 +170,11 @@ export class KafkaConsumerPort implements ConsumerPort {
     const consumer = this.consumer as KafkaConsumer & {
       commitCb(offsets: RdTopicPartition[], cb: (err: LibrdKafkaError | null) => void): void;
     };
-    await callback(
-      'committing offsets',
-      (cb) =>
-        consumer.commitCb(
-          offsets.map((o) => ({ ...o })),
-          cb,
-        ),
-      'consumer',
+    await this.call('committing offsets', (cb) =>
+      consumer.commitCb(
+        offsets.map((o) => ({ ...o })),
+        cb,
+      ),
     );
   }
 
@@ -206,10 +201,24 @@ export class KafkaConsumerPort implements ConsumerPort {
     });
   }
 
+  /**
+   * From an admin client of its own: one that shares the consumer's handle shares its metadata
+   * too, and after a broker bounce that can hold a stale leader epoch for minutes. A transient
+   * failure drops the admin client, so a retry starts from fresh metadata.
+   */
   async endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     await this.ready;
-    this.admin ??= new KafkaAdmin(this.consumer);
-    return this.admin.endOffsets(partitions, this.config.isolationLevel === 'read_committed');
+    this.admin ??= new KafkaAdmin(this.bootstrapServers, `${this.config.clientId}-admin`, this.settings);
+    try {
+      return await this.admin.endOffsets(partitions, this.config.isolationLevel === 'read_committed');
+    } catch (err) {
+      if (err instanceof RetriableError) {
+        const stale = this.admin;
+        this.admin = null;
+        await stale.close();
+      }
+      throw err;
+    }
   }
 
   groupMetadata(): GroupMetadata {
@@ -221,11 +230,21 @@ export class KafkaConsumerPort implements ConsumerPort {
     };
   }
 
+  /** Waits for the native calls under way (disconnecting under them crashes the process), then disconnects. */
   async close(): Promise<void> {
+    if (this.closing) return;
     this.closing = true;
     await this.ready.catch(() => {});
+    await this.inFlight.close();
     await this.admin?.close();
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
+  }
+
+  private call<T = void>(
+    doing: string,
+    fn: (cb: (err: LibrdKafkaError | null | undefined, result?: T) => void) => void,
+  ): Promise<T> {
+    return this.inFlight.run(() => callback<T>(doing, fn, 'consumer'));
   }
 
   private onRebalance(err: LibrdKafkaError, partitions: RdTopicPartition[]): void {

@@ -24,6 +24,7 @@ const RETRIABLE_CODES = new Set([
   -185, // ERR__TIMED_OUT
   -180, // ERR__WAIT_COORD
   -166, // ERR__TIMED_OUT_QUEUE
+  -156, // ERR__NOENT: e.g. no leader known yet for a partition whose offsets are listed
   -153, // ERR__RETRY
   5, // LEADER_NOT_AVAILABLE
   6, // NOT_LEADER_OR_FOLLOWER

@@ -15,6 +15,7 @@ import type {
   ProducerPort,
   TopicPartitionOffset,
 } from '../ports.js';
+import { InFlight } from './in-flight.js';
 import { callback, ERR, toStreamsError } from './kafka-errors.js';
 import { loadNativeKafka } from './native-client.js';
 
@@ -37,6 +38,7 @@ export class KafkaProducerPort implements ProducerPort {
   private readonly partitionCounts = new Map<string, number>();
   private failures: DeliveryFailure[] = [];
   private fatal: ClientFatalError | null = null;
+  private readonly inFlight: InFlight;
 
   constructor(
     bootstrapServers: string,
@@ -46,6 +48,7 @@ export class KafkaProducerPort implements ProducerPort {
   ) {
     const { Producer: NativeProducer } = loadNativeKafka();
     const transactional = config.transactionalId !== undefined;
+    this.inFlight = new InFlight(`producer ${config.clientId}`);
     this.producer = new NativeProducer({
       'linger.ms': 5,
       'batch.num.messages': 10_000,
@@ -105,6 +108,8 @@ export class KafkaProducerPort implements ProducerPort {
     timestampMs: number,
   ): void {
     if (this.fatal) throw this.fatal;
+    if (this.inFlight.isClosed)
+      throw new StreamsError(`sending to ${topic}: producer ${this.config.clientId} is closed`);
     const nativeHeaders = headers.length ? headers.map((h) => ({ [h.key]: h.value })) : undefined;
     const deadline = Date.now() + MAX_BLOCK_MS;
     for (;;) {
@@ -148,7 +153,7 @@ export class KafkaProducerPort implements ProducerPort {
     for (;;) {
       if (this.fatal) throw this.fatal;
       try {
-        await callback('flushing the producer', (cb) => this.producer.flush(1_000, cb), 'producer');
+        await this.call('flushing the producer', (cb) => this.producer.flush(1_000, cb));
         break;
       } catch (err) {
         if (Date.now() > deadline)
@@ -164,47 +169,55 @@ export class KafkaProducerPort implements ProducerPort {
 
   async initTransactions(): Promise<void> {
     await this.ready;
-    await callback('initTransactions', (cb) => this.producer.initTransactions(30_000, cb), 'producer');
+    await this.call('initTransactions', (cb) => this.producer.initTransactions(30_000, cb));
   }
 
   async beginTransaction(): Promise<void> {
-    await callback('beginTransaction', (cb) => this.producer.beginTransaction(cb), 'producer');
+    await this.call('beginTransaction', (cb) => this.producer.beginTransaction(cb));
   }
 
   async sendOffsetsToTransaction(
     offsets: readonly TopicPartitionOffset[],
     group: GroupMetadata,
   ): Promise<void> {
-    await callback(
-      'sendOffsetsToTransaction',
-      (cb) =>
-        this.producer.sendOffsetsToTransaction(
-          offsets.map((o) => ({ ...o })),
-          group.consumerHandle as KafkaConsumer,
-          30_000,
-          cb,
-        ),
-      'producer',
+    await this.call('sendOffsetsToTransaction', (cb) =>
+      this.producer.sendOffsetsToTransaction(
+        offsets.map((o) => ({ ...o })),
+        group.consumerHandle as KafkaConsumer,
+        30_000,
+        cb,
+      ),
     );
   }
 
   async commitTransaction(): Promise<void> {
-    await callback('commitTransaction', (cb) => this.producer.commitTransaction(30_000, cb), 'producer');
+    await this.call('commitTransaction', (cb) => this.producer.commitTransaction(30_000, cb));
   }
 
   /** Aborts, and forgets the delivery failures of the aborted records (librdkafka purges them). */
   async abortTransaction(): Promise<void> {
     try {
-      await callback('abortTransaction', (cb) => this.producer.abortTransaction(30_000, cb), 'producer');
+      await this.call('abortTransaction', (cb) => this.producer.abortTransaction(30_000, cb));
     } finally {
       await this.settleDeliveryReports();
       this.takeFailures();
     }
   }
 
+  /** Waits for the native calls under way (disconnecting under them crashes the process), then disconnects. */
   async close(): Promise<void> {
+    if (this.inFlight.isClosed) return;
     await this.ready.catch(() => {});
+    await this.inFlight.close();
+    this.producer.setPollInterval(0);
     await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
+  }
+
+  private call<T = void>(
+    doing: string,
+    fn: (cb: (err: LibrdKafkaError | null | undefined, result?: T) => void) => void,
+  ): Promise<T> {
+    return this.inFlight.run(() => callback<T>(doing, fn, 'producer'));
   }
 
   private takeFailures(): DeliveryFailure[] {
