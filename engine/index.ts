@@ -29,7 +29,14 @@ export { Repartitioned } from './dsl/repartitioned.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
 export { TimeWindows } from './dsl/time-windows.js';
-export { StreamsError, TaskMigratedError } from './errors.js';
+export {
+  ClientFatalError,
+  ConfigError,
+  RetriableError,
+  StreamsError,
+  TaskMigratedError,
+} from './errors.js';
+export type { Logger } from './logger.js';
 export type {
   Cancellable,
   FixedKeyProcessor,
@@ -47,7 +54,11 @@ export type { StreamPartitioner, TopicNameExtractor } from './processor/sink-typ
 export { TaskId } from './processor/task-id.js';
 export type { ErrorHandling } from './runtime/internals/record-error-handler.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
-export type { ProcessingGuarantee, StreamsConfig } from './runtime/streams-config.js';
+export type {
+  ProcessingGuarantee,
+  StreamsConfig,
+  UncaughtExceptionResponse,
+} from './runtime/streams-config.js';
 export type { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metadata.js';
 export { type Serde, SerializationError } from './serdes/serde.js';
 export { Serdes } from './serdes/serdes.js';
@@ -59,4 +70,5 @@ export { type TestDriverConfig, TopologyTestDriver } from './testing/topology-te
 export { Topology } from './topology/topology.js';
 export { TopologyDescription } from './topology/topology-description.js';
 export { TopologyError } from './topology/topology-error.js';
+export type { ClientSettings, ClientSettingValue } from './transport/client-settings.js';
 export { EmbeddedLog, type EmbeddedRecord } from './transport/memory/embedded-log.js';

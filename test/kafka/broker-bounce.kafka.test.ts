@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Serdes } from 'rivulet';
 import { expect, it } from 'vitest';
 import { random as seededRandom } from '../../bench/workloads/data.js';
@@ -89,11 +92,19 @@ describeKafka('broker bounce (3 brokers, RF 3, min ISR 2) under exactly_once_v2'
           },
           180_000,
         ).catch((err) => {
+          // The instances' whole logs, for the post-mortem.
+          const logs = instances.map((i) => {
+            const file = join(tmpdir(), `rivulet-bounce-${seed}-${i.id}.log`);
+            writeFileSync(file, i.output);
+            return file;
+          });
           throw new Error(
-            `${(err as Error).message}; last sums ${JSON.stringify(Object.fromEntries([...updates].map(([g, u]) => [g, u.at(-1)])))}, expected ${JSON.stringify(Object.fromEntries(expected))}\n${instances.map((i) => `--- ${i.id}\n${i.output.slice(-3000)}`).join('\n')}`,
+            `${(err as Error).message}; last sums ${JSON.stringify(Object.fromEntries([...updates].map(([g, u]) => [g, u.at(-1)])))}, expected ${JSON.stringify(Object.fromEntries(expected))}; instance logs: ${logs.join(', ')}`,
           );
         });
         for (const i of instances) expect(i.output, `instance ${i.id} failed`).not.toContain('STATE ERROR');
+        // The harness's own producer is idempotent: the input holds each record exactly once.
+        expect((await cluster.readAll(input)).length, 'input records').toBe(RECORDS);
         // Each group's updates add exactly its input values, once each: no reset, no duplicate, no gap.
         for (const [group, vs] of values) {
           const seq = updates.get(group)!;

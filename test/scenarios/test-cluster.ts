@@ -16,7 +16,10 @@ export interface TestCluster {
   readonly bootstrapServers: string;
   createTopic(name: string, partitions: number): Promise<void>;
   /** Appends records (murmur2 on the key), acknowledged when this resolves. */
-  produce(topic: string, records: readonly { key: Buffer; value: Buffer }[]): Promise<void>;
+  produce(
+    topic: string,
+    records: readonly { key: Buffer; value: Buffer; timestampMs?: number }[],
+  ): Promise<void>;
   /** Every committed record of the topic, read_committed, up to the current end offsets. */
   readAll(topic: string): Promise<RawRecord[]>;
   close(): Promise<void>;
@@ -65,6 +68,8 @@ export function kafkaCluster(
         'bootstrap.servers': bootstrapServers,
         partitioner: 'murmur2_random',
         'linger.ms': 5,
+        // A retry after a lost acknowledgement (a broker bounce) must not write the record twice.
+        'enable.idempotence': true,
         dr_cb: false,
       });
       p.connect({}, (err) => (err ? reject(err) : resolve(p)));
@@ -88,7 +93,7 @@ export function kafkaCluster(
       for (const r of records) {
         for (;;) {
           try {
-            p.produce(topic, null, r.value, r.key);
+            p.produce(topic, null, r.value, r.key, r.timestampMs);
             break;
           } catch {
             await new Promise<void>((resolve) => p.flush(100, () => resolve()));

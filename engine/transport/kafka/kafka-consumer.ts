@@ -4,7 +4,7 @@ import type {
   Message,
   TopicPartitionOffset as RdTopicPartition,
 } from '@confluentinc/kafka-javascript';
-import { RetriableError } from '../../errors.js';
+import { ClientFatalError, RetriableError } from '../../errors.js';
 import type { Header } from '../../processor/record.js';
 import type { ConsumerRecord } from '../../runtime/internals/consumer-record.js';
 import type { ClientSettingValue } from '../client-settings.js';
@@ -45,6 +45,7 @@ export class KafkaConsumerPort implements ConsumerPort {
   private admin: KafkaAdmin | null = null;
   private closing = false;
   private readonly inFlight: InFlight;
+  private fatalReason: string | null = null;
 
   /**
    * `onTransientError` hears of fetch errors that librdkafka recovers from by itself (a broker
@@ -84,6 +85,11 @@ export class KafkaConsumerPort implements ConsumerPort {
       },
       { 'auto.offset.reset': 'earliest' },
     );
+    // librdkafka says why a client became unusable only in its error event; the consume error that
+    // follows just says "Fatal error".
+    this.consumer.on('event.error', (err: LibrdKafkaError & { isFatal?: boolean }) => {
+      if (err.isFatal) this.fatalReason ??= err.message;
+    });
     this.consumer.on('partition.eof', (eof: RdTopicPartition) =>
       this.eofOffsets.set(tpKey(eof), eof.offset ?? 0),
     );
@@ -119,6 +125,8 @@ export class KafkaConsumerPort implements ConsumerPort {
     try {
       messages = await this.call<Message[]>('consuming', (cb) => this.consumer.consume(maxRecords, cb));
     } catch (err) {
+      if (err instanceof ClientFatalError && this.fatalReason)
+        throw new ClientFatalError('consumer', `${err.message}: ${this.fatalReason}`, { cause: err });
       if (!(err instanceof RetriableError)) throw err;
       this.onTransientError(err);
       messages = [];

@@ -1,0 +1,169 @@
+import {
+  Consumed,
+  type ErrorHandling,
+  KafkaStreams,
+  type ProcessingGuarantee,
+  Produced,
+  Serdes,
+  StreamsBuilder,
+} from 'rivulet';
+import { expect, it } from 'vitest';
+import { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
+import { kafkaCluster } from '../scenarios/test-cluster.js';
+import { describeKafka, kafkaBootstrap, uniqueName } from './broker-context.js';
+import { waitFor } from './child-instance.js';
+
+// Records the broker refuses: a 300 KB value for a topic with max.message.bytes 100000, and a
+// timestamp ten years ahead for a topic that takes at most an hour. Under every handler and both
+// guarantees: nothing lost, the good records of the same batch arrive, the dead-letter topic holds
+// what it should, and `fail` names the input record.
+const S = Serdes.String();
+const RECORDS = 200;
+const OVERSIZE = 57;
+const FUTURE = 131;
+const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
+
+async function setUp(guarantee: ProcessingGuarantee, handler: ErrorHandling) {
+  const cluster = kafkaCluster(kafkaBootstrap);
+  const name = uniqueName(`refused-${guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${handler}`);
+  const [input, output] = [`${name}-in`, `${name}-out`];
+  const admin = new KafkaAdmin(kafkaBootstrap);
+  try {
+    await admin.createTopics([
+      {
+        name: input,
+        partitions: 2,
+        replicationFactor: 1,
+        config: { 'message.timestamp.after.max.ms': String(2 * TEN_YEARS_MS) },
+      },
+      {
+        name: output,
+        partitions: 2,
+        replicationFactor: 1,
+        config: { 'max.message.bytes': '100000', 'message.timestamp.after.max.ms': '3600000' },
+      },
+    ]);
+  } finally {
+    await admin.close();
+  }
+  const now = Date.now();
+  await cluster.produce(
+    input,
+    Array.from({ length: RECORDS }, (_, i) => ({
+      key: Buffer.from(`k${i % 7}`),
+      value: Buffer.from(i === OVERSIZE ? `big-${i}-${'x'.repeat(300_000)}` : `v${i}`),
+      timestampMs: i === FUTURE ? now + TEN_YEARS_MS : now,
+    })),
+  );
+  const builder = new StreamsBuilder();
+  builder.stream<string, string>(input, Consumed.with(S, S)).to(output, Produced.with(S, S));
+  const streams = new KafkaStreams(builder.build(), {
+    applicationId: name,
+    bootstrapServers: kafkaBootstrap,
+    processingGuarantee: guarantee,
+    productionExceptionHandler: handler,
+    commitIntervalMs: 200,
+  });
+  return { cluster, streams, name, input, output };
+}
+
+const isBad = (value: string | undefined) => value === `v${FUTURE}` || value?.startsWith('big-');
+const good = Array.from({ length: RECORDS }, (_, i) => `v${i}`).filter(
+  (v) => !isBad(v) && v !== `v${OVERSIZE}`,
+);
+
+describeKafka('records the broker refuses (oversize, far-future timestamp)', () => {
+  for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
+    for (const handler of ['continue', 'dlq', 'fail'] as const) {
+      it(`${guarantee}, ${handler}`, async () => {
+        const { cluster, streams, name, input, output } = await setUp(guarantee, handler);
+        try {
+          await streams.start();
+          if (handler === 'fail') {
+            await streams.waitForState('ERROR', 90_000);
+            expect(streams.error()?.message).toMatch(
+              new RegExp(
+                `production error for the record at ${input}-\\d offset \\d+: the output to ${output} was refused: .*(too large|timestamp)`,
+                'i',
+              ),
+            );
+            return;
+          }
+          const values = async () => new Set((await cluster.readAll(output)).map((r) => r.value?.toString()));
+          await waitFor('every good record', async () => (await values()).size >= good.length, 90_000).catch(
+            (err) => {
+              throw new Error(
+                `${(err as Error).message}: state ${streams.state()} ${streams.error()?.message ?? ''}`,
+              );
+            },
+          );
+          expect([...(await values())].sort()).toEqual([...good].sort());
+          if (guarantee === 'exactly_once_v2')
+            expect((await cluster.readAll(output)).length).toBe(good.length);
+          if (handler === 'dlq') {
+            await waitFor(
+              'the dead-letter records',
+              async () => (await cluster.readAll(`${name}-dlq`)).length >= 2,
+              60_000,
+            );
+            const dead = await cluster.readAll(`${name}-dlq`);
+            const deadValues = new Set(dead.map((r) => r.value?.toString().slice(0, 10)));
+            expect(deadValues).toEqual(new Set([`big-${OVERSIZE}-xxx`, `v${FUTURE}`]));
+            for (const r of dead) {
+              expect(r.headers['__streams.errors.topic']).toBe(input);
+              expect(r.headers['__streams.errors.message']).toMatch(
+                new RegExp(`the output to ${output} was refused`),
+              );
+            }
+          } else {
+            const dropped = (
+              await streams.metrics().getSingleMetric('rivulet_dropped_records_total')!.get()
+            ).values
+              .filter((v) => v.labels.reason === 'production-error')
+              .reduce((n, v) => n + v.value, 0);
+            expect(dropped).toBeGreaterThanOrEqual(2);
+          }
+          expect(streams.state()).toBe('RUNNING');
+        } finally {
+          await streams.close();
+          await cluster.close();
+        }
+      });
+    }
+  }
+
+  it('refuses to start when an output topic does not exist, naming it', async () => {
+    const cluster = kafkaCluster(kafkaBootstrap);
+    const name = uniqueName('no-sink');
+    await cluster.createTopic(`${name}-in`, 1);
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>(`${name}-in`, Consumed.with(S, S))
+      .to(`${name}-missing`, Produced.with(S, S));
+    const lines: string[] = [];
+    const logger = {
+      error: (_o: object, msg?: string) => void lines.push(`error ${msg}`),
+      warn: () => {},
+      info: () => {},
+      debug: () => {},
+      child() {
+        return logger;
+      },
+    };
+    const streams = new KafkaStreams(builder.build(), {
+      applicationId: name,
+      bootstrapServers: kafkaBootstrap,
+      logger,
+    });
+    try {
+      await expect(streams.start()).rejects.toThrow(`output topic(s) ${name}-missing do not exist`);
+      expect(streams.state()).toBe('ERROR');
+      expect(lines.join('\n')).toMatch(
+        new RegExp(`error the instance failed .*output topic\\(s\\) ${name}-missing`),
+      );
+    } finally {
+      await streams.close();
+      await cluster.close();
+    }
+  });
+});
