@@ -127,6 +127,7 @@ export class StreamThread {
         this.retrying('listing changelog end offsets', () => this.consumer.endOffsets(partitions)),
       eos: this.eos,
       restoreListener: () => callbacks.restoreListener(),
+      taskTimeoutMs: config.taskTimeoutMs,
     });
   }
 

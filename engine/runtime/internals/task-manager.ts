@@ -1,5 +1,6 @@
 import { CheckpointFile, checkpointKey } from '../../../state-stores/checkpoint-file.js';
 import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
+import { StreamsError } from '../../errors.js';
 import { TaskId } from '../../processor/task-id.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, TopicPartition, TopicPartitionOffset } from '../../transport/ports.js';
@@ -15,7 +16,12 @@ export interface StateAccess {
   readonly eos: boolean;
   /** The application's restore listener, if it set one. */
   restoreListener(): StateRestoreListener | null;
+  /** How long a restore may make no progress before it fails (taskTimeoutMs). */
+  readonly taskTimeoutMs: number;
 }
+
+/** A restore that makes no progress says so this often. */
+const STALLED_RESTORE_LOG_MS = 30_000;
 
 /** Restores bigger than this are announced in the log, start and end. */
 const LOGGED_RESTORE_RECORDS = 10_000;
@@ -265,8 +271,24 @@ export class TaskManager {
           { records: total, tasks: tasks.map((t) => String(t.id)) },
           `restoring up to ${total} changelog records for ${tasks.length} task(s)`,
         );
+      let progressAtMs = Date.now();
+      let loggedAtMs = progressAtMs;
       while (pending.size > 0) {
         const batch = await consumer.poll(10_000, 100);
+        const now = Date.now();
+        if (batch.length > 0) progressAtMs = now;
+        else if (now - loggedAtMs >= STALLED_RESTORE_LOG_MS) {
+          loggedAtMs = now;
+          const waiting = [...pending.values()].map(
+            (p) =>
+              `${p.registration.topic}-${p.registration.partition} at ${consumer.position(p.registration)} of ${p.end}`,
+          );
+          if (now - progressAtMs > this.state.taskTimeoutMs)
+            throw new StreamsError(
+              `restoring made no progress for ${now - progressAtMs} ms (taskTimeoutMs): ${waiting.join(', ')}`,
+            );
+          this.env.logger.warn({ waiting }, `restoring makes no progress: ${waiting.join(', ')}`);
+        }
         const inBatch = new Map<string, { count: number; last: number }>();
         for (const record of batch) {
           const k = tpKey(record);
