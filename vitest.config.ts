@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: { conditions: ['rivulet-source'] },
   ssr: { resolve: { conditions: ['rivulet-source'] } },
   test: {
+    // The engine logs state changes at info; tests show warnings and errors only (set RIVULET_LOG_LEVEL to see more).
+    env: { RIVULET_LOG_LEVEL: process.env.RIVULET_LOG_LEVEL ?? 'warn' },
     projects: [
       {
         extends: true,

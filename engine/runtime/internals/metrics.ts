@@ -5,7 +5,7 @@ export class StreamsMetrics {
   readonly registry = new Registry();
   readonly droppedRecords = new Counter({
     name: 'rivulet_dropped_records_total',
-    help: 'Records skipped on purpose (null key or value for an aggregation, negative timestamp), by task and reason',
+    help: 'Records skipped on purpose (null key or value for an aggregation, a closed window) or by a handler (continue), by task and reason',
     labelNames: ['task', 'reason'] as const,
     registers: [this.registry],
   });

@@ -30,6 +30,8 @@ export const DLQ_HEADERS = {
   taskId: '__streams.errors.task.id',
   /** rivulet's own: set when the value was left out because it is too large for the dead-letter topic. */
   valueOmitted: '__rivulet.errors.value.omitted',
+  /** rivulet's own: the input's timestamp, when the dead-letter topic refused it and the record is stamped now. */
+  timestamp: '__rivulet.errors.timestamp',
 } as const;
 
 /**
@@ -94,7 +96,10 @@ export class RecordErrorHandler {
   private sendToDeadLetterTopic(raw: ConsumerRecord, error: Error): void {
     const topic = this.config.deadLetterQueueTopic;
     const valueBytes = raw.value?.length ?? 0;
-    const omitValue = valueBytes > DLQ_MAX_VALUE_BYTES || this.refused.get(raw, topic) !== undefined;
+    // The dead-letter topic refused the full record (too large, or a timestamp it does not take):
+    // write a reference to the input instead, stamped now.
+    const refusedBefore = this.refused.get(raw, topic) !== undefined;
+    const omitValue = valueBytes > DLQ_MAX_VALUE_BYTES || refusedBefore;
     const headers: Header[] = [
       ...raw.headers,
       header(DLQ_HEADERS.exception, error.name),
@@ -113,7 +118,9 @@ export class RecordErrorHandler {
         ),
       );
     }
-    this.collector.send(topic, raw.key, omitValue ? null : raw.value, headers, raw.timestampMs, undefined);
+    if (refusedBefore) headers.push(header(DLQ_HEADERS.timestamp, String(raw.timestampMs)));
+    const timestampMs = refusedBefore ? Date.now() : raw.timestampMs;
+    this.collector.send(topic, raw.key, omitValue ? null : raw.value, headers, timestampMs, undefined);
   }
 }
 

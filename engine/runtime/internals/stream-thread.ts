@@ -64,6 +64,8 @@ export class StreamThread {
   private readonly refused = new RefusedOutputs();
   private readonly changelogTopics: ReadonlySet<string>;
   private transactionOpen = false;
+  /** How many producers this thread has made (each replacement gets a transactional id of its own). */
+  private producerGeneration = 0;
   private running = false;
   private lastCommitMs = Date.now();
   /** When the open work was first given up since the last commit (to stop an abort loop). */
@@ -77,6 +79,8 @@ export class StreamThread {
    * time, with a flush after each, so a refused output is traced to the input record it came from.
    */
   private isolateUntil: Map<string, number> | null = null;
+  /** Where each input partition was rewound to by the last redo (its next offset to process). */
+  private readonly rewoundTo = new Map<string, number>();
 
   constructor(
     private readonly config: ResolvedStreamsConfig,
@@ -207,9 +211,10 @@ export class StreamThread {
       if (!task) break;
       let failures = await this.producer.flush();
       // Under at_least_once the handler runs now; what it wrote (a dead-letter record) is checked too.
+      const first = failures;
       for (let round = 0; failures.length > 0; round++) {
         if (round === 2) throw this.unhandledRefusal(task.lastProcessed, failures[0]!);
-        this.traceRefusals(task, failures);
+        this.traceRefusals(task, failures, first);
         failures = await this.producer.flush();
       }
       if (this.isolationDone()) {
@@ -220,7 +225,15 @@ export class StreamThread {
     }
   }
 
-  private traceRefusals(task: StreamTask, failures: readonly DeliveryFailure[]): void {
+  /**
+   * `first` are the refusals that started it: when the dead-letter topic then refuses the record
+   * the handler wrote, the handler runs again for those (and writes a reference to the input).
+   */
+  private traceRefusals(
+    task: StreamTask,
+    failures: readonly DeliveryFailure[],
+    first: readonly DeliveryFailure[],
+  ): void {
     const input = task.lastProcessed;
     // Not the record's fault (a timeout, the producer fenced): redo the work, nothing to hand to a handler.
     if (failures.some((f) => isClientFailure(f.error))) throw this.deliveryFailed(failures);
@@ -241,7 +254,8 @@ export class StreamThread {
     );
     if (this.eos)
       throw new TaskMigratedError('an output was refused; aborting to redo the transaction without it');
-    task.handleRefusedOutputs(input, failures);
+    const deadLetters = this.config.errorHandling.deadLetterQueueTopic;
+    task.handleRefusedOutputs(input, failures.every((f) => f.topic === deadLetters) ? first : failures);
   }
 
   private unhandledRefusal(input: ConsumerRecord | null, f: DeliveryFailure): StreamsError {
@@ -258,7 +272,8 @@ export class StreamThread {
       if (!task) continue;
       const topic = key.slice(0, key.lastIndexOf('\0'));
       const next =
-        task.consumedOffsets().get(topic) ?? this.consumer.position({ topic, partition: task.id.partition });
+        // Not the consumer's position: that counts records fetched but still buffered in the task.
+        task.consumedOffsets().get(topic) ?? this.rewoundTo.get(key) ?? 0;
       if (next < until) return false;
     }
     return true;
@@ -325,10 +340,19 @@ export class StreamThread {
       : new RecordsRefusedError(summary, { cause: first.error });
   }
 
+  /**
+   * The first producer's transactional id is `<applicationId>-<instanceId>`, so a restarted instance
+   * fences its predecessor's open transaction at once. A replacement takes a new id (`-1`, `-2`, ...):
+   * after a broker bounce a transactional id can be left in a state where every new producer of it
+   * is refused for an old epoch (seen against Kafka 4.1 with librdkafka); a new id starts clean.
+   * Zombies stay fenced by the consumer group generation their offsets are committed with (EOS v2).
+   */
   private newProducer(): ProducerPort {
+    const base = `${this.config.applicationId}-${this.config.instanceId}`;
+    const generation = this.producerGeneration++;
     return this.transport.producer({
       clientId: `${this.config.instanceId}-producer`,
-      transactionalId: this.eos ? `${this.config.applicationId}-${this.config.instanceId}` : undefined,
+      transactionalId: this.eos ? (generation === 0 ? base : `${base}-${generation}`) : undefined,
     });
   }
 
@@ -404,6 +428,7 @@ export class StreamThread {
       );
       for (const c of committed) {
         const position = { ...c, offset: Math.max(c.offset, 0) };
+        this.rewoundTo.set(tpKey(c), position.offset);
         await this.retrying(`seeking ${c.topic}-${c.partition}`, () => this.consumer.seek(position));
       }
       await this.taskManager.createTasks(this.taskManager.taskIdsFor(owned));

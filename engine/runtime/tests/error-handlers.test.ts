@@ -93,4 +93,36 @@ describe('error handlers', () => {
       /config processingExceptionHandler: 'ignore' \(a string\) is not one of 'fail', 'continue', 'dlq'/,
     );
   });
+
+  it('a negative timestamp fails the instance, naming the record (Kafka Streams FailOnInvalidTimestamp)', () => {
+    const driver = new TopologyTestDriver(topology(), { processingExceptionHandler: 'continue' }, 0);
+    const input = driver.createInputTopic('orders', S, B);
+    input.pipeInput('a', Buffer.from('{"qty":1}'), 5);
+    expect(() => input.pipeInput('old', Buffer.from('{"qty":2}'), -1)).toThrow(
+      /the record at orders-0 offset 1 has an invalid \(negative\) timestamp -1/,
+    );
+  });
+
+  it('logs a handler skip with the record, rate-limited per kind, and counts every one', async () => {
+    const lines: { obj: Record<string, unknown>; msg?: string }[] = [];
+    const logger = {
+      error: () => {},
+      warn: (obj: object, msg?: string) => void lines.push({ obj: obj as Record<string, unknown>, msg }),
+      info: () => {},
+      debug: () => {},
+      child: () => logger,
+    };
+    const driver = new TopologyTestDriver(
+      topology(),
+      { deserializationExceptionHandler: 'continue', logger },
+      0,
+    );
+    const input = driver.createInputTopic('orders', S, B);
+    for (let i = 0; i < 5; i++) input.pipeInput('poison', Buffer.from('not json'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.msg).toMatch(/skipped the record at orders-0 offset 0 after a deserialization error/);
+    expect(lines[0]!.obj.record).toEqual({ topic: 'orders', partition: 0, offset: 0 });
+    const dropped = await driver.metrics.registry.getSingleMetricAsString('rivulet_dropped_records_total');
+    expect(dropped).toMatch(/reason="deserialization-error"} 5/);
+  });
 });
