@@ -154,39 +154,4 @@ describeKafka('records the broker refuses (oversize, far-future timestamp)', () 
       });
     }
   }
-
-  it('refuses to start when an output topic does not exist, naming it', async () => {
-    const cluster = kafkaCluster(kafkaBootstrap);
-    const name = uniqueName('no-sink');
-    await cluster.createTopic(`${name}-in`, 1);
-    const builder = new StreamsBuilder();
-    builder
-      .stream<string, string>(`${name}-in`, Consumed.with(S, S))
-      .to(`${name}-missing`, Produced.with(S, S));
-    const lines: string[] = [];
-    const logger = {
-      error: (_o: object, msg?: string) => void lines.push(`error ${msg}`),
-      warn: () => {},
-      info: () => {},
-      debug: () => {},
-      child() {
-        return logger;
-      },
-    };
-    const streams = new KafkaStreams(builder.build(), {
-      applicationId: name,
-      bootstrapServers: kafkaBootstrap,
-      logger,
-    });
-    try {
-      await expect(streams.start()).rejects.toThrow(`output topic(s) ${name}-missing do not exist`);
-      expect(streams.state()).toBe('ERROR');
-      expect(lines.join('\n')).toMatch(
-        new RegExp(`error the instance failed .*output topic\\(s\\) ${name}-missing`),
-      );
-    } finally {
-      await streams.close();
-      await cluster.close();
-    }
-  });
 });

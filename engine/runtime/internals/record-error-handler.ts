@@ -56,7 +56,7 @@ export class RecordErrorHandler {
     private readonly collector: RecordCollector,
     private readonly metrics: StreamsMetrics,
     private readonly taskId: TaskId,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly refused: RefusedOutputs,
   ) {
     this.skips = new RateLimitedLog(logger, 10_000);

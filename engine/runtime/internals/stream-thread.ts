@@ -79,6 +79,8 @@ export class StreamThread {
    * time, with a flush after each, so a refused output is traced to the input record it came from.
    */
   private isolateUntil: Map<string, number> | null = null;
+  /** Whether the last isolated pass processed a record (then the next poll does not wait). */
+  private isolatedBusy = false;
   /** Where each input partition was rewound to by the last redo (its next offset to process). */
   private readonly rewoundTo = new Map<string, number>();
 
@@ -162,7 +164,7 @@ export class StreamThread {
         try {
           const records = await this.consumer.poll(
             this.config.maxPollRecords,
-            this.isolateUntil ? 0 : this.config.pollMs,
+            this.isolateUntil && this.isolatedBusy ? 0 : this.config.pollMs,
           );
           if (records.length) this.taskManager.addRecords(records);
           const now = Date.now();
@@ -206,9 +208,11 @@ export class StreamThread {
    * handler instead of sending it.
    */
   private async processIsolated(now: number): Promise<void> {
+    this.isolatedBusy = false;
     for (let i = 0; i < this.config.maxPollRecords; i++) {
       const task = this.taskManager.processOne(now);
       if (!task) break;
+      this.isolatedBusy = true;
       let failures = await this.producer.flush();
       // Under at_least_once the handler runs now; what it wrote (a dead-letter record) is checked too.
       const first = failures;

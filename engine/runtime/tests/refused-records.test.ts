@@ -20,7 +20,7 @@ const S = Serdes.String();
 const RECORDS = 40;
 const OVERSIZE = new Set([3, 17, 18, 31]);
 
-function valueOf(i: number): string {
+function valueFor(i: number): string {
   return OVERSIZE.has(i) ? `big-${i}-${'x'.repeat(300)}` : `v${i}`;
 }
 
@@ -33,7 +33,7 @@ async function run(guarantee: ProcessingGuarantee, handler: ErrorHandling) {
   builder.stream<string, string>('in', Consumed.with(S, S)).to('out', Produced.with(S, S));
   log.produce(
     'in',
-    Array.from({ length: RECORDS }, (_, i) => ({ key: `k${i % 5}`, value: valueOf(i) })),
+    Array.from({ length: RECORDS }, (_, i) => ({ key: `k${i % 5}`, value: valueFor(i) })),
     S,
     S,
   );
@@ -50,7 +50,7 @@ async function run(guarantee: ProcessingGuarantee, handler: ErrorHandling) {
 
 const good = Array.from({ length: RECORDS }, (_, i) => i)
   .filter((i) => !OVERSIZE.has(i))
-  .map(valueOf);
+  .map(valueFor);
 
 describe('records the cluster refuses after the send', () => {
   for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
@@ -115,8 +115,8 @@ describe('records the cluster refuses after the send', () => {
           return r.value;
         });
         if (guarantee === 'exactly_once_v2')
-          expect(deadInputs.sort()).toEqual([...OVERSIZE].map(valueOf).sort());
-        else expect(new Set(deadInputs)).toEqual(new Set([...OVERSIZE].map(valueOf)));
+          expect(deadInputs.sort()).toEqual([...OVERSIZE].map(valueFor).sort());
+        else expect(new Set(deadInputs)).toEqual(new Set([...OVERSIZE].map(valueFor)));
         expect(new Set(log.read('out', S, S).map((r) => r.value))).toEqual(new Set(good));
       } finally {
         await streams.close();
