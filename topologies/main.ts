@@ -12,6 +12,10 @@ import {
   SALES_STORE,
 } from './demo/order-stats-topology.js';
 
+// The demo prints the instances' state changes itself; the engine's own log (JSON on stderr) then
+// only needs to show warnings and errors. RIVULET_LOG_LEVEL=info shows everything.
+process.env.RIVULET_LOG_LEVEL ??= 'warn';
+
 const USAGE = 'usage: npm start -- [--seconds N (> 0)] [--instances 1..8]';
 function usageError(message: string): never {
   console.error(`${message}\n${USAGE}`);
