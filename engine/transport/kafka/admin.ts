@@ -1,4 +1,10 @@
-import type { IAdminClient, LibrdKafkaError, TopicDescription } from '@confluentinc/kafka-javascript';
+import type {
+  IAdminClient,
+  KafkaConsumer,
+  LibrdKafkaError,
+  TopicPartitionOffset as RdTopicPartition,
+  TopicDescription,
+} from '@confluentinc/kafka-javascript';
 import { StreamsError } from '../../errors.js';
 import type { ClientSettingValue } from '../client-settings.js';
 import type { AdminPort, NewTopic, TopicPartition, TopicPartitionOffset } from '../ports.js';
@@ -16,10 +22,13 @@ export class KafkaAdmin implements AdminPort {
   /** The last error the client logged (e.g. a host that does not resolve), to explain a timeout. */
   private lastClientError: string | null = null;
 
+  /** One non-joining consumer per group whose committed offsets were asked for. */
+  private readonly offsetReaders = new Map<string, Promise<KafkaConsumer>>();
+
   constructor(
     private readonly bootstrapServers: string,
-    clientId = 'rivulet-admin',
-    settings: Readonly<Record<string, ClientSettingValue>> = {},
+    private readonly clientId = 'rivulet-admin',
+    private readonly settings: Readonly<Record<string, ClientSettingValue>> = {},
   ) {
     const { AdminClient } = loadNativeKafka();
     this.inFlight = new InFlight(`admin client ${clientId}`);
@@ -151,35 +160,60 @@ export class KafkaAdmin implements AdminPort {
     });
   }
 
-  /** The offsets a consumer group has committed (transaction-committed ones only); -1 when none. */
+  /**
+   * The offsets a consumer group has committed (transaction-committed ones only); -1 when none.
+   * Asked through a consumer of that group that never joins it, not through the admin API: the
+   * binding's ListConsumerGroupOffsets dereferences a null partition list when the answer carries
+   * a group error (e.g. the coordinator not available yet on a fresh broker) and the process dies
+   * with SIGSEGV.
+   */
   async committedOffsets(
     groupId: string,
     partitions: readonly TopicPartition[],
   ): Promise<TopicPartitionOffset[]> {
-    const [group] = await this.call<
-      {
-        error?: LibrdKafkaError;
-        partitions: { topic: string; partition: number; offset: number; error?: LibrdKafkaError }[];
-      }[]
-    >(`fetching the committed offsets of group ${groupId}`, (cb) =>
-      this.client.listConsumerGroupOffsets(
-        [{ groupId, partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) }],
-        { timeout: TIMEOUT_MS, requireStableOffsets: true },
+    const reader = await this.offsetReader(groupId);
+    const doing = `fetching the committed offsets of group ${groupId}`;
+    const result = await this.call<(RdTopicPartition & { error?: LibrdKafkaError })[]>(doing, (cb) =>
+      reader.committed(
+        partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
+        TIMEOUT_MS,
         cb,
       ),
     );
-    if (!group) throw new StreamsError(`fetching the committed offsets of group ${groupId}: no answer`);
-    if (group.error) throw toStreamsError(`fetching the committed offsets of group ${groupId}`, group.error);
-    return group.partitions.map((p) => {
-      if (p.error)
-        throw partitionError(
-          `fetching the committed offsets of group ${groupId}`,
-          p.topic,
-          p.partition,
-          p.error,
-        );
-      return { topic: p.topic, partition: p.partition, offset: Number(p.offset) };
+    return result.map((r) => {
+      if (r.error) throw partitionError(doing, r.topic, r.partition, r.error);
+      return {
+        topic: r.topic,
+        partition: r.partition,
+        offset: r.offset !== undefined && r.offset >= 0 ? r.offset : -1,
+      };
     });
+  }
+
+  private offsetReader(groupId: string): Promise<KafkaConsumer> {
+    let reader = this.offsetReaders.get(groupId);
+    if (!reader) {
+      const { KafkaConsumer: Consumer } = loadNativeKafka();
+      const consumer = new Consumer(
+        {
+          ...this.settings,
+          'bootstrap.servers': this.bootstrapServers,
+          'client.id': `${this.clientId}-offsets`,
+          'group.id': groupId,
+          'enable.auto.commit': false,
+          // Offsets of open transactions are not "committed" yet (require_stable).
+          'isolation.level': 'read_committed',
+        },
+        {},
+      );
+      reader = this.inFlight
+        .run(() =>
+          callback<unknown>(`connecting to read the offsets of ${groupId}`, (cb) => consumer.connect({}, cb)),
+        )
+        .then(() => consumer);
+      this.offsetReaders.set(groupId, reader);
+    }
+    return reader;
   }
 
   /** Deletes topics; ones that do not exist are not an error. */
@@ -194,6 +228,10 @@ export class KafkaAdmin implements AdminPort {
   async close(): Promise<void> {
     if (this.inFlight.isClosed) return;
     await this.inFlight.close();
+    for (const reader of this.offsetReaders.values()) {
+      const consumer = await reader.catch(() => null);
+      if (consumer) await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    }
     this.client.disconnect();
   }
 
