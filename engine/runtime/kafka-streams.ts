@@ -55,6 +55,9 @@ const TRANSITIONS: Record<KafkaStreamsState, readonly KafkaStreamsState[]> = {
   ERROR: [],
 };
 
+/** Fatal consumer errors within taskTimeoutMs that a new thread may recover from; one more fails the instance. */
+const MAX_CONSUMER_REPLACEMENTS = 5;
+
 /** What exists only once the instance has started. */
 interface Started {
   thread: StreamThread | null;
@@ -82,6 +85,8 @@ export class KafkaStreams {
   private releaseStateDirectory: (() => void) | null = null;
   private restoreListener: StateRestoreListener | null = null;
   private readonly logger: Logger;
+  /** When the consumer last failed fatally (each time a new thread took over). */
+  private consumerFailures: number[] = [];
 
   constructor(
     private readonly topology: Topology,
@@ -218,7 +223,24 @@ export class KafkaStreams {
       this.fail(err);
       return;
     }
+    const now = Date.now();
     const clientFailed = err instanceof ClientFatalError && err.client === 'consumer';
+    if (clientFailed) {
+      // A consumer that keeps failing (e.g. another process uses the same instanceId) is not transient.
+      this.consumerFailures = [
+        ...this.consumerFailures.filter((t) => now - t < this.config.taskTimeoutMs),
+        now,
+      ];
+      if (this.consumerFailures.length > MAX_CONSUMER_REPLACEMENTS) {
+        this.fail(
+          new StreamsError(
+            `the consumer failed ${this.consumerFailures.length} times within taskTimeoutMs (${this.config.taskTimeoutMs} ms); is another process using instanceId '${this.config.instanceId}'? Last: ${err.message}`,
+            { cause: err },
+          ),
+        );
+        return;
+      }
+    }
     let response: UncaughtExceptionResponse;
     try {
       response = clientFailed ? 'replace_thread' : this.config.uncaughtExceptionHandler(err);
