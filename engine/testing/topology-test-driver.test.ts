@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   Consumed,
+  Grouped,
+  Materialized,
   type ProcessorContext,
+  Produced,
   Serdes,
   type SessionStore,
   Stores,
@@ -71,5 +74,29 @@ describe('TopologyTestDriver store getters', () => {
     });
     expect(() => driver.getWindowStore('visits')).toThrow(/no window store named visits/);
     driver.close();
+  });
+});
+
+describe("TopologyTestDriver commits after every record (as Kafka Streams' driver)", () => {
+  it('flushes caches after each record fed back from a repartition topic: "a b a" counts a=1, b=1, a=2', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('lines', Consumed.with(S, S))
+      .flatMapValues((line) => line.split(' '))
+      .groupBy((_key, word) => word, Grouped.with(S, S))
+      .count(Materialized.as<string, number>('counts').withCachingEnabled())
+      .toStream()
+      .to('counts', Produced.with(S, L));
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    try {
+      driver.createInputTopic('lines', S, S).pipeInput('l1', 'a b a');
+      expect(driver.createOutputTopic('counts', S, L).readKeyValuesToList()).toEqual([
+        { key: 'a', value: 1 },
+        { key: 'b', value: 1 },
+        { key: 'a', value: 2 },
+      ]);
+    } finally {
+      driver.close();
+    }
   });
 });
