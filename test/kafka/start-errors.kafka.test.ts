@@ -1,21 +1,11 @@
-import { Consumed, KafkaStreams, type Logger, Produced, Serdes, StreamsBuilder } from 'rivulet';
+import { Consumed, KafkaStreams, Produced, Serdes, StreamsBuilder } from 'rivulet';
 import { expect, it } from 'vitest';
+import { type LoggedLine, recordingLogger } from '../recording-logger.js';
 import { kafkaCluster } from '../scenarios/test-cluster.js';
 import { describeKafka, kafkaBootstrap, uniqueName } from './broker-context.js';
 
 // Start-up errors on Kafka name what is wrong, and the instance logs why it moved to ERROR.
 const S = Serdes.String();
-
-function capturingLogger(lines: string[]): Logger {
-  const logger: Logger = {
-    error: (_o, msg) => void lines.push(`error ${msg}`),
-    warn: () => {},
-    info: () => {},
-    debug: () => {},
-    child: () => logger,
-  };
-  return logger;
-}
 
 describeKafka('start-up errors on Kafka', () => {
   it('refuses to start when an output topic does not exist, naming it', async () => {
@@ -26,8 +16,8 @@ describeKafka('start-up errors on Kafka', () => {
     builder
       .stream<string, string>(`${name}-in`, Consumed.with(S, S))
       .to(`${name}-missing`, Produced.with(S, S));
-    const lines: string[] = [];
-    const logger = capturingLogger(lines);
+    const lines: LoggedLine[] = [];
+    const logger = recordingLogger(lines);
     const streams = new KafkaStreams(builder.build(), {
       applicationId: name,
       bootstrapServers: kafkaBootstrap,
@@ -36,7 +26,7 @@ describeKafka('start-up errors on Kafka', () => {
     try {
       await expect(streams.start()).rejects.toThrow(`output topic(s) ${name}-missing do not exist`);
       expect(streams.state()).toBe('ERROR');
-      expect(lines.join('\n')).toMatch(
+      expect(lines.map((l) => `${l.level} ${l.msg}`).join('\n')).toMatch(
         new RegExp(`error the instance failed .*output topic\\(s\\) ${name}-missing`),
       );
     } finally {
@@ -48,16 +38,18 @@ describeKafka('start-up errors on Kafka', () => {
   it('a bootstrap server that cannot be reached is named in the error', { timeout: 90_000 }, async () => {
     const builder = new StreamsBuilder();
     builder.stream<string, string>('in', Consumed.with(S, S)).foreach(() => {});
-    const lines: string[] = [];
+    const lines: LoggedLine[] = [];
     const streams = new KafkaStreams(builder.build(), {
       applicationId: uniqueName('bad-host'),
       bootstrapServers: 'no-such-host.invalid:9092',
-      logger: capturingLogger(lines),
+      logger: recordingLogger(lines),
     });
     await expect(streams.start()).rejects.toThrow(
       'reaching the Kafka cluster at no-such-host.invalid:9092 (bootstrapServers)',
     );
-    expect(lines.join('\n')).toMatch(/error the instance failed .*no-such-host\.invalid:9092/);
+    expect(lines.map((l) => `${l.level} ${l.msg}`).join('\n')).toMatch(
+      /error the instance failed .*no-such-host\.invalid:9092/,
+    );
     await streams.close();
   });
 });

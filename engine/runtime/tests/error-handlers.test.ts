@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type LoggedLine, recordingLogger } from '../../../test/recording-logger.js';
 import { Consumed, Produced, Serdes, StreamsBuilder, TopologyTestDriver } from '../../index.js';
 import { DLQ_HEADERS } from '../internals/record-error-handler.js';
 
@@ -104,14 +105,8 @@ describe('error handlers', () => {
   });
 
   it('logs a handler skip with the record, rate-limited per kind, and counts every one', async () => {
-    const lines: { obj: Record<string, unknown>; msg?: string }[] = [];
-    const logger = {
-      error: () => {},
-      warn: (obj: object, msg?: string) => void lines.push({ obj: obj as Record<string, unknown>, msg }),
-      info: () => {},
-      debug: () => {},
-      child: () => logger,
-    };
+    const lines: LoggedLine[] = [];
+    const logger = recordingLogger(lines);
     const driver = new TopologyTestDriver(
       topology(),
       { deserializationExceptionHandler: 'continue', logger },
@@ -119,9 +114,10 @@ describe('error handlers', () => {
     );
     const input = driver.createInputTopic('orders', S, B);
     for (let i = 0; i < 5; i++) input.pipeInput('poison', Buffer.from('not json'));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]!.msg).toMatch(/skipped the record at orders-0 offset 0 after a deserialization error/);
-    expect(lines[0]!.obj.record).toEqual({ topic: 'orders', partition: 0, offset: 0 });
+    const warnings = lines.filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.msg).toMatch(/skipped the record at orders-0 offset 0 after a deserialization error/);
+    expect(warnings[0]!.obj.record).toEqual({ topic: 'orders', partition: 0, offset: 0 });
     const dropped = await driver.metrics.registry.getSingleMetricAsString('rivulet_dropped_records_total');
     expect(dropped).toMatch(/reason="deserialization-error"} 5/);
   });

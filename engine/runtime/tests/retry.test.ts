@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { type LoggedLine, recordingLogger } from '../../../test/recording-logger.js';
 import { RetriableError, StreamsError } from '../../errors.js';
-import type { Logger } from '../../logger.js';
 import { withRetries } from '../internals/retry.js';
-
-function recordingLogger(lines: string[]): Logger {
-  const logger: Logger = {
-    error: () => {},
-    warn: (_o, msg) => void lines.push(msg ?? ''),
-    info: () => {},
-    debug: () => {},
-    child: () => logger,
-  };
-  return logger;
-}
 
 describe('withRetries', () => {
   it('retries transient errors with back-off, logging each, until the call succeeds', async () => {
-    const lines: string[] = [];
+    const lines: LoggedLine[] = [];
     let calls = 0;
     const result = await withRetries(
       'listing offsets',
@@ -28,7 +17,10 @@ describe('withRetries', () => {
     );
     expect(result).toBe(42);
     expect(calls).toBe(3);
-    expect(lines).toEqual(['listing offsets failed; retrying', 'listing offsets failed; retrying']);
+    expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
+      'warn listing offsets failed; retrying',
+      'warn listing offsets failed; retrying',
+    ]);
   });
 
   it('gives up after timeoutMs, naming the call and the last cause', async () => {
