@@ -83,11 +83,6 @@ export function toStreamsError(
   return new StreamsError(message, options);
 }
 
-/** Whether a librdkafka error code is a transient state of the cluster. */
-export function isRetriableCode(code: number): boolean {
-  return RETRIABLE_CODES.has(code);
-}
-
 /** Wraps a librdkafka callback-style call in a promise, translating its error. */
 export function callback<T = void>(
   doing: string,

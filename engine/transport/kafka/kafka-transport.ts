@@ -1,6 +1,5 @@
 import { type Logger, RateLimitedLog } from '../../logger.js';
-import type { ClientSettings } from '../client-settings.js';
-import { clientSettings } from '../client-settings.js';
+import { type ClientSettings, clientSettings } from '../client-settings.js';
 import type {
   AdminPort,
   ConsumerConfig,
