@@ -92,9 +92,10 @@ export interface ProducerPort {
   partitionsFor(topic: string): number;
   /**
    * Resolves once every queued record is acknowledged or has failed, with the failures since the
-   * last flush (empty when all arrived). Rejects only when the producer itself failed.
+   * last flush (empty when all arrived). Rejects when the producer itself failed, or when
+   * `timeoutMs` (default: the transport's, taskTimeoutMs) ran out first.
    */
-  flush(): Promise<readonly DeliveryFailure[]>;
+  flush(timeoutMs?: number): Promise<readonly DeliveryFailure[]>;
   initTransactions(): Promise<void>;
   beginTransaction(): Promise<void>;
   sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], group: GroupMetadata): Promise<void>;

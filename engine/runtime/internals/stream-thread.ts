@@ -36,6 +36,8 @@ export interface ThreadCallbacks {
 }
 
 const LAG_SAMPLE_INTERVAL_MS = 5_000;
+/** How long a replaced producer may take to flush or close before it is left behind. */
+const ABANDON_AFTER_MS = 10_000;
 
 /** Output records the cluster refused; the work since the last commit is redone to find their inputs. */
 class RecordsRefusedError extends TaskMigratedError {
@@ -396,7 +398,9 @@ export class StreamThread {
     const now = Date.now();
     // A transaction fails as a whole when one of its records is refused; its failures say whether one was.
     const failures =
-      this.eos && !(failure instanceof ClientFatalError) ? await this.producer.flush().catch(() => []) : [];
+      this.eos && !(failure instanceof ClientFatalError)
+        ? await this.producer.flush(ABANDON_AFTER_MS).catch(() => [])
+        : [];
     const cause =
       failures.length && !(failure instanceof RecordsRefusedError) ? this.deliveryFailed(failures) : failure;
     this.abortingSinceMs ??= now;
@@ -421,23 +425,49 @@ export class StreamThread {
       this.paused.clear();
     }
     if (this.eos || cause instanceof ClientFatalError) {
-      await this.abortTransaction();
-      await this.producer.close().catch(() => {});
+      await this.slowStepLogged('aborting the transaction', this.abortTransaction());
+      await this.closeOrAbandon(this.producer);
       this.producer = this.newProducer();
-      await this.readyProducer();
+      await this.slowStepLogged('starting a new producer', this.readyProducer());
     }
     if (owned.length > 0) {
-      const committed = await this.retrying('reading committed offsets', () =>
-        this.consumer.committed(owned),
+      const committed = await this.slowStepLogged(
+        'reading committed offsets',
+        this.retrying('reading committed offsets', () => this.consumer.committed(owned)),
       );
       for (const c of committed) {
         const position = { ...c, offset: Math.max(c.offset, 0) };
         this.rewoundTo.set(tpKey(c), position.offset);
         await this.retrying(`seeking ${c.topic}-${c.partition}`, () => this.consumer.seek(position));
       }
-      await this.taskManager.createTasks(this.taskManager.taskIdsFor(owned));
+      await this.slowStepLogged(
+        'rebuilding the tasks',
+        this.taskManager.createTasks(this.taskManager.taskIdsFor(owned)),
+      );
     }
     this.metrics.activeTasks.set(this.taskManager.tasks.size);
+    this.logger.info(
+      { tasks: this.taskManager.tasks.size },
+      'the work since the last commit is being redone',
+    );
+  }
+
+  /** Awaits a step of a redo; one that takes longer than 10 s says so while it runs, so no wait is silent. */
+  private async slowStepLogged<T>(step: string, work: Promise<T>): Promise<T> {
+    const started = Date.now();
+    const timer = setInterval(
+      () =>
+        this.logger.warn(
+          { step, waitedMs: Date.now() - started },
+          `still ${step} (${Date.now() - started} ms)`,
+        ),
+      10_000,
+    );
+    try {
+      return await work;
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** The next offset to process of every input partition, merged with an isolation range already running. */
@@ -505,6 +535,25 @@ export class StreamThread {
       const lag = Math.max(0, end.offset - positions[i]!.offset);
       this.metrics.consumerLag.set({ topic: end.topic, partition: String(end.partition) }, lag);
     });
+  }
+
+  /**
+   * A fenced or failed librdkafka producer can take long to close, or never finish (seen after a
+   * broker bounce: the whole thread then waited silently). It is unusable either way: past
+   * ABANDON_AFTER_MS it is left behind, and said so.
+   */
+  private async closeOrAbandon(producer: ProducerPort): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const abandoned = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), ABANDON_AFTER_MS);
+    });
+    const closed = producer.close().then(
+      () => false,
+      () => false,
+    );
+    if (await Promise.race([closed, abandoned]))
+      this.logger.warn({}, `the replaced producer did not close within ${ABANDON_AFTER_MS} ms; left behind`);
+    clearTimeout(timer);
   }
 
   private retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {

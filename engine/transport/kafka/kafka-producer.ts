@@ -147,9 +147,9 @@ export class KafkaProducerPort implements ProducerPort {
     return count;
   }
 
-  async flush(): Promise<readonly DeliveryFailure[]> {
+  async flush(timeoutMs = this.flushTimeoutMs): Promise<readonly DeliveryFailure[]> {
     await this.ready;
-    const deadline = Date.now() + this.flushTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.fatal) throw this.fatal;
       try {
@@ -158,7 +158,7 @@ export class KafkaProducerPort implements ProducerPort {
       } catch (err) {
         if (Date.now() > deadline)
           throw new StreamsError(
-            `the producer could not deliver its records within ${this.flushTimeoutMs} ms (taskTimeoutMs): ${(err as Error).message}`,
+            `the producer could not deliver its records within ${timeoutMs} ms: ${(err as Error).message}`,
             { cause: err },
           );
       }
