@@ -51,7 +51,6 @@ export type {
 } from './processor/processor.js';
 export { type FixedKeyRecord, type Header, type Headers, Record } from './processor/record.js';
 export type { StreamPartitioner, TopicNameExtractor } from './processor/sink-types.js';
-export { TaskId } from './processor/task-id.js';
 export type { ErrorHandling } from './runtime/internals/record-error-handler.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
 export type {
@@ -63,6 +62,7 @@ export type { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metada
 export { type Serde, SerializationError } from './serdes/serde.js';
 export { Serdes } from './serdes/serdes.js';
 export { WindowedSerdes } from './serdes/windowed-serdes.js';
+export { TaskId } from './task-id.js';
 export { TestInputTopic } from './testing/test-input-topic.js';
 export { TestOutputTopic } from './testing/test-output-topic.js';
 export type { TestRecord } from './testing/test-record.js';

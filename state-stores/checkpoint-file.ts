@@ -1,7 +1,12 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const VERSION = 0;
+/**
+ * The version line names the layout of the stores the checkpoint vouches for (version 1: LMDB keys
+ * behind a prefix byte, timestamped DSL values). A checkpoint of an older layout is not trusted: its
+ * stores are wiped and restored from their changelogs, which keep one layout across versions.
+ */
+const VERSION = 1;
 
 /**
  * A task's `.checkpoint`: for each changelog partition, the offset its persistent stores are
@@ -15,11 +20,22 @@ export class CheckpointFile {
     this.path = join(taskDirectory, '.checkpoint');
   }
 
+  /** Whether the last `read` found a checkpoint of an older store layout (and so returned nothing). */
+  olderLayout = false;
+
   read(): Map<string, number> {
     const offsets = new Map<string, number>();
+    this.olderLayout = false;
     if (!existsSync(this.path)) return offsets;
     const [version, count, ...lines] = readFileSync(this.path, 'utf8').trim().split('\n');
-    if (Number(version) !== VERSION) throw new Error(`${this.path}: unknown checkpoint version ${version}`);
+    if (Number(version) < VERSION) {
+      this.olderLayout = true;
+      return offsets;
+    }
+    if (Number(version) !== VERSION)
+      throw new Error(
+        `${this.path}: checkpoint version ${version} was written by a newer rivulet; run that version, or delete the task directory to rebuild its state from the changelogs`,
+      );
     for (const line of lines.slice(0, Number(count))) {
       const [topic, partition, offset] = line.split(' ');
       offsets.set(`${topic} ${partition}`, Number(offset));

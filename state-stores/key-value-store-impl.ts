@@ -1,10 +1,9 @@
 import type { Serde } from '../engine/serdes/serde.js';
-import { InMemoryKeyValueBytesStore } from './in-memory-key-value-bytes-store.js';
-import type { KeyValueBytesStore } from './key-value-bytes-store.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
-import { LmdbKeyValueBytesStore } from './lmdb-key-value-bytes-store.js';
+import { LoggedBytesStore } from './logged-bytes-store.js';
 import type { CacheEntry, NamedCache } from './record-cache.js';
-import type { ChangeLogger, StateStoreContext, StoreOperation } from './state-store.js';
+import type { StateStoreContext, StoreOperation } from './state-store.js';
+import type { ValueAndTimestamp } from './value-and-timestamp.js';
 
 const SAMPLE_MASK = 63;
 
@@ -19,12 +18,11 @@ export type FlushListener<K, V> = (
 /**
  * A typed key-value store, the layers of ARCHITECTURE §6 in one place: serdes outside; an optional
  * write-back cache holding typed values (repeated updates to a key between commits become one
- * changelog write and one downstream update at flush or eviction); change-logging of every write
- * that reaches the backend; the ordered in-memory bytes backend. Restores go straight to the backend.
+ * changelog write and one downstream update at flush or eviction); then the logged bytes layers
+ * every store shares (LoggedBytesStore). A timestamped store holds ValueAndTimestamp values.
  */
 export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
-  private bytes: KeyValueBytesStore = new InMemoryKeyValueBytesStore();
-  private logger: ChangeLogger | null = null;
+  private readonly backend = new LoggedBytesStore();
   private cache: NamedCache<V> | null = null;
   private flushListener: FlushListener<K, V> | null = null;
   private open = false;
@@ -40,13 +38,14 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     private readonly loggingEnabled: boolean,
     private readonly cachingEnabled: boolean,
     readonly persistent: boolean,
+    /** Values are ValueAndTimestamp (serialized with valueAndTimestampSerde). */
+    readonly timestamped = false,
   ) {
     this.topic = name;
   }
 
   init(context: StateStoreContext): void {
-    if (this.persistent) this.bytes = new LmdbKeyValueBytesStore(context.storeDirectory(this.name));
-    this.logger = context.register(this, (key, value) => this.bytes.put(key, value), this.loggingEnabled);
+    this.backend.init(this, context, this.loggingEnabled, this.timestamped);
     this.context = context;
     const recordCache = context.recordCache;
     if (this.cachingEnabled && recordCache && recordCache.maxBytes > 0) {
@@ -75,7 +74,7 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
       const entry = this.cache.get(k.toString('latin1'));
       if (entry) return entry.value;
     }
-    return this.valueSerde.deserialize(this.topic, this.bytes.get(k));
+    return this.valueSerde.deserialize(this.topic, this.backend.bytes.get(k));
   }
 
   put(key: K, value: V | null): void {
@@ -85,14 +84,15 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   private putUntimed(key: K, value: V | null): void {
     const k = this.keyBytes(key);
-    const timestampMs = this.context!.recordTimestampMs();
+    const timestampMs =
+      this.timestamped && value !== null
+        ? (value as ValueAndTimestamp<unknown>).timestampMs
+        : this.context!.recordTimestampMs();
     if (this.cache) {
       this.cache.put(k.toString('latin1'), k, value, timestampMs);
       return;
     }
-    const v = this.valueSerde.serialize(this.topic, value);
-    this.bytes.put(k, v);
-    if (this.logger) this.logger(k, v, timestampMs);
+    this.backend.put(k, this.valueSerde.serialize(this.topic, value), timestampMs);
   }
 
   putIfAbsent(key: K, value: V): V | null {
@@ -134,10 +134,10 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   approximateNumEntries(): number {
-    let n = this.bytes.size();
+    let n = this.backend.bytes.size();
     if (this.cache) {
       for (const [, entry] of this.cache.between(undefined, undefined)) {
-        const inBackend = this.bytes.get(entry.keyBytes) !== null;
+        const inBackend = this.backend.bytes.get(entry.keyBytes) !== null;
         if (entry.value !== null && !inBackend) n++;
         else if (entry.value === null && inBackend) n--;
       }
@@ -149,20 +149,20 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   flush(): void {
     this.timed('flush', () => {
       this.cache?.flush();
-      this.bytes.flush();
+      this.backend.bytes.flush();
     });
   }
 
   /** Drops the cache without writing it: a clean close has flushed already, a dirty one must not. */
   close(): void {
     this.cache?.clear();
-    this.bytes.close();
+    this.backend.bytes.close();
     this.open = false;
   }
 
   wipe(): void {
     this.cache?.clear();
-    this.bytes.clear();
+    this.backend.bytes.clear();
   }
 
   isOpen(): boolean {
@@ -178,10 +178,10 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   private writeThrough(dirty: CacheEntry<V>[]): void {
     for (const entry of dirty) {
-      const old = this.bytes.get(entry.keyBytes);
-      const v = this.valueSerde.serialize(this.topic, entry.value);
-      this.bytes.put(entry.keyBytes, v);
-      if (this.logger) this.logger(entry.keyBytes, v, entry.timestampMs);
+      const old = this.backend.bytes.get(entry.keyBytes);
+      // Deleting a key the backend never held: nothing to write, log or forward (as Kafka Streams' cache).
+      if (entry.value === null && old === null) continue;
+      this.backend.put(entry.keyBytes, this.valueSerde.serialize(this.topic, entry.value), entry.timestampMs);
       this.flushListener?.(
         this.keySerde.deserialize(this.topic, entry.keyBytes) as K,
         entry.value,
@@ -215,7 +215,7 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
     reverse: boolean,
     prefix?: Buffer,
   ): IterableIterator<KeyValue<K, V>> {
-    const backend = prefix ? this.bytes.prefix(prefix) : this.bytes.range(from, to, reverse);
+    const backend = prefix ? this.backend.bytes.prefix(prefix) : this.backend.bytes.range(from, to, reverse);
     if (!this.cache) {
       for (const { key, value } of backend) yield this.typed(key, value);
       return;

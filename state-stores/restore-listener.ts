@@ -1,4 +1,4 @@
-import type { TopicPartition } from '../engine/transport/ports.js';
+import type { TopicPartition } from '../engine/topic-partition.js';
 
 /**
  * Told how restoring a store from its changelog goes (`KafkaStreams.setGlobalStateRestoreListener`),

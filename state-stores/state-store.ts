@@ -1,4 +1,4 @@
-import type { TaskId } from '../engine/processor/task-id.js';
+import type { TaskId } from '../engine/task-id.js';
 import type { RecordCache } from './record-cache.js';
 
 /** What the runtime gives a store when its task initializes it. */
@@ -23,7 +23,8 @@ export interface StateStoreContext {
 
 export type StoreOperation = 'get' | 'put' | 'range' | 'flush';
 
-export type RestoreCallback = (key: Buffer, value: Buffer | null) => void;
+/** One changelog record replayed into a store; timestamped stores keep the record's timestamp. */
+export type RestoreCallback = (key: Buffer, value: Buffer | null, timestampMs: number) => void;
 export type ChangeLogger = (key: Buffer, value: Buffer | null, timestampMs: number) => void;
 
 /** Every store: named, owned by one task, flushed on commit. */

@@ -48,9 +48,9 @@ const DEFAULT_OPTIONS: KeyValueStoreOptions = {
 export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
   constructor(
     readonly name: string,
-    private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
-    private readonly options: KeyValueStoreOptions = DEFAULT_OPTIONS,
+    protected readonly keySerde: Serde<K> | undefined,
+    protected readonly valueSerde: Serde<V> | undefined,
+    protected readonly options: KeyValueStoreOptions = DEFAULT_OPTIONS,
   ) {}
 
   get loggingEnabled(): boolean {
@@ -69,30 +69,30 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
     return this.options.storeType === 'persistent';
   }
 
-  withLoggingEnabled(config: Record<string, string> = {}): KeyValueStoreBuilder<K, V> {
+  withLoggingEnabled(config: Record<string, string> = {}): this {
     return this.with({ loggingEnabled: true, logConfig: config });
   }
 
-  withLoggingDisabled(): KeyValueStoreBuilder<K, V> {
+  withLoggingDisabled(): this {
     return this.with({ loggingEnabled: false, logConfig: {} });
   }
 
-  withCachingEnabled(): KeyValueStoreBuilder<K, V> {
+  withCachingEnabled(): this {
     return this.with({ cachingEnabled: true });
   }
 
-  withCachingDisabled(): KeyValueStoreBuilder<K, V> {
+  withCachingDisabled(): this {
     return this.with({ cachingEnabled: false });
   }
 
   /** 'persistent' keeps the store on disk (LMDB) under the state directory; 'in-memory' (the default here) does not. */
-  withStoreType(storeType: StoreType): KeyValueStoreBuilder<K, V> {
+  withStoreType(storeType: StoreType): this {
     return this.with({ storeType });
   }
 
   build(defaults?: SerdeDefaults): KeyValueStore<K, V> {
     const keySerde = (this.keySerde ?? defaults?.keySerde) as Serde<K> | undefined;
-    const valueSerde = (this.valueSerde ?? defaults?.valueSerde) as Serde<V> | undefined;
+    const valueSerde = this.valueSerde ?? this.defaultValueSerde(defaults);
     if (!keySerde || !valueSerde) {
       throw new Error(
         `state store ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
@@ -106,14 +106,55 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
       loggingEnabled,
       cachingEnabled,
       storeType === 'persistent',
+      this.timestamped,
     );
   }
 
-  private with(changes: Partial<KeyValueStoreOptions>): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, {
-      ...this.options,
-      ...changes,
-    });
+  /** Whether the stores hold ValueAndTimestamp values. */
+  protected get timestamped(): boolean {
+    return false;
+  }
+
+  protected defaultValueSerde(defaults: SerdeDefaults | undefined): Serde<V> | undefined {
+    return defaults?.valueSerde as Serde<V> | undefined;
+  }
+
+  protected copy(options: KeyValueStoreOptions): KeyValueStoreBuilder<K, V> {
+    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, options);
+  }
+
+  private with(changes: Partial<KeyValueStoreOptions>): this {
+    return this.copy({ ...this.options, ...changes }) as this;
+  }
+}
+
+/**
+ * A key-value store of values with the timestamp of the record that set them (Kafka Streams'
+ * TimestampedKeyValueStoreBuilder): what the DSL's tables and aggregations keep.
+ */
+export class TimestampedKeyValueStoreBuilder<K, V> extends KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
+  constructor(
+    name: string,
+    keySerde: Serde<K> | undefined,
+    private readonly innerValueSerde: Serde<V> | undefined,
+    options: KeyValueStoreOptions = DEFAULT_OPTIONS,
+  ) {
+    super(name, keySerde, innerValueSerde && valueAndTimestampSerde(innerValueSerde), options);
+  }
+
+  protected override get timestamped(): boolean {
+    return true;
+  }
+
+  protected override defaultValueSerde(
+    defaults: SerdeDefaults | undefined,
+  ): Serde<ValueAndTimestamp<V>> | undefined {
+    const inner = defaults?.valueSerde as Serde<V> | undefined;
+    return inner && valueAndTimestampSerde(inner);
+  }
+
+  protected override copy(options: KeyValueStoreOptions): TimestampedKeyValueStoreBuilder<K, V> {
+    return new TimestampedKeyValueStoreBuilder(this.name, this.keySerde, this.innerValueSerde, options);
   }
 }
 
@@ -131,8 +172,8 @@ export const Stores = {
     name: string,
     keySerde: Serde<K>,
     valueSerde: Serde<V>,
-  ): KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
-    return new KeyValueStoreBuilder(name, keySerde, valueAndTimestampSerde(valueSerde));
+  ): TimestampedKeyValueStoreBuilder<K, V> {
+    return new TimestampedKeyValueStoreBuilder(name, keySerde, valueSerde);
   },
   windowStoreBuilder<K, V>(
     name: string,

@@ -18,12 +18,14 @@ export abstract class TimeOrderedStore<K> {
     timestamps: number,
     private readonly loggingEnabled: boolean,
     readonly persistent: boolean,
+    /** Values are ValueAndTimestamp (see LoggedBytesStore). */
+    readonly timestamped = false,
   ) {
     this.backend = new RetainedBytesStore(retentionMs, timestamps);
   }
 
   init(context: StateStoreContext): void {
-    this.backend.init(this, context, this.loggingEnabled);
+    this.backend.init(this, context, this.loggingEnabled, this.timestamped);
     this.open = true;
   }
 

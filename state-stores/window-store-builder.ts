@@ -5,6 +5,7 @@ import {
   type TimeStoreOptions,
   timeStoreChangelogConfig,
 } from './time-store-options.js';
+import { type ValueAndTimestamp, valueAndTimestampSerde } from './value-and-timestamp.js';
 import type { WindowStore } from './window-store.js';
 import { MeteredWindowStore } from './window-store-impl.js';
 
@@ -18,10 +19,10 @@ export interface WindowStoreSpec {
 export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>> {
   constructor(
     readonly name: string,
-    private readonly spec: WindowStoreSpec,
-    private readonly keySerde: Serde<K> | undefined,
-    private readonly valueSerde: Serde<V> | undefined,
-    private readonly options: TimeStoreOptions = DEFAULT_TIME_STORE_OPTIONS,
+    protected readonly spec: WindowStoreSpec,
+    protected readonly keySerde: Serde<K> | undefined,
+    protected readonly valueSerde: Serde<V> | undefined,
+    protected readonly options: TimeStoreOptions = DEFAULT_TIME_STORE_OPTIONS,
   ) {
     if (!(spec.windowSizeMs > 0))
       throw new Error(`window store ${name}: windowSizeMs must be > 0, got ${spec.windowSizeMs}`);
@@ -44,31 +45,31 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
     return timeStoreChangelogConfig(this.spec.retentionMs, this.options.logConfig);
   }
 
-  withLoggingEnabled(config: Record<string, string> = {}): WindowStoreBuilder<K, V> {
+  withLoggingEnabled(config: Record<string, string> = {}): this {
     return this.with({ loggingEnabled: true, logConfig: config });
   }
 
-  withLoggingDisabled(): WindowStoreBuilder<K, V> {
+  withLoggingDisabled(): this {
     return this.with({ loggingEnabled: false, logConfig: {} });
   }
 
   /** A write-back cache: updates to a window between commits become one changelog write and one update downstream. */
-  withCachingEnabled(): WindowStoreBuilder<K, V> {
+  withCachingEnabled(): this {
     return this.with({ cachingEnabled: true });
   }
 
-  withCachingDisabled(): WindowStoreBuilder<K, V> {
+  withCachingDisabled(): this {
     return this.with({ cachingEnabled: false });
   }
 
-  withStoreType(storeType: StoreType): WindowStoreBuilder<K, V> {
+  withStoreType(storeType: StoreType): this {
     return this.with({ storeType });
   }
 
   build(defaults?: SerdeDefaults): WindowStore<K, V> {
     const { retentionMs, windowSizeMs, retainDuplicates = false } = this.spec;
     const keySerde = (this.keySerde ?? defaults?.keySerde) as Serde<K> | undefined;
-    const valueSerde = (this.valueSerde ?? defaults?.valueSerde) as Serde<V> | undefined;
+    const valueSerde = this.valueSerde ?? this.defaultValueSerde(defaults);
     if (!keySerde || !valueSerde) {
       throw new Error(
         `window store ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
@@ -79,13 +80,61 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
       loggingEnabled: this.options.loggingEnabled,
       cachingEnabled: this.options.cachingEnabled,
       persistent: this.options.storeType === 'persistent',
+      timestamped: this.timestamped,
     });
   }
 
-  private with(changes: Partial<TimeStoreOptions>): WindowStoreBuilder<K, V> {
-    return new WindowStoreBuilder(this.name, this.spec, this.keySerde, this.valueSerde, {
-      ...this.options,
-      ...changes,
-    });
+  /** Whether the stores hold ValueAndTimestamp values. */
+  protected get timestamped(): boolean {
+    return false;
+  }
+
+  protected defaultValueSerde(defaults: SerdeDefaults | undefined): Serde<V> | undefined {
+    return defaults?.valueSerde as Serde<V> | undefined;
+  }
+
+  protected copy(options: TimeStoreOptions): WindowStoreBuilder<K, V> {
+    return new WindowStoreBuilder(this.name, this.spec, this.keySerde, this.valueSerde, options);
+  }
+
+  private with(changes: Partial<TimeStoreOptions>): this {
+    return this.copy({ ...this.options, ...changes }) as this;
+  }
+}
+
+/**
+ * A window store of values with the timestamp of the record that set them (Kafka Streams'
+ * TimestampedWindowStoreBuilder): what the DSL's windowed aggregations keep.
+ */
+export class TimestampedWindowStoreBuilder<K, V> extends WindowStoreBuilder<K, ValueAndTimestamp<V>> {
+  constructor(
+    name: string,
+    spec: WindowStoreSpec,
+    keySerde: Serde<K> | undefined,
+    private readonly innerValueSerde: Serde<V> | undefined,
+    options: TimeStoreOptions = DEFAULT_TIME_STORE_OPTIONS,
+  ) {
+    super(name, spec, keySerde, innerValueSerde && valueAndTimestampSerde(innerValueSerde), options);
+  }
+
+  protected override get timestamped(): boolean {
+    return true;
+  }
+
+  protected override defaultValueSerde(
+    defaults: SerdeDefaults | undefined,
+  ): Serde<ValueAndTimestamp<V>> | undefined {
+    const inner = defaults?.valueSerde as Serde<V> | undefined;
+    return inner && valueAndTimestampSerde(inner);
+  }
+
+  protected override copy(options: TimeStoreOptions): TimestampedWindowStoreBuilder<K, V> {
+    return new TimestampedWindowStoreBuilder(
+      this.name,
+      this.spec,
+      this.keySerde,
+      this.innerValueSerde,
+      options,
+    );
   }
 }

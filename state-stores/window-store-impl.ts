@@ -4,6 +4,7 @@ import type { KeyValue } from './key-value-store.js';
 import type { CacheEntry, NamedCache } from './record-cache.js';
 import type { StateStoreContext } from './state-store.js';
 import { TimeOrderedStore } from './time-ordered-store.js';
+import type { ValueAndTimestamp } from './value-and-timestamp.js';
 import type { WindowStore } from './window-store.js';
 import type { Windowed } from './windowed.js';
 
@@ -23,6 +24,8 @@ export interface WindowStoreLayers {
   /** A write-back cache (ignored with retainDuplicates, whose entries are never updated). */
   readonly cachingEnabled: boolean;
   readonly persistent: boolean;
+  /** Values are ValueAndTimestamp (the DSL's windowed aggregations). */
+  readonly timestamped: boolean;
 }
 
 /**
@@ -56,6 +59,7 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
       layers.retainDuplicates ? 2 : 1,
       layers.loggingEnabled,
       layers.persistent,
+      layers.timestamped,
     );
     this.retainDuplicates = layers.retainDuplicates;
     this.cachingEnabled = layers.cachingEnabled && !layers.retainDuplicates;
@@ -89,7 +93,11 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
       ? compositeKey(k, windowStartMs, this.sequence++)
       : compositeKey(k, windowStartMs);
     if (this.cache) {
-      this.cache.put(composite.toString('latin1'), composite, value, this.context!.recordTimestampMs());
+      const timestampMs =
+        this.timestamped && value !== null
+          ? (value as ValueAndTimestamp<unknown>).timestampMs
+          : this.context!.recordTimestampMs();
+      this.cache.put(composite.toString('latin1'), composite, value, timestampMs);
       return;
     }
     this.backend.put(composite, this.valueSerde.serialize(this.name, value));
@@ -166,7 +174,9 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
 
   private writeThrough(dirty: CacheEntry<V>[]): void {
     for (const entry of dirty) {
-      const old = this.flushListener ? this.backend.bytes.get(entry.keyBytes) : null;
+      const old = this.backend.bytes.get(entry.keyBytes);
+      // Deleting a window the backend never held: nothing to write, log or forward (as Kafka Streams' cache).
+      if (entry.value === null && old === null) continue;
       this.backend.put(entry.keyBytes, this.valueSerde.serialize(this.name, entry.value), entry.timestampMs);
       this.flushListener?.(
         this.windowedKey(entry.keyBytes),

@@ -22,7 +22,7 @@ import { addProcessorNode, insertRepartition, type StreamNode } from './internal
 import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import type { KTable } from './ktable.js';
-import type { Materialized } from './materialized.js';
+import { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import type { Produced } from './produced.js';
 import type { Repartitioned } from './repartitioned.js';
@@ -174,7 +174,8 @@ export class KStream<K, V> implements StreamNode {
       tableSourceSupplier<K, V>(storeName),
       keySerde,
       valueSerde,
-      materialized,
+      // Kafka Streams does not cache a table nobody materialized: every update flows on at once.
+      materialized ?? Materialized.with<K, V>(keySerde, valueSerde).withCachingDisabled(),
     );
   }
 

@@ -78,9 +78,12 @@ export class KTable<K, V> implements StreamNode {
     return new KStream(this.builder, name, this.keySerde, this.valueSerde, false);
   }
 
-  /** Re-keys the table for an aggregation; always goes through a repartition topic. */
+  /**
+   * Re-keys the table for an aggregation; always goes through a repartition topic. A selector that
+   * returns null, or a pair with a null key or value, leaves the row out of every group.
+   */
   groupBy<K2, V2>(
-    selector: (key: K, value: V) => KeyValue<K2, V2>,
+    selector: (key: K, value: V) => KeyValue<K2, V2> | null,
     grouped?: Grouped<K2, V2>,
   ): KGroupedTable<K2, V2> {
     const name = this.builder.newName('KTABLE-SELECT');

@@ -7,7 +7,7 @@ import type { Consumed } from './consumed.js';
 import { addMaterializedTable } from './internals/materialized-table.js';
 import { KStream } from './kstream.js';
 import type { KTable } from './ktable.js';
-import type { Materialized } from './materialized.js';
+import { Materialized } from './materialized.js';
 
 /** The entry point of the DSL: declare streams and tables, then `build()` the Topology. */
 export class StreamsBuilder {
@@ -52,7 +52,8 @@ export class StreamsBuilder {
       tableSourceSupplier<K, V>(storeName),
       keySerde,
       valueSerde,
-      materialized,
+      // Kafka Streams does not cache a table nobody materialized: every update flows on at once.
+      materialized ?? Materialized.with<K, V>(keySerde, valueSerde).withCachingDisabled(),
     );
   }
 

@@ -1,4 +1,4 @@
-import { WindowStoreBuilder } from '../../state-stores/window-store-builder.js';
+import { TimestampedWindowStoreBuilder } from '../../state-stores/window-store-builder.js';
 import type { Windowed } from '../../state-stores/windowed.js';
 import { windowAggregateSupplier } from '../processor/internals/window-aggregate-processors.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
@@ -76,15 +76,15 @@ export class TimeWindowedKStream<K, V> {
     );
   }
 
-  /** Persistent, logged and cached by default, as Kafka Streams' DSL window stores. */
+  /** Timestamped, persistent, logged and cached by default, as Kafka Streams' DSL window stores. */
   private storeBuilder<VAgg>(
     storeName: string,
     keySerde: Serde<K> | undefined,
     valueSerde: Serde<VAgg> | undefined,
     materialized: Materialized<K, VAgg> | undefined,
-  ): WindowStoreBuilder<K, VAgg> {
+  ): TimestampedWindowStoreBuilder<K, VAgg> {
     const { sizeMs, graceMs } = this.windows;
-    const store = new WindowStoreBuilder<K, VAgg>(
+    const store = new TimestampedWindowStoreBuilder<K, VAgg>(
       storeName,
       { windowSizeMs: sizeMs, retentionMs: sizeMs + graceMs },
       keySerde,

@@ -1,7 +1,7 @@
 import type { StateStore } from '../../state-stores/state-store.js';
 import type { StoreBuilder } from '../../state-stores/store-builder.js';
+import type { TaskId } from '../task-id.js';
 import type { FixedKeyRecord, Record } from './record.js';
-import type { TaskId } from './task-id.js';
 
 export type PunctuationType = 'stream-time' | 'wall-clock';
 export type Punctuator = (timestampMs: number) => void;

@@ -2,12 +2,14 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
+import { KeyValueStoreFacade } from '../../state-stores/key-value-store-facade.js';
 import type { StateRestoreListener } from '../../state-stores/restore-listener.js';
 import { lockStateDirectory, stateDirectoryHolders } from '../../state-stores/state-directory-lock.js';
+import { isTimestamped, type TimestampedKeyValueStore } from '../../state-stores/value-and-timestamp.js';
 import { ClientFatalError, StreamsError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { TaskId } from '../processor/task-id.js';
 import type { Serde } from '../serdes/serde.js';
+import { TaskId } from '../task-id.js';
 import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
 import { KafkaTransport } from '../transport/kafka/kafka-transport.js';
@@ -326,8 +328,14 @@ export class KafkaStreams {
         );
       }
       return this.activeTasks()
-        .map((t) => t.state.stores.get(name) as KeyValueStore<K, V> | undefined)
-        .filter((s): s is KeyValueStore<K, V> => s !== undefined);
+        .map((t) => t.state.stores.get(name))
+        .filter((s) => s !== undefined)
+        .map((s) =>
+          // The DSL's stores keep a timestamp with each value; a key-value query answers the values.
+          isTimestamped(s)
+            ? new KeyValueStoreFacade(s as TimestampedKeyValueStore<K, V>)
+            : (s as KeyValueStore<K, V>),
+        );
     });
   }
 

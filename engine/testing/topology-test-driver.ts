@@ -2,14 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyValueStore } from '../../state-stores/key-value-store.js';
+import { KeyValueStoreFacade } from '../../state-stores/key-value-store-facade.js';
 import { RecordCache } from '../../state-stores/record-cache.js';
 import type { SessionStore } from '../../state-stores/session-store.js';
 import type { StateStore } from '../../state-stores/state-store.js';
-import type { TimestampedKeyValueStore, ValueAndTimestamp } from '../../state-stores/value-and-timestamp.js';
+import {
+  isTimestamped,
+  type TimestampedKeyValueStore,
+  type ValueAndTimestamp,
+} from '../../state-stores/value-and-timestamp.js';
 import type { WindowStore } from '../../state-stores/window-store.js';
+import { WindowStoreFacade } from '../../state-stores/window-store-facade.js';
 import { defaultLogger } from '../logger.js';
-import { TaskId } from '../processor/task-id.js';
-import type { ConsumerRecord } from '../runtime/internals/consumer-record.js';
 import { changelogTopicName, topicResolver } from '../runtime/internals/internal-topics.js';
 import { StreamsMetrics } from '../runtime/internals/metrics.js';
 import type { RecordCollector } from '../runtime/internals/record-collector.js';
@@ -17,8 +21,10 @@ import { RefusedOutputs } from '../runtime/internals/refused-outputs.js';
 import { StreamTask } from '../runtime/internals/stream-task.js';
 import { resolveErrorHandling, type StreamsConfig } from '../runtime/streams-config.js';
 import type { Serde } from '../serdes/serde.js';
+import { TaskId } from '../task-id.js';
 import { compileSubtopologies } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
+import type { ConsumerRecord } from '../transport/ports.js';
 import { TestInputTopic } from './test-input-topic.js';
 import { type CapturedRecord, TestOutputTopic } from './test-output-topic.js';
 
@@ -27,6 +33,7 @@ export type TestDriverConfig = Partial<
   Pick<
     StreamsConfig,
     | 'applicationId'
+    | 'cacheMaxBytes'
     | 'defaultKeySerde'
     | 'defaultValueSerde'
     | 'deserializationExceptionHandler'
@@ -84,7 +91,7 @@ export class TopologyTestDriver {
         // The driver's collector delivers every record: nothing is ever refused after the fact.
         refusedOutputs: new RefusedOutputs(),
         // Flushed after every record (as Kafka Streams' driver commits after each), so caching never hides an update.
-        recordCache: new RecordCache(10 * 1024 * 1024),
+        recordCache: new RecordCache(config.cacheMaxBytes ?? 10 * 1024 * 1024),
         applicationStateDir: this.stateDir,
         resolveTopic: this.resolveTopic,
         wallClockMs: () => this.wallClockMs,
@@ -132,21 +139,40 @@ export class TopologyTestDriver {
     return undefined;
   }
 
+  /** A key-value store; the DSL's timestamped stores are seen without their timestamps, as in Kafka Streams. */
   getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
     const store = this.getStateStore(name);
-    if (!store) throw new Error(`no state store named ${name} in the topology`);
-    return store as KeyValueStore<K, V>;
+    if (!store || !('putIfAbsent' in store))
+      throw new Error(`no key-value store named ${name} in the topology`);
+    return isTimestamped(store)
+      ? new KeyValueStoreFacade(store as TimestampedKeyValueStore<K, V>)
+      : (store as KeyValueStore<K, V>);
   }
 
+  /** A timestamped key-value store (the DSL's tables and aggregations), values with their timestamps. */
   getTimestampedKeyValueStore<K, V>(name: string): TimestampedKeyValueStore<K, V> {
-    return this.getKeyValueStore<K, ValueAndTimestamp<V>>(name);
+    const store = this.getStateStore(name);
+    if (!store || !isTimestamped(store))
+      throw new Error(`no timestamped key-value store named ${name} in the topology`);
+    return store as TimestampedKeyValueStore<K, V>;
   }
 
+  /** A window store; the DSL's timestamped window stores are seen without their timestamps, as in Kafka Streams. */
   getWindowStore<K, V>(name: string): WindowStore<K, V> {
     const store = this.getStateStore(name);
     if (!store || !('windowSizeMs' in store))
       throw new Error(`no window store named ${name} in the topology`);
-    return store as WindowStore<K, V>;
+    return isTimestamped(store)
+      ? new WindowStoreFacade(store as WindowStore<K, ValueAndTimestamp<V>>)
+      : (store as WindowStore<K, V>);
+  }
+
+  /** A timestamped window store (the DSL's windowed aggregations), values with their timestamps. */
+  getTimestampedWindowStore<K, V>(name: string): WindowStore<K, ValueAndTimestamp<V>> {
+    const store = this.getStateStore(name);
+    if (!store || !('windowSizeMs' in store) || !isTimestamped(store))
+      throw new Error(`no timestamped window store named ${name} in the topology`);
+    return store as WindowStore<K, ValueAndTimestamp<V>>;
   }
 
   getSessionStore<K, V>(name: string): SessionStore<K, V> {

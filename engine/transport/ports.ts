@@ -1,17 +1,21 @@
 import type { StreamsError } from '../errors.js';
 import type { Headers } from '../processor/record.js';
-import type { ConsumerRecord } from '../runtime/internals/consumer-record.js';
+import type { TopicPartition, TopicPartitionOffset } from '../topic-partition.js';
 
 // The three narrow ports the runtime talks to Kafka through (ARCHITECTURE §3). Adapters:
 // memory/ (the embedded log) and kafka/ (librdkafka).
 
-export interface TopicPartition {
+export type { TopicPartition, TopicPartitionOffset };
+
+/** A fetched record as the transports hand it to the runtime: bytes, not yet deserialized. */
+export interface ConsumerRecord {
   readonly topic: string;
   readonly partition: number;
-}
-
-export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly timestampMs: number;
+  readonly headers: Headers;
 }
 
 /** The consumer's group membership, which a transactional offset commit is fenced by. */

@@ -1,50 +1,67 @@
 import type { KeyValueStore } from '../../../state-stores/key-value-store.js';
+import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
 import type { ProcessorSupplier } from '../processor.js';
 import type { Record } from '../record.js';
-import { type Change, change } from './change.js';
+import type { Change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
-import { forwardsOnFlush } from './store-forwarding.js';
+import { TimestampedTupleForwarder } from './store-forwarding.js';
+
+/** What an update computes: the new aggregate, its timestamp, and the old value to forward with it. */
+interface Update<V> {
+  readonly value: V | null;
+  readonly timestampMs: number;
+  readonly old: V | null;
+}
 
 /**
- * A processor over one key-value store that forwards table updates (Change(new, old)). `update`
- * returns the new aggregate for the record, or undefined to skip it.
+ * A processor over one timestamped key-value store that forwards table updates (Change(new, old)),
+ * stamped with the timestamp the update computes. `update` returns undefined to skip the record.
  */
 function storeUpdatingSupplier<K, VIn, VAgg>(
   storeName: string,
   update: (
     record: Record<K, VIn>,
-    current: VAgg | null,
+    current: ValueAndTimestamp<VAgg> | null,
     context: InternalProcessorContext<K, Change<VAgg>>,
-  ) => VAgg | null | undefined,
+  ) => Update<VAgg> | undefined,
 ): ProcessorSupplier<K, VIn, K, Change<VAgg>> {
   return {
     get() {
       let context!: InternalProcessorContext<K, Change<VAgg>>;
-      let store!: KeyValueStore<K, VAgg>;
-      let storeForwards = false;
+      let store!: KeyValueStore<K, ValueAndTimestamp<VAgg>>;
+      let forwarder!: TimestampedTupleForwarder<K, VAgg>;
       return {
         init(ctx) {
           context = ctx as InternalProcessorContext<K, Change<VAgg>>;
-          store = ctx.getStateStore<KeyValueStore<K, VAgg>>(storeName);
-          storeForwards = forwardsOnFlush(store, context);
+          store = ctx.getStateStore<KeyValueStore<K, ValueAndTimestamp<VAgg>>>(storeName);
+          forwarder = new TimestampedTupleForwarder(store, context);
         },
         process(record) {
           if (record.key === null || record.key === undefined) {
             context.recordDropped('null-key');
             return;
           }
-          const old = store.get(record.key);
-          const next = update(record, old, context);
+          const next = update(record, store.get(record.key), context);
           if (next === undefined) return;
-          store.put(record.key, next);
-          if (!storeForwards) context.forward(record.withValue(change(next, old)));
+          const { value, timestampMs, old } = next;
+          store.put(record.key, value === null ? null : { value, timestampMs });
+          forwarder.maybeForward(record, value, old, timestampMs);
         },
       };
     },
   };
 }
 
-/** KGroupedStream.aggregate (and count): null keys and values are dropped, as in Kafka Streams. */
+/** The later of a record's timestamp and the aggregate's: an aggregate is as new as its newest input. */
+function laterOf(timestampMs: number, current: ValueAndTimestamp<unknown> | null): number {
+  return current === null ? timestampMs : Math.max(timestampMs, current.timestampMs);
+}
+
+/**
+ * KGroupedStream.aggregate (and count), as Kafka Streams' KStreamAggregate: null keys and values are
+ * dropped; the old value forwarded for a new key is the initializer's (Kafka Streams sends the
+ * initialized aggregate when old values are asked for).
+ */
 export function streamAggregateSupplier<K, V, VAgg>(
   storeName: string,
   initializer: () => VAgg,
@@ -55,21 +72,34 @@ export function streamAggregateSupplier<K, V, VAgg>(
       context.recordDropped('null-value');
       return undefined;
     }
-    return aggregator(record.key, record.value, current ?? initializer());
+    const old = current === null ? initializer() : current.value;
+    return {
+      value: aggregator(record.key, record.value, old),
+      timestampMs: laterOf(record.timestampMs, current),
+      old,
+    };
   });
 }
 
+/** KGroupedStream.reduce, as Kafka Streams' KStreamReduce: the first value is the aggregate. */
 export function streamReduceSupplier<K, V>(storeName: string, reducer: (aggregate: V, value: V) => V) {
   return storeUpdatingSupplier<K, V, V>(storeName, (record, current, context) => {
     if (record.value === null || record.value === undefined) {
       context.recordDropped('null-value');
       return undefined;
     }
-    return current === null ? record.value : reducer(current, record.value);
+    return {
+      value: current === null ? record.value : reducer(current.value, record.value),
+      timestampMs: laterOf(record.timestampMs, current),
+      old: current?.value ?? null,
+    };
   });
 }
 
-/** KGroupedTable.aggregate: subtract the old value, add the new one. */
+/**
+ * KGroupedTable.aggregate, as Kafka Streams' KTableAggregate: subtract the old value (when there is
+ * an aggregate to subtract from), then add the new one; a subtract-and-add arrives as one update.
+ */
 export function tableAggregateSupplier<K, V, VAgg>(
   storeName: string,
   initializer: () => VAgg,
@@ -77,29 +107,56 @@ export function tableAggregateSupplier<K, V, VAgg>(
   subtractor: (key: K, value: V, aggregate: VAgg) => VAgg,
 ) {
   return storeUpdatingSupplier<K, Change<V>, VAgg>(storeName, (record, current) => {
-    let aggregate = current;
     const { newValue, oldValue } = record.value;
-    if (oldValue !== null) aggregate = subtractor(record.key, oldValue, aggregate ?? initializer());
-    if (newValue !== null) aggregate = adder(record.key, newValue, aggregate ?? initializer());
-    return newValue === null && oldValue === null ? undefined : aggregate;
+    const old: VAgg | null = current?.value ?? null;
+    let aggregate = old;
+    let timestampMs = record.timestampMs;
+    if (oldValue !== null && old !== null) {
+      aggregate = subtractor(record.key, oldValue, old);
+      timestampMs = laterOf(record.timestampMs, current);
+    }
+    if (newValue !== null) {
+      aggregate = adder(record.key, newValue, aggregate ?? initializer());
+      timestampMs = laterOf(record.timestampMs, current);
+    }
+    return { value: aggregate, timestampMs, old };
   });
 }
 
+/** KGroupedTable.reduce, as Kafka Streams' KTableReduce. */
 export function tableReduceSupplier<K, V>(
   storeName: string,
   adder: (aggregate: V, value: V) => V,
   subtractor: (aggregate: V, value: V) => V,
 ) {
   return storeUpdatingSupplier<K, Change<V>, V>(storeName, (record, current) => {
-    let aggregate = current;
     const { newValue, oldValue } = record.value;
-    if (oldValue !== null && aggregate !== null) aggregate = subtractor(aggregate, oldValue);
-    if (newValue !== null) aggregate = aggregate === null ? newValue : adder(aggregate, newValue);
-    return newValue === null && oldValue === null ? undefined : aggregate;
+    const old: V | null = current?.value ?? null;
+    let aggregate = old;
+    let timestampMs = record.timestampMs;
+    if (oldValue !== null && old !== null) {
+      aggregate = subtractor(old, oldValue);
+      timestampMs = laterOf(record.timestampMs, current);
+    }
+    if (newValue !== null) {
+      if (aggregate === null) aggregate = newValue;
+      else {
+        aggregate = adder(aggregate, newValue);
+        timestampMs = laterOf(record.timestampMs, current);
+      }
+    }
+    return { value: aggregate, timestampMs, old };
   });
 }
 
-/** builder.table() / KStream.toTable(): the latest value per key; null deletes (a tombstone). */
+/**
+ * builder.table() / KStream.toTable(), as Kafka Streams' KTableSource: the latest value per key,
+ * stamped with its record's timestamp; null deletes (a tombstone, forwarded even for a key never seen).
+ */
 export function tableSourceSupplier<K, V>(storeName: string) {
-  return storeUpdatingSupplier<K, V, V>(storeName, (record) => record.value ?? null);
+  return storeUpdatingSupplier<K, V, V>(storeName, (record, current) => ({
+    value: record.value ?? null,
+    timestampMs: record.timestampMs,
+    old: current?.value ?? null,
+  }));
 }

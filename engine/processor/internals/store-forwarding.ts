@@ -1,3 +1,4 @@
+import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
 import type { ProcessorContext } from '../processor.js';
 import { Record } from '../record.js';
 import { type Change, change } from './change.js';
@@ -20,4 +21,40 @@ export function forwardsOnFlush<KOut, V>(store: object, context: ProcessorContex
       context.forward(new Record(key, change(newValue, oldValue), timestampMs)),
   );
   return caching === true;
+}
+
+/**
+ * Kafka Streams' TimestampedTupleForwarder over a store of ValueAndTimestamp values: a caching store
+ * forwards its flushed updates itself, stamped with the new value's timestamp (the record's for a
+ * deletion); without a cache `maybeForward` forwards each update at once.
+ */
+export class TimestampedTupleForwarder<KOut, V> {
+  private readonly caching: boolean;
+
+  constructor(
+    store: object,
+    private readonly context: ProcessorContext<KOut, Change<V>>,
+  ) {
+    this.caching =
+      (store as MaybeCachingStore<KOut, ValueAndTimestamp<V>>).setFlushListener?.(
+        (key, newValue, oldValue, timestampMs) =>
+          context.forward(
+            new Record(
+              key,
+              change(newValue?.value ?? null, oldValue?.value ?? null),
+              newValue ? newValue.timestampMs : timestampMs,
+            ),
+          ),
+      ) === true;
+  }
+
+  maybeForward(
+    record: Record<KOut, unknown>,
+    newValue: V | null,
+    oldValue: V | null,
+    timestampMs: number,
+  ): void {
+    if (!this.caching)
+      this.context.forward(new Record(record.key, change(newValue, oldValue), timestampMs, record.headers));
+  }
 }

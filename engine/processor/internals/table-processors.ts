@@ -1,11 +1,16 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { KeyValue, KeyValueStore } from '../../../state-stores/key-value-store.js';
+import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
 import type { ProcessorContext, ProcessorSupplier } from '../processor.js';
 import { type Change, change } from './change.js';
-import { forwardsOnFlush } from './store-forwarding.js';
+import { TimestampedTupleForwarder } from './store-forwarding.js';
 
 /**
- * KTable.filter / mapValues: applies `fn` to both the new and the old value, so downstream
- * aggregations can subtract what the table held before. Materialized tables also keep the result.
+ * KTable.filter / mapValues, as Kafka Streams' KTableFilter and KTableMapValues: applies `fn` to the
+ * new value (a filter's drop is null), and to the old one, so downstream aggregations can subtract
+ * what the table held before. Every update is forwarded, so a row the filter drops becomes a
+ * tombstone even when the key was never seen (a cache in front of a materialized result suppresses
+ * those, as Kafka Streams' does). Materialized results are kept, stamped with the record's timestamp.
  */
 export function tableTransformSupplier<K, V, V2>(
   fn: (value: V, key: K) => V2 | null,
@@ -14,27 +19,27 @@ export function tableTransformSupplier<K, V, V2>(
   return {
     get() {
       let context!: ProcessorContext<K, Change<V2>>;
-      let store: KeyValueStore<K, V2> | undefined;
-      let storeForwards = false;
+      let store: KeyValueStore<K, ValueAndTimestamp<V2>> | undefined;
+      let forwarder: TimestampedTupleForwarder<K, V2> | undefined;
       return {
         init(ctx) {
           context = ctx;
           if (storeName) {
-            store = ctx.getStateStore<KeyValueStore<K, V2>>(storeName);
-            storeForwards = forwardsOnFlush(store, ctx);
+            store = ctx.getStateStore<KeyValueStore<K, ValueAndTimestamp<V2>>>(storeName);
+            forwarder = new TimestampedTupleForwarder(store, ctx);
           }
         },
         process(record) {
           const { newValue, oldValue } = record.value;
           const next = newValue === null ? null : fn(newValue, record.key);
-          const previous = store
-            ? store.get(record.key)
-            : oldValue === null
-              ? null
-              : fn(oldValue, record.key);
-          if (next === null && previous === null) return;
-          store?.put(record.key, next);
-          if (!storeForwards) context.forward(record.withValue(change(next, previous)));
+          if (!store || !forwarder) {
+            const previous = oldValue === null ? null : fn(oldValue, record.key);
+            context.forward(record.withValue(change(next, previous)));
+            return;
+          }
+          const previous = store.get(record.key)?.value ?? null;
+          store.put(record.key, next === null ? null : { value: next, timestampMs: record.timestampMs });
+          forwarder.maybeForward(record, next, previous, record.timestampMs);
         },
       };
     },
@@ -59,11 +64,13 @@ export function tableToStreamSupplier<K, V>(): ProcessorSupplier<K, Change<V>, K
 }
 
 /**
- * KTable.groupBy: re-keys each update. The old value goes out first as a subtraction, then the new
- * one as an addition, each under the key the selector gives it.
+ * KTable.groupBy, as Kafka Streams' KTableRepartitionMap: re-keys each update. When the old and the
+ * new value land in the same group, one update carries both, so the aggregation subtracts and adds
+ * at once and emits one result (KIP-904); otherwise the old value goes out first as a subtraction,
+ * then the new one as an addition. Pairs with a null key or value are skipped.
  */
 export function tableRepartitionMapSupplier<K, V, K2, V2>(
-  selector: (key: K, value: V) => KeyValue<K2, V2>,
+  selector: (key: K, value: V) => KeyValue<K2, V2> | null,
 ): ProcessorSupplier<K, Change<V>, K2, Change<V2>> {
   return {
     get() {
@@ -74,16 +81,26 @@ export function tableRepartitionMapSupplier<K, V, K2, V2>(
         },
         process(record) {
           const { newValue, oldValue } = record.value;
-          if (oldValue !== null) {
-            const old = selector(record.key, oldValue);
-            context.forward(record.withKey(old.key).withValue(change<V2>(null, old.value)));
+          const old = oldValue === null ? null : usable(selector(record.key, oldValue));
+          const next = newValue === null ? null : usable(selector(record.key, newValue));
+          if (old && next && sameKey(old.key, next.key)) {
+            context.forward(record.withKey(next.key).withValue(change(next.value, old.value)));
+            return;
           }
-          if (newValue !== null) {
-            const next = selector(record.key, newValue);
-            context.forward(record.withKey(next.key).withValue(change<V2>(next.value, null)));
-          }
+          if (old) context.forward(record.withKey(old.key).withValue(change<V2>(null, old.value)));
+          if (next) context.forward(record.withKey(next.key).withValue(change<V2>(next.value, null)));
         },
       };
     },
   };
+}
+
+function usable<K, V>(pair: KeyValue<K, V> | null): KeyValue<K, V> | null {
+  const missing = (x: unknown) => x === null || x === undefined;
+  return !pair || missing(pair.key) || missing(pair.value) ? null : pair;
+}
+
+/** Keys as Java's equals() compares them: by value, also for objects and arrays. */
+function sameKey(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && isDeepStrictEqual(a, b));
 }

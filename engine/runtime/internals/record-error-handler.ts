@@ -1,8 +1,8 @@
 import { isClientFailure, StreamsError } from '../../errors.js';
 import { type Logger, RateLimitedLog } from '../../logger.js';
 import type { Header } from '../../processor/record.js';
-import type { TaskId } from '../../processor/task-id.js';
-import type { ConsumerRecord } from './consumer-record.js';
+import type { TaskId } from '../../task-id.js';
+import type { ConsumerRecord } from '../../transport/ports.js';
 import type { StreamsMetrics } from './metrics.js';
 import type { RecordCollector } from './record-collector.js';
 import type { RefusedOutputs } from './refused-outputs.js';

@@ -1,4 +1,4 @@
-import type { ConsumerRecord } from './consumer-record.js';
+import type { ConsumerRecord } from '../../transport/ports.js';
 
 /** The fetched, not yet processed records of one input partition of a task. */
 export class RecordQueue {

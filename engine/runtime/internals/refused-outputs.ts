@@ -1,5 +1,5 @@
 import { StreamsError } from '../../errors.js';
-import type { ConsumerRecord } from './consumer-record.js';
+import type { ConsumerRecord } from '../../transport/ports.js';
 
 /**
  * Outputs the cluster refused, by the input record they came from and the topic they went to.

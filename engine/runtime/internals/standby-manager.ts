@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkpointKey } from '../../../state-stores/checkpoint-file.js';
-import { TaskId } from '../../processor/task-id.js';
+import type { RestoreCallback } from '../../../state-stores/state-store.js';
+import { TaskId } from '../../task-id.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, Transport } from '../../transport/ports.js';
 import type { StreamsMetadata } from '../streams-metadata.js';
@@ -127,13 +128,14 @@ export class StandbyManager {
   /** Applies whatever the changelogs have beyond the standbys' positions. */
   private async catchUp(): Promise<void> {
     if (this.tasks.size === 0) return;
-    const restore = new Map<string, (key: Buffer, value: Buffer | null) => void>();
+    const restore = new Map<string, RestoreCallback>();
     for (const task of this.tasks.values())
       for (const c of task.changelogs) restore.set(checkpointKey(c.topic, c.partition), c.restore);
     for (;;) {
       const records = await this.consumer.poll(5_000, 0);
       if (records.length === 0) return;
-      for (const r of records) restore.get(checkpointKey(r.topic, r.partition))?.(r.key!, r.value);
+      for (const r of records)
+        restore.get(checkpointKey(r.topic, r.partition))?.(r.key!, r.value, r.timestampMs);
     }
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CheckpointFile, checkpointKey } from '../../../state-stores/checkpoint-file.js';
 import type { StateStore, StateStoreContext } from '../../../state-stores/state-store.js';
-import type { TaskId } from '../../processor/task-id.js';
+import type { TaskId } from '../../task-id.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { TopicPartition } from '../../transport/ports.js';
 import { changelogTopicName } from './internal-topics.js';

@@ -4,20 +4,20 @@ import { RecordCache } from '../../../state-stores/record-cache.js';
 import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
 import { ClientFatalError, isClientFailure, StreamsError, TaskMigratedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { TaskId } from '../../processor/task-id.js';
+import type { TaskId } from '../../task-id.js';
+import { tpKey } from '../../topic-partition.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type {
   ConsumerPort,
+  ConsumerRecord,
   DeliveryFailure,
   ProducerPort,
   TopicPartition,
   TopicPartitionOffset,
   Transport,
 } from '../../transport/ports.js';
-import { tpKey } from '../../transport/topic-partition-key.js';
 import type { ResolvedStreamsConfig } from '../streams-config.js';
-import type { ConsumerRecord } from './consumer-record.js';
 import { changelogTopicName, topicResolver } from './internal-topics.js';
 import type { StreamsMetrics } from './metrics.js';
 import type { RecordCollector } from './record-collector.js';

@@ -9,7 +9,7 @@ import type {
   RecordMetadata,
 } from '../../processor/processor.js';
 import type { FixedKeyRecord, Record } from '../../processor/record.js';
-import type { TaskId } from '../../processor/task-id.js';
+import type { TaskId } from '../../task-id.js';
 import type { PunctuationQueue } from './punctuation.js';
 
 /** A node of a task's running graph. */

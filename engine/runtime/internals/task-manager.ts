@@ -1,11 +1,15 @@
 import { CheckpointFile, checkpointKey } from '../../../state-stores/checkpoint-file.js';
 import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
 import { StreamsError } from '../../errors.js';
-import { TaskId } from '../../processor/task-id.js';
+import { TaskId } from '../../task-id.js';
+import { tpKey } from '../../topic-partition.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
-import type { ConsumerPort, TopicPartition, TopicPartitionOffset } from '../../transport/ports.js';
-import { tpKey } from '../../transport/topic-partition-key.js';
-import type { ConsumerRecord } from './consumer-record.js';
+import type {
+  ConsumerPort,
+  ConsumerRecord,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../../transport/ports.js';
 import { type ChangelogRegistration, StreamTask, type TaskEnvironment } from './stream-task.js';
 
 /** How the task manager reaches the brokers for state: a restore reader, and changelog end offsets. */
@@ -239,6 +243,11 @@ export class TaskManager {
       if (!task.hasPersistentStores()) continue;
       const file = new CheckpointFile(task.directory);
       const checkpointed = file.read();
+      if (file.olderLayout)
+        this.env.logger.info(
+          { task: String(task.id) },
+          `task ${task.id}: its stores were written by an older rivulet; they are rebuilt from their changelogs`,
+        );
       if (this.state.eos) file.delete();
       for (const c of task.changelogs) {
         const end = ends[changelogs.indexOf(c)]!.offset;
@@ -294,7 +303,7 @@ export class TaskManager {
           const k = tpKey(record);
           const entry = pending.get(k);
           if (!entry || record.offset >= entry.end) continue;
-          entry.registration.restore(record.key!, record.value);
+          entry.registration.restore(record.key!, record.value, record.timestampMs);
           entry.restored++;
           restored++;
           const seen = inBatch.get(k) ?? { count: 0, last: record.offset };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Consumed, Produced, Serdes, StreamsBuilder } from '../../index.js';
 import { defaultLogger } from '../../logger.js';
-import { TaskId } from '../../processor/task-id.js';
+import { TaskId } from '../../task-id.js';
 import { compileSubtopologies } from '../../topology/internals/subtopologies.js';
-import type { ConsumerRecord } from '../internals/consumer-record.js';
+import type { ConsumerRecord } from '../../transport/ports.js';
 import { topicResolver } from '../internals/internal-topics.js';
 import { StreamsMetrics } from '../internals/metrics.js';
 import { RefusedOutputs } from '../internals/refused-outputs.js';

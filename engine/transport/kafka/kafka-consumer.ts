@@ -6,17 +6,17 @@ import type {
 } from '@confluentinc/kafka-javascript';
 import { ClientFatalError, RetriableError } from '../../errors.js';
 import type { Header } from '../../processor/record.js';
-import type { ConsumerRecord } from '../../runtime/internals/consumer-record.js';
+import { tpKey } from '../../topic-partition.js';
 import type { ClientSettingValue } from '../client-settings.js';
 import type {
   ConsumerConfig,
   ConsumerPort,
+  ConsumerRecord,
   GroupMetadata,
   RebalanceListener,
   TopicPartition,
   TopicPartitionOffset,
 } from '../ports.js';
-import { tpKey } from '../topic-partition-key.js';
 import { KafkaAdmin } from './admin.js';
 import { InFlight } from './in-flight.js';
 import { callback, partitionError } from './kafka-errors.js';

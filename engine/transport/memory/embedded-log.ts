@@ -1,7 +1,7 @@
 import type { KeyValue } from '../../../state-stores/key-value-store.js';
 import type { Headers } from '../../processor/record.js';
-import type { ConsumerRecord } from '../../runtime/internals/consumer-record.js';
 import type { Serde } from '../../serdes/serde.js';
+import type { ConsumerRecord } from '../ports.js';
 import { MemoryCluster } from './memory-cluster.js';
 import { MemoryProducer } from './memory-producer.js';
 

@@ -1,13 +1,13 @@
-import type { ConsumerRecord } from '../../runtime/internals/consumer-record.js';
+import { tpKey } from '../../topic-partition.js';
 import type {
   ConsumerConfig,
   ConsumerPort,
+  ConsumerRecord,
   GroupMetadata,
   RebalanceListener,
   TopicPartition,
   TopicPartitionOffset,
 } from '../ports.js';
-import { tpKey } from '../topic-partition-key.js';
 import type { MemoryCluster } from './memory-cluster.js';
 
 let nextMemberId = 0;

@@ -1,5 +1,5 @@
+import { tpKey } from '../../topic-partition.js';
 import type { TopicPartition, TopicPartitionOffset } from '../ports.js';
-import { tpKey } from '../topic-partition-key.js';
 
 interface Member {
   readonly memberId: string;

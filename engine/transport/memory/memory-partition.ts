@@ -1,5 +1,5 @@
 import type { Headers } from '../../processor/record.js';
-import type { ConsumerRecord } from '../../runtime/internals/consumer-record.js';
+import type { ConsumerRecord } from '../ports.js';
 
 /** A producer transaction's fate, shared by every record it wrote. */
 export interface TransactionMark {

@@ -1,0 +1,96 @@
+import type { Serde } from '../engine/serdes/serde.js';
+import type { KeyValue, KeyValueStore } from './key-value-store.js';
+import type { StateStoreContext } from './state-store.js';
+import type { TimestampedKeyValueStore } from './value-and-timestamp.js';
+
+/** The timestamp a facade writes with: none known (Kafka Streams' ConsumerRecord.NO_TIMESTAMP). */
+const NO_TIMESTAMP = -1;
+
+/**
+ * A timestamped store seen as a plain key-value store (Kafka Streams' KeyValueStoreFacade): reads
+ * drop the timestamps, writes carry none. What interactive queries and the test driver hand out
+ * for the DSL's stores, which keep a timestamp with every value.
+ */
+export class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V> {
+  constructor(private readonly inner: TimestampedKeyValueStore<K, V>) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get persistent(): boolean {
+    return this.inner.persistent;
+  }
+
+  init(context: StateStoreContext): void {
+    this.inner.init(context);
+  }
+
+  flush(): void {
+    this.inner.flush();
+  }
+
+  wipe(): void {
+    this.inner.wipe();
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+
+  isOpen(): boolean {
+    return this.inner.isOpen();
+  }
+
+  get(key: K): V | null {
+    return this.inner.get(key)?.value ?? null;
+  }
+
+  range(from: K | null, to: K | null): IterableIterator<KeyValue<K, V>> {
+    return values(this.inner.range(from, to));
+  }
+
+  reverseRange(from: K | null, to: K | null): IterableIterator<KeyValue<K, V>> {
+    return values(this.inner.reverseRange(from, to));
+  }
+
+  all(): IterableIterator<KeyValue<K, V>> {
+    return values(this.inner.all());
+  }
+
+  reverseAll(): IterableIterator<KeyValue<K, V>> {
+    return values(this.inner.reverseAll());
+  }
+
+  prefixScan<P>(prefix: P, prefixSerde: Serde<P>): IterableIterator<KeyValue<K, V>> {
+    return values(this.inner.prefixScan(prefix, prefixSerde));
+  }
+
+  approximateNumEntries(): number {
+    return this.inner.approximateNumEntries();
+  }
+
+  put(key: K, value: V | null): void {
+    this.inner.put(key, value === null ? null : { value, timestampMs: NO_TIMESTAMP });
+  }
+
+  putIfAbsent(key: K, value: V): V | null {
+    const existing = this.get(key);
+    if (existing === null) this.put(key, value);
+    return existing;
+  }
+
+  putAll(entries: Iterable<KeyValue<K, V>>): void {
+    for (const { key, value } of entries) this.put(key, value);
+  }
+
+  delete(key: K): V | null {
+    return this.inner.delete(key)?.value ?? null;
+  }
+}
+
+function* values<K, V>(
+  entries: IterableIterator<KeyValue<K, { readonly value: V }>>,
+): IterableIterator<KeyValue<K, V>> {
+  for (const { key, value } of entries) yield { key, value: value.value };
+}
