@@ -8,10 +8,13 @@ import { kafkaCluster } from '../scenarios/test-cluster.js';
 import { describeKafka, uniqueName } from './broker-context.js';
 import { type ChildInstance, kill, startChild, waitFor } from './child-instance.js';
 import { type OwnedCluster, startLocalCluster } from './local-cluster.js';
+import { waitUntilFullyReplicated } from './replication.js';
 
 // Kafka Streams' StreamsBrokerBounceTest, on a 3-node cluster of its own: brokers are SIGKILLed and
 // restarted in turn under exactly_once_v2 while two instances re-key and aggregate. Every sum must
-// equal the model and the instances must carry on by themselves. BOUNCE_SEEDS=1,2,3,4,5 runs more.
+// equal the model and the instances must carry on by themselves. A rolling bounce: the next broker
+// goes down only when the restarted one is back in every in-sync replica set (min ISR 2 holds
+// throughout). BOUNCE_SEEDS=1,2,3,4,5 runs more.
 const S = Serdes.String();
 const L = Serdes.Long();
 const RECORDS = Number(process.env.BOUNCE_RECORDS ?? 30_000);
@@ -72,7 +75,8 @@ describeKafka('broker bounce (3 brokers, RF 3, min ISR 2) under exactly_once_v2'
           console.log(`seed ${seed}: broker ${node} killed`);
           await sleep(4_000 + random() * 6_000);
           await brokers.startNode(node);
-          console.log(`seed ${seed}: broker ${node} restarted`);
+          await waitUntilFullyReplicated(brokers.bootstrap, 120_000);
+          console.log(`seed ${seed}: broker ${node} restarted and back in sync`);
         }
         await producing;
 
@@ -92,10 +96,11 @@ describeKafka('broker bounce (3 brokers, RF 3, min ISR 2) under exactly_once_v2'
           },
           180_000,
         ).catch((err) => {
-          // The instances' whole logs, for the post-mortem.
+          // The instances' whole logs, for the post-mortem, and their last lines where CI shows them.
           const logs = instances.map((i) => {
             const file = join(tmpdir(), `rivulet-bounce-${seed}-${i.id}.log`);
             writeFileSync(file, i.output);
+            console.error(`instance ${i.id}, last lines:\n${i.output.split('\n').slice(-40).join('\n')}`);
             return file;
           });
           throw new Error(

@@ -38,6 +38,8 @@ export interface ThreadCallbacks {
 const LAG_SAMPLE_INTERVAL_MS = 5_000;
 /** How long a replaced producer may take to flush or close before it is left behind. */
 const ABANDON_AFTER_MS = 10_000;
+/** A step of the loop that waits longer than this is logged while it waits (and every such interval after). */
+const SLOW_STEP_LOG_MS = 10_000;
 
 /** Output records the cluster refused; the work since the last commit is redone to find their inputs. */
 class RecordsRefusedError extends TaskMigratedError {
@@ -85,6 +87,10 @@ export class StreamThread {
   private isolatedBusy = false;
   /** Where each input partition was rewound to by the last redo (its next offset to process). */
   private readonly rewoundTo = new Map<string, number>();
+  /** What the loop awaits now, and since when: the watchdog logs a step that takes long, so no wait is silent. */
+  private step = 'starting';
+  private stepSinceMs = Date.now();
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: ResolvedStreamsConfig,
@@ -147,7 +153,22 @@ export class StreamThread {
       onPartitionsAssigned: (partitions) => this.onAssigned(partitions),
     });
     this.running = true;
+    this.watchdog = setInterval(() => this.logSlowStep(), SLOW_STEP_LOG_MS);
+    this.watchdog.unref();
     this.loop = this.run();
+  }
+
+  /** Names the step the loop has been waiting on for longer than SLOW_STEP_LOG_MS. */
+  private logSlowStep(): void {
+    const waitedMs = Date.now() - this.stepSinceMs;
+    if (waitedMs >= SLOW_STEP_LOG_MS)
+      this.logger.warn({ step: this.step, waitedMs }, `still ${this.step} (${waitedMs} ms)`);
+  }
+
+  /** Marks the step the loop awaits next. */
+  private at(step: string): void {
+    this.step = step;
+    this.stepSinceMs = Date.now();
   }
 
   get done(): Promise<void> {
@@ -164,11 +185,13 @@ export class StreamThread {
     try {
       while (this.running) {
         try {
+          this.at('polling');
           const records = await this.consumer.poll(
             this.config.maxPollRecords,
             this.isolateUntil && this.isolatedBusy ? 0 : this.config.pollMs,
           );
           if (records.length) this.taskManager.addRecords(records);
+          this.at('processing');
           const now = Date.now();
           if (this.isolateUntil) await this.processIsolated(now);
           else this.process(now);
@@ -177,7 +200,10 @@ export class StreamThread {
           if (now - this.lastCommitMs >= this.config.commitIntervalMs || this.taskManager.commitRequested()) {
             await this.commit();
           }
-          if (now - this.lastLagSampleMs >= LAG_SAMPLE_INTERVAL_MS) await this.sampleLag(now);
+          if (now - this.lastLagSampleMs >= LAG_SAMPLE_INTERVAL_MS) {
+            this.at('sampling consumer lag');
+            await this.sampleLag(now);
+          }
         } catch (err) {
           if (err instanceof TaskMigratedError) await this.handleMigration(err);
           else if (err instanceof ClientFatalError && err.client === 'producer')
@@ -205,13 +231,16 @@ export class StreamThread {
 
   /**
    * One record at a time, each followed by a flush: a refused output is then known to come from
-   * that record. Under at_least_once its production handler runs at once; under exactly_once_v2
-   * the transaction is aborted and redone, and the record's task hands the refused output to the
-   * handler instead of sending it.
+   * that record, for at most commitIntervalMs before the loop commits. Under at_least_once its
+   * production handler runs at once; under exactly_once_v2 the transaction is aborted and redone,
+   * and the record's task hands the refused output to the handler instead of sending it.
    */
   private async processIsolated(now: number): Promise<void> {
     this.isolatedBusy = false;
-    for (let i = 0; i < this.config.maxPollRecords; i++) {
+    // Back to the loop for a commit once commitIntervalMs has passed: one record per flush is slow, and
+    // a transaction kept open past transaction.timeout.ms is aborted by the broker (fencing this producer).
+    const until = Date.now() + this.config.commitIntervalMs;
+    for (let i = 0; i < this.config.maxPollRecords && Date.now() < until; i++) {
       const task = this.taskManager.processOne(now);
       if (!task) break;
       this.isolatedBusy = true;
@@ -305,18 +334,24 @@ export class StreamThread {
   private async commit(): Promise<void> {
     const started = performance.now();
     const offsets = this.taskManager.prepareCommit();
+    this.at('flushing the producer to commit');
     const failures = await this.producer.flush();
     if (failures.length) throw this.deliveryFailed(failures);
     if (this.eos) {
       // A transaction is always open under EOS (librdkafka's begin is asynchronous, sends are not).
-      if (offsets.length)
+      if (offsets.length) {
+        this.at('sending offsets to the transaction');
         await this.retrying('sending offsets to the transaction', () =>
           this.producer.sendOffsetsToTransaction(offsets, this.consumer.groupMetadata()),
         );
+      }
+      this.at('committing the transaction');
       await this.retrying('committing the transaction', () => this.producer.commitTransaction());
       this.transactionOpen = false;
+      this.at('beginning a transaction');
       await this.beginTransaction();
     } else if (offsets.length) {
+      this.at('committing offsets');
       await this.retrying('committing offsets', () => this.consumer.commit(offsets)).catch((cause: Error) => {
         if (cause instanceof TaskMigratedError) throw cause;
         // Not committed: redo from the last commit (duplicates under at_least_once, nothing lost).
@@ -397,6 +432,7 @@ export class StreamThread {
   private async handleMigration(failure: StreamsError): Promise<void> {
     const now = Date.now();
     // A transaction fails as a whole when one of its records is refused; its failures say whether one was.
+    this.at('flushing the producer before aborting');
     const failures =
       this.eos && !(failure instanceof ClientFatalError)
         ? await this.producer.flush(ABANDON_AFTER_MS).catch(() => [])
@@ -425,49 +461,31 @@ export class StreamThread {
       this.paused.clear();
     }
     if (this.eos || cause instanceof ClientFatalError) {
-      await this.slowStepLogged('aborting the transaction', this.abortTransaction());
+      this.at('aborting the transaction');
+      await this.abortTransaction();
       await this.closeOrAbandon(this.producer);
       this.producer = this.newProducer();
-      await this.slowStepLogged('starting a new producer', this.readyProducer());
+      this.at('starting a new producer');
+      await this.readyProducer();
     }
     if (owned.length > 0) {
-      const committed = await this.slowStepLogged(
-        'reading committed offsets',
-        this.retrying('reading committed offsets', () => this.consumer.committed(owned)),
+      this.at('reading committed offsets');
+      const committed = await this.retrying('reading committed offsets', () =>
+        this.consumer.committed(owned),
       );
       for (const c of committed) {
         const position = { ...c, offset: Math.max(c.offset, 0) };
         this.rewoundTo.set(tpKey(c), position.offset);
         await this.retrying(`seeking ${c.topic}-${c.partition}`, () => this.consumer.seek(position));
       }
-      await this.slowStepLogged(
-        'rebuilding the tasks',
-        this.taskManager.createTasks(this.taskManager.taskIdsFor(owned)),
-      );
+      this.at('rebuilding the tasks');
+      await this.taskManager.createTasks(this.taskManager.taskIdsFor(owned));
     }
     this.metrics.activeTasks.set(this.taskManager.tasks.size);
     this.logger.info(
       { tasks: this.taskManager.tasks.size },
       'the work since the last commit is being redone',
     );
-  }
-
-  /** Awaits a step of a redo; one that takes longer than 10 s says so while it runs, so no wait is silent. */
-  private async slowStepLogged<T>(step: string, work: Promise<T>): Promise<T> {
-    const started = Date.now();
-    const timer = setInterval(
-      () =>
-        this.logger.warn(
-          { step, waitedMs: Date.now() - started },
-          `still ${step} (${Date.now() - started} ms)`,
-        ),
-      10_000,
-    );
-    try {
-      return await work;
-    } finally {
-      clearInterval(timer);
-    }
   }
 
   /** The next offset to process of every input partition, merged with an isolation range already running. */
@@ -483,6 +501,7 @@ export class StreamThread {
   }
 
   private async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
+    this.at('committing before giving up partitions');
     this.callbacks.onRebalancing();
     let committed = true;
     try {
@@ -504,6 +523,7 @@ export class StreamThread {
   }
 
   private async onAssigned(partitions: readonly TopicPartition[]): Promise<void> {
+    this.at('creating and restoring the assigned tasks');
     this.metrics.rebalances.inc();
     this.logger.info(
       { partitions: partitions.map((p) => `${p.topic}-${p.partition}`) },
@@ -562,10 +582,12 @@ export class StreamThread {
 
   /** Clean: after the final commit, so persistent stores checkpoint; otherwise nothing is checkpointed. */
   private async shutdown(clean: boolean): Promise<void> {
+    this.at('shutting down');
     await this.taskManager.closeAll(clean).catch(() => this.taskManager.closeAll(false));
     this.metrics.activeTasks.set(0);
     await this.abortTransaction();
     await this.consumer.close();
     await this.producer.close();
+    if (this.watchdog) clearInterval(this.watchdog);
   }
 }

@@ -12,8 +12,9 @@ describe('librdkafka errors, classified as Kafka Streams classifies the Java cli
     expect(toStreamsError('x', err(9999, { isRetriable: true }))).toBeInstanceOf(RetriableError);
   });
 
-  it('fencing, stale membership and a transaction to abort mean the tasks migrated', () => {
-    for (const code of [-144, -147, 22, 25, 27, 47, 82, 90])
+  it('fencing, stale membership, a transaction to abort and records it purged mean the tasks migrated', () => {
+    // -152/-151: records purged by a failed transaction were never refused; they are redone, not isolated.
+    for (const code of [-152, -151, -144, -147, 22, 25, 27, 47, 82, 90])
       expect(toStreamsError('x', err(code)), `code ${code}`).toBeInstanceOf(TaskMigratedError);
     expect(toStreamsError('x', err(48, { isTxnRequiresAbort: true }))).toBeInstanceOf(TaskMigratedError);
   });

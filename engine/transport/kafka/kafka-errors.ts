@@ -3,8 +3,10 @@ import { ClientFatalError, RetriableError, StreamsError, TaskMigratedError } fro
 
 // How the engine reads librdkafka's errors, as Kafka Streams reads the Java client's exceptions.
 
-/** The tasks moved on: fencing and stale group membership. */
+/** The tasks moved on: fencing and stale group membership; records dropped with a failed transaction. */
 const MIGRATED_CODES = new Set([
+  -152, // ERR__PURGE_QUEUE: purged unsent by an abort or a failed transaction, not refused by the cluster
+  -151, // ERR__PURGE_INFLIGHT: purged while in flight, likewise
   -144, // ERR__FENCED: this producer instance was fenced
   -147, // ERR__MAX_POLL_EXCEEDED: the member left the group
   90, // PRODUCER_FENCED
