@@ -3,15 +3,33 @@
 export type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../state-stores/key-value-store.js';
 export type { StateRestoreListener } from '../state-stores/restore-listener.js';
 export type { ReadOnlySessionStore, SessionStore } from '../state-stores/session-store.js';
-export type { StateStore } from '../state-stores/state-store.js';
-export { type StoreBuilder, Stores, type StoreType } from '../state-stores/store-builder.js';
+export type { SessionStoreBuilder } from '../state-stores/session-store-builder.js';
+export type {
+  ChangeLogger,
+  RestoreCallback,
+  StateStore,
+  StateStoreContext,
+  StoreOperation,
+} from '../state-stores/state-store.js';
+export {
+  type KeyValueStoreBuilder,
+  type SerdeDefaults,
+  type StoreBuilder,
+  Stores,
+  type StoreType,
+  type TimestampedKeyValueStoreBuilder,
+} from '../state-stores/store-builder.js';
 export type {
   ReadOnlyTimestampedKeyValueStore,
   TimestampedKeyValueStore,
   ValueAndTimestamp,
 } from '../state-stores/value-and-timestamp.js';
 export type { ReadOnlyWindowStore, WindowStore } from '../state-stores/window-store.js';
-export type { WindowStoreSpec } from '../state-stores/window-store-builder.js';
+export type {
+  TimestampedWindowStoreBuilder,
+  WindowStoreBuilder,
+  WindowStoreSpec,
+} from '../state-stores/window-store-builder.js';
 export type { Windowed } from '../state-stores/windowed.js';
 export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
@@ -42,6 +60,7 @@ export type {
   FixedKeyProcessor,
   FixedKeyProcessorContext,
   FixedKeyProcessorSupplier,
+  ProcessingContext,
   Processor,
   ProcessorContext,
   ProcessorSupplier,
@@ -51,9 +70,9 @@ export type {
 } from './processor/processor.js';
 export { type FixedKeyRecord, type Header, type Headers, Record } from './processor/record.js';
 export type { StreamPartitioner, TopicNameExtractor } from './processor/sink-types.js';
-export type { ErrorHandling } from './runtime/internals/record-error-handler.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
 export type {
+  ErrorHandling,
   ProcessingGuarantee,
   StreamsConfig,
   UncaughtExceptionResponse,
@@ -67,8 +86,9 @@ export { TestInputTopic } from './testing/test-input-topic.js';
 export { TestOutputTopic } from './testing/test-output-topic.js';
 export type { TestRecord } from './testing/test-record.js';
 export { type TestDriverConfig, TopologyTestDriver } from './testing/topology-test-driver.js';
-export { Topology } from './topology/topology.js';
-export { TopologyDescription } from './topology/topology-description.js';
+export type { TopicPartition } from './topic-partition.js';
+export { type SinkOptions, type SourceOptions, Topology } from './topology/topology.js';
+export { type Subtopology, TopologyDescription, type TopologyNode } from './topology/topology-description.js';
 export { TopologyError } from './topology/topology-error.js';
 export type { ClientSettings, ClientSettingValue } from './transport/client-settings.js';
 export { EmbeddedLog, type EmbeddedRecord } from './transport/memory/embedded-log.js';

@@ -9,6 +9,7 @@ import {
 } from './time-store-options.js';
 
 export class SessionStoreBuilder<K, V> implements StoreBuilder<SessionStore<K, V>> {
+  /** @internal */
   constructor(
     readonly name: string,
     private readonly retentionMs: number,

@@ -13,7 +13,7 @@ export interface StateStoreContext {
   register(store: StateStore, restore: RestoreCallback, loggingEnabled: boolean): ChangeLogger | null;
   /** The timestamp of the record being processed: changelog records carry it. */
   recordTimestampMs(): number;
-  /** The instance's record cache, for stores with caching enabled (null: no caching). */
+  /** @internal The instance's record cache, for stores with caching enabled (null: no caching). */
   readonly recordCache: RecordCache | null;
   /** `<stateDir>/<applicationId>/<taskId>/<store>`, for persistent stores (created on demand). */
   storeDirectory(storeName: string): string;

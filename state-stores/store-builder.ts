@@ -46,11 +46,12 @@ const DEFAULT_OPTIONS: KeyValueStoreOptions = {
 
 /** Key-value store builder; the DSL may leave serdes out and take the config defaults. */
 export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
+  /** @internal */
   constructor(
     readonly name: string,
-    protected readonly keySerde: Serde<K> | undefined,
-    protected readonly valueSerde: Serde<V> | undefined,
-    protected readonly options: KeyValueStoreOptions = DEFAULT_OPTIONS,
+    /** @internal */ protected readonly keySerde: Serde<K> | undefined,
+    /** @internal */ protected readonly valueSerde: Serde<V> | undefined,
+    /** @internal */ protected readonly options: KeyValueStoreOptions = DEFAULT_OPTIONS,
   ) {}
 
   get loggingEnabled(): boolean {
@@ -111,14 +112,17 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
   }
 
   /** Whether the stores hold ValueAndTimestamp values. */
+  /** @internal */
   protected get timestamped(): boolean {
     return false;
   }
 
+  /** @internal */
   protected defaultValueSerde(defaults: SerdeDefaults | undefined): Serde<V> | undefined {
     return defaults?.valueSerde as Serde<V> | undefined;
   }
 
+  /** @internal */
   protected copy(options: KeyValueStoreOptions): KeyValueStoreBuilder<K, V> {
     return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, options);
   }
@@ -133,6 +137,7 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
  * TimestampedKeyValueStoreBuilder): what the DSL's tables and aggregations keep.
  */
 export class TimestampedKeyValueStoreBuilder<K, V> extends KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
+  /** @internal */
   constructor(
     name: string,
     keySerde: Serde<K> | undefined,
@@ -142,10 +147,12 @@ export class TimestampedKeyValueStoreBuilder<K, V> extends KeyValueStoreBuilder<
     super(name, keySerde, innerValueSerde && valueAndTimestampSerde(innerValueSerde), options);
   }
 
+  /** @internal */
   protected override get timestamped(): boolean {
     return true;
   }
 
+  /** @internal */
   protected override defaultValueSerde(
     defaults: SerdeDefaults | undefined,
   ): Serde<ValueAndTimestamp<V>> | undefined {
@@ -153,6 +160,7 @@ export class TimestampedKeyValueStoreBuilder<K, V> extends KeyValueStoreBuilder<
     return inner && valueAndTimestampSerde(inner);
   }
 
+  /** @internal */
   protected override copy(options: KeyValueStoreOptions): TimestampedKeyValueStoreBuilder<K, V> {
     return new TimestampedKeyValueStoreBuilder(this.name, this.keySerde, this.innerValueSerde, options);
   }

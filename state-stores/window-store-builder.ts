@@ -17,12 +17,13 @@ export interface WindowStoreSpec {
 }
 
 export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>> {
+  /** @internal */
   constructor(
     readonly name: string,
-    protected readonly spec: WindowStoreSpec,
-    protected readonly keySerde: Serde<K> | undefined,
-    protected readonly valueSerde: Serde<V> | undefined,
-    protected readonly options: TimeStoreOptions = DEFAULT_TIME_STORE_OPTIONS,
+    /** @internal */ protected readonly spec: WindowStoreSpec,
+    /** @internal */ protected readonly keySerde: Serde<K> | undefined,
+    /** @internal */ protected readonly valueSerde: Serde<V> | undefined,
+    /** @internal */ protected readonly options: TimeStoreOptions = DEFAULT_TIME_STORE_OPTIONS,
   ) {
     if (!(spec.windowSizeMs > 0))
       throw new Error(`window store ${name}: windowSizeMs must be > 0, got ${spec.windowSizeMs}`);
@@ -85,14 +86,17 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
   }
 
   /** Whether the stores hold ValueAndTimestamp values. */
+  /** @internal */
   protected get timestamped(): boolean {
     return false;
   }
 
+  /** @internal */
   protected defaultValueSerde(defaults: SerdeDefaults | undefined): Serde<V> | undefined {
     return defaults?.valueSerde as Serde<V> | undefined;
   }
 
+  /** @internal */
   protected copy(options: TimeStoreOptions): WindowStoreBuilder<K, V> {
     return new WindowStoreBuilder(this.name, this.spec, this.keySerde, this.valueSerde, options);
   }
@@ -107,6 +111,7 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
  * TimestampedWindowStoreBuilder): what the DSL's windowed aggregations keep.
  */
 export class TimestampedWindowStoreBuilder<K, V> extends WindowStoreBuilder<K, ValueAndTimestamp<V>> {
+  /** @internal */
   constructor(
     name: string,
     spec: WindowStoreSpec,
@@ -117,10 +122,12 @@ export class TimestampedWindowStoreBuilder<K, V> extends WindowStoreBuilder<K, V
     super(name, spec, keySerde, innerValueSerde && valueAndTimestampSerde(innerValueSerde), options);
   }
 
+  /** @internal */
   protected override get timestamped(): boolean {
     return true;
   }
 
+  /** @internal */
   protected override defaultValueSerde(
     defaults: SerdeDefaults | undefined,
   ): Serde<ValueAndTimestamp<V>> | undefined {
@@ -128,6 +135,7 @@ export class TimestampedWindowStoreBuilder<K, V> extends WindowStoreBuilder<K, V
     return inner && valueAndTimestampSerde(inner);
   }
 
+  /** @internal */
   protected override copy(options: TimeStoreOptions): TimestampedWindowStoreBuilder<K, V> {
     return new TimestampedWindowStoreBuilder(
       this.name,

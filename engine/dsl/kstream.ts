@@ -28,14 +28,14 @@ import type { Produced } from './produced.js';
 import type { Repartitioned } from './repartitioned.js';
 
 /** A record stream: every record is an independent event. Mirrors Kafka Streams' KStream. */
-export class KStream<K, V> implements StreamNode {
+export class KStream<K, V> {
   /** @internal */
   constructor(
-    readonly builder: StreamNode['builder'],
-    readonly nodeName: string,
-    readonly keySerde: Serde<unknown> | undefined,
-    readonly valueSerde: Serde<unknown> | undefined,
-    readonly repartitionRequired: boolean,
+    /** @internal */ readonly builder: StreamNode['builder'],
+    /** @internal */ readonly nodeName: string,
+    /** @internal */ readonly keySerde: Serde<unknown> | undefined,
+    /** @internal */ readonly valueSerde: Serde<unknown> | undefined,
+    /** @internal */ readonly repartitionRequired: boolean,
   ) {}
 
   filter(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {

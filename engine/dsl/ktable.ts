@@ -18,17 +18,17 @@ import type { Named } from './named.js';
  * A changelog stream as a table: the latest value per key. Updates flow downstream with the
  * previous value, so aggregations over a table can subtract it. A null value deletes the key.
  */
-export class KTable<K, V> implements StreamNode {
+export class KTable<K, V> {
   readonly repartitionRequired = false;
 
   /** @internal */
   constructor(
-    readonly builder: StreamNode['builder'],
-    readonly nodeName: string,
-    readonly keySerde: Serde<unknown> | undefined,
-    readonly valueSerde: Serde<unknown> | undefined,
+    /** @internal */ readonly builder: StreamNode['builder'],
+    /** @internal */ readonly nodeName: string,
+    /** @internal */ readonly keySerde: Serde<unknown> | undefined,
+    /** @internal */ readonly valueSerde: Serde<unknown> | undefined,
     /** The store that holds this table, when it is materialized. */
-    readonly queryableStoreName: string | undefined,
+    /** @internal */ readonly queryableStoreName: string | undefined,
   ) {}
 
   filter(

@@ -17,7 +17,8 @@ export interface RecordMetadata {
   readonly offset: number;
 }
 
-interface ContextBase {
+/** What both processor contexts offer (Kafka Streams' ProcessingContext). */
+export interface ProcessingContext {
   readonly applicationId: string;
   readonly taskId: TaskId;
   /** Runs `punctuator` every `intervalMs` of stream time (advanced by records) or wall-clock time. */
@@ -31,12 +32,12 @@ interface ContextBase {
   commit(): void;
 }
 
-export interface ProcessorContext<KForward = unknown, VForward = unknown> extends ContextBase {
+export interface ProcessorContext<KForward = unknown, VForward = unknown> extends ProcessingContext {
   /** Sends a record to every child, or to the named child only. Synchronous: children run before this returns. */
   forward<K extends KForward, V extends VForward>(record: Record<K, V>, childName?: string): void;
 }
 
-export interface FixedKeyProcessorContext<KForward = unknown, VForward = unknown> extends ContextBase {
+export interface FixedKeyProcessorContext<KForward = unknown, VForward = unknown> extends ProcessingContext {
   forward<V extends VForward>(record: FixedKeyRecord<KForward, V>, childName?: string): void;
 }
 

@@ -4,7 +4,10 @@ import { ConfigError } from '../errors.js';
 import { defaultLogger, type Logger } from '../logger.js';
 import type { Serde } from '../serdes/serde.js';
 import { type ClientSettings, checkClientSettings } from '../transport/client-settings.js';
-import type { ErrorHandling, ErrorHandlingConfig } from './internals/record-error-handler.js';
+import type { ErrorHandlingConfig } from './internals/record-error-handler.js';
+
+/** What a handler does with a record that failed: stop the instance, skip it, or write it to the dead-letter topic. */
+export type ErrorHandling = 'fail' | 'continue' | 'dlq';
 
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once_v2';
 

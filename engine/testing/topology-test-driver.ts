@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Registry } from 'prom-client';
 import type { KeyValueStore } from '../../state-stores/key-value-store.js';
 import { KeyValueStoreFacade } from '../../state-stores/key-value-store-facade.js';
 import { RecordCache } from '../../state-stores/record-cache.js';
@@ -60,8 +61,13 @@ export class TopologyTestDriver {
   private wallClockMs: number;
   /** A temporary state directory for persistent stores, deleted by close(). */
   private readonly stateDir = mkdtempSync(join(tmpdir(), 'rivulet-test-driver-'));
-  /** The driver's metrics (dropped records and more), as an instance's `metrics()` gives them. */
-  readonly metrics = new StreamsMetrics();
+  /** @internal */
+  readonly streamsMetrics = new StreamsMetrics();
+
+  /** The driver's metrics registry (dropped records and more), as an instance's `metrics()`. */
+  metrics(): Registry {
+    return this.streamsMetrics.registry;
+  }
 
   constructor(topology: Topology, config: TestDriverConfig = {}, initialWallClockMs = Date.now()) {
     const applicationId = config.applicationId ?? 'test-driver';
@@ -82,7 +88,7 @@ export class TopologyTestDriver {
         applicationId,
         builder,
         collector,
-        metrics: this.metrics,
+        metrics: this.streamsMetrics,
         defaultKeySerde: config.defaultKeySerde,
         defaultValueSerde: config.defaultValueSerde,
         maxTaskIdleMs: -1,

@@ -2,13 +2,48 @@ import type { InternalTopologyBuilder } from './internals/internal-topology-buil
 import type { NodeDefinition } from './internals/node-definitions.js';
 import { compileSubtopologies, type SubtopologyDefinition } from './internals/subtopologies.js';
 
+/** A node as `Topology.describe()` shows it (Kafka Streams' TopologyDescription.Node). */
+export type TopologyNode =
+  | { readonly kind: 'source'; readonly name: string; readonly topics: readonly string[] }
+  | {
+      readonly kind: 'processor';
+      readonly name: string;
+      readonly parents: readonly string[];
+      readonly stores: readonly string[];
+    }
+  | {
+      readonly kind: 'sink';
+      readonly name: string;
+      readonly parents: readonly string[];
+      /** Null when a TopicNameExtractor picks the topic per record. */
+      readonly topic: string | null;
+    };
+
+/** A sub-topology as `Topology.describe()` shows it (Kafka Streams' TopologyDescription.Subtopology). */
+export interface Subtopology {
+  readonly id: number;
+  /** In topological order (parents first). */
+  readonly nodes: readonly TopologyNode[];
+  /** As named in the topology (internal topics without the application-id prefix). */
+  readonly sourceTopics: readonly string[];
+  readonly stores: readonly string[];
+}
+
 /** What `Topology.describe()` returns: printable in Kafka Streams' text format or as Mermaid. */
 export class TopologyDescription {
-  readonly subtopologies: readonly SubtopologyDefinition[];
+  readonly subtopologies: readonly Subtopology[];
+  private readonly definitions: readonly SubtopologyDefinition[];
   private readonly children = new Map<string, string[]>();
 
+  /** @internal */
   constructor(builder: InternalTopologyBuilder) {
-    this.subtopologies = compileSubtopologies(builder);
+    this.definitions = compileSubtopologies(builder);
+    this.subtopologies = this.definitions.map((sub) => ({
+      id: sub.id,
+      nodes: sub.nodes.map(describeNode),
+      sourceTopics: sub.sourceTopics,
+      stores: sub.stores,
+    }));
     for (const node of builder.nodes.values()) {
       if (node.kind === 'source') continue;
       for (const parent of node.parents) {
@@ -22,7 +57,7 @@ export class TopologyDescription {
   /** Kafka Streams' `TopologyDescription.toString()` layout. */
   toString(): string {
     let out = 'Topologies:\n';
-    for (const sub of this.subtopologies) {
+    for (const sub of this.definitions) {
       out += `   Sub-topology: ${sub.id}\n`;
       for (const node of sub.nodes) {
         out += `    ${this.header(node)}\n`;
@@ -39,7 +74,7 @@ export class TopologyDescription {
     const id = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
     const lines = ['flowchart TD'];
     const topics = new Set<string>();
-    for (const sub of this.subtopologies) {
+    for (const sub of this.definitions) {
       lines.push(`  subgraph sub${sub.id}["Sub-topology ${sub.id}"]`);
       for (const node of sub.nodes) {
         const label =
@@ -79,5 +114,21 @@ export class TopologyDescription {
           ? `Sink: ${node.name} (topic: ${node.topic})`
           : `Sink: ${node.name} (extractor class: ${node.topic.name || 'anonymous'})`;
     }
+  }
+}
+
+function describeNode(node: NodeDefinition): TopologyNode {
+  switch (node.kind) {
+    case 'source':
+      return { kind: 'source', name: node.name, topics: node.topics };
+    case 'processor':
+      return { kind: 'processor', name: node.name, parents: node.parents, stores: [...node.stores] };
+    case 'sink':
+      return {
+        kind: 'sink',
+        name: node.name,
+        parents: node.parents,
+        topic: typeof node.topic === 'string' ? node.topic : null,
+      };
   }
 }

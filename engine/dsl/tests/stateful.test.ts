@@ -41,7 +41,7 @@ describe('KGroupedStream aggregations', () => {
       { key: 'a', value: 2 },
     ]);
     expect(driver.getKeyValueStore<string, number>('counts').get('a')).toBe(2);
-    const dropped = await driver.metrics.registry.getSingleMetricAsString('rivulet_dropped_records_total');
+    const dropped = await driver.metrics().getSingleMetricAsString('rivulet_dropped_records_total');
     expect(dropped).toMatch(/reason="null-key"} 1/);
     expect(dropped).toMatch(/reason="null-value"} 1/);
   });

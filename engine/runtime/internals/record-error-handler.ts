@@ -3,12 +3,12 @@ import { type Logger, RateLimitedLog } from '../../logger.js';
 import type { Header } from '../../processor/record.js';
 import type { TaskId } from '../../task-id.js';
 import type { ConsumerRecord } from '../../transport/ports.js';
+import type { ErrorHandling } from '../streams-config.js';
 import type { StreamsMetrics } from './metrics.js';
 import type { RecordCollector } from './record-collector.js';
 import type { RefusedOutputs } from './refused-outputs.js';
 
 /** What to do with a record that cannot be deserialized, processed or produced (ARCHITECTURE §8). */
-export type ErrorHandling = 'fail' | 'continue' | 'dlq';
 export type ErrorKind = 'deserialization' | 'processing' | 'production';
 
 export interface ErrorHandlingConfig {

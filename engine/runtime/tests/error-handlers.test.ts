@@ -55,7 +55,7 @@ describe('error handlers', () => {
     );
     pipe(driver);
     expect(driver.createOutputTopic('quantities', S, Serdes.Integer()).readValuesToList()).toEqual([1, 2]);
-    const dropped = await driver.metrics.registry.getSingleMetricAsString('rivulet_dropped_records_total');
+    const dropped = await driver.metrics().getSingleMetricAsString('rivulet_dropped_records_total');
     for (const kind of ['deserialization', 'processing', 'production'])
       expect(dropped).toMatch(new RegExp(`reason="${kind}-error"} 1`));
   });
@@ -118,7 +118,7 @@ describe('error handlers', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.msg).toMatch(/skipped the record at orders-0 offset 0 after a deserialization error/);
     expect(warnings[0]!.obj.record).toEqual({ topic: 'orders', partition: 0, offset: 0 });
-    const dropped = await driver.metrics.registry.getSingleMetricAsString('rivulet_dropped_records_total');
+    const dropped = await driver.metrics().getSingleMetricAsString('rivulet_dropped_records_total');
     expect(dropped).toMatch(/reason="deserialization-error"} 5/);
   });
 });
