@@ -28,6 +28,7 @@ import { StreamsMetrics } from './internals/metrics.js';
 import { StandbyManager } from './internals/standby-manager.js';
 import type { StreamTask } from './internals/stream-task.js';
 import { StreamThread } from './internals/stream-thread.js';
+import { checkUserFacingSerdes } from './internals/user-serdes.js';
 import {
   type ResolvedStreamsConfig,
   resolveConfig,
@@ -137,6 +138,7 @@ export class KafkaStreams {
     try {
       const { applicationId, replicationFactor, errorHandling, instanceId } = this.config;
       const builder = this.topology.internal;
+      checkUserFacingSerdes(builder, this.config);
       const subtopologies = compileSubtopologies(builder);
       const transport = this.transport();
       const admin = transport.admin();

@@ -283,3 +283,46 @@ describe('Processor API through the DSL', () => {
     );
   });
 });
+
+describe('internal topics without serdes', () => {
+  it('repartition topics and stores take the self-describing internal serde; only the user-facing topics need serdes', () => {
+    type Order = { customer: string; items: string[]; placed: string; total: number };
+    const J = Serdes.Json<Order>();
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, Order>('orders', Consumed.with(S, J))
+      // An object key and a value with a Date and a bigint, through a repartition topic and a store,
+      // none of them given a serde.
+      .groupBy((_id, o) => ({ customer: o.customer, size: o.items.length }))
+      .aggregate(
+        () => ({ orders: 0, last: new Date(0), total: 0n }),
+        (_key, o, agg) => ({
+          orders: agg.orders + 1,
+          last: new Date(o.placed),
+          total: agg.total + BigInt(o.total),
+        }),
+        Materialized.as('per-customer'),
+      )
+      .toStream()
+      .map((key, agg) => ({
+        key: `${key.customer}/${key.size}`,
+        value: `${agg?.orders} ${agg?.total} ${agg?.last.toISOString()}`,
+      }))
+      .to('summary', Produced.with(S, S));
+    // No cache: every store read and write goes through the serde.
+    const driver = new TopologyTestDriver(builder.build(), { cacheMaxBytes: 0 }, 0);
+    const orders = driver.createInputTopic('orders', S, J);
+    orders.pipeInput('o1', { customer: 'ann', items: ['a'], placed: '2026-01-01T00:00:00.000Z', total: 5 });
+    orders.pipeInput('o2', { customer: 'ann', items: ['b'], placed: '2026-01-02T00:00:00.000Z', total: 7 });
+    expect(driver.createOutputTopic('summary', S, S).readKeyValuesToList()).toEqual([
+      { key: 'ann/1', value: '1 5 2026-01-01T00:00:00.000Z' },
+      { key: 'ann/1', value: '2 12 2026-01-02T00:00:00.000Z' },
+    ]);
+    expect(driver.getKeyValueStore('per-customer').get({ size: 1, customer: 'ann' })).toEqual({
+      orders: 2,
+      last: new Date('2026-01-02T00:00:00.000Z'),
+      total: 12n,
+    });
+    driver.close();
+  });
+});

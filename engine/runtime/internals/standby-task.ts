@@ -5,7 +5,7 @@ import type { TaskId } from '../../task-id.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { TopicPartition } from '../../transport/ports.js';
 import { changelogTopicName } from './internal-topics.js';
-import type { ChangelogRegistration, TaskEnvironment } from './stream-task.js';
+import { type ChangelogRegistration, storeSerdeDefaults, type TaskEnvironment } from './stream-task.js';
 
 /**
  * A standby replica of a task: the task's persistent stores, kept current from their changelogs and
@@ -24,9 +24,7 @@ export class StandbyTask {
   ) {
     this.directory = join(env.applicationStateDir, String(id));
     for (const name of subtopology.stores) {
-      const store = env.builder.stores
-        .get(name)!
-        .build({ keySerde: env.defaultKeySerde, valueSerde: env.defaultValueSerde });
+      const store = env.builder.stores.get(name)!.build(storeSerdeDefaults(env));
       const topic = changelogTopicName(env.applicationId, name);
       const context: StateStoreContext = {
         applicationId: env.applicationId,

@@ -6,11 +6,13 @@ import type {
   StateStore,
   StateStoreContext,
 } from '../../../state-stores/state-store.js';
+import type { SerdeDefaults } from '../../../state-stores/store-builder.js';
 import { isClientFailure, StreamsError } from '../../errors.js';
 import { type Logger, RateLimitedLog } from '../../logger.js';
 import { isDeferredSerde } from '../../processor/internals/change.js';
 import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
+import { InternalSerde } from '../../serdes/internal-serde.js';
 import type { Serde } from '../../serdes/serde.js';
 import type { TaskId } from '../../task-id.js';
 import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
@@ -239,10 +241,7 @@ export class StreamTask {
     const partition = this.id.partition;
     for (const name of this.subtopology.stores) {
       const storeBuilder = builder.stores.get(name)!;
-      const store = storeBuilder.build({
-        keySerde: this.env.defaultKeySerde,
-        valueSerde: this.env.defaultValueSerde,
-      });
+      const store = storeBuilder.build(storeSerdeDefaults(this.env));
       const changelogTopic = changelogTopicName(this.env.applicationId, name);
       const context: StateStoreContext = {
         applicationId: this.env.applicationId,
@@ -286,14 +285,15 @@ export class StreamTask {
       if (def.kind !== 'source') for (const p of def.parents) nodes.get(p)!.children.push(node);
 
       if (def.kind === 'source') {
+        const internal = def.topics.every((t) => this.env.builder.isInternalTopic(t));
         const keySerde = this.serdeOrDefault(
           def.keySerde,
-          this.env.defaultKeySerde,
+          fallback(this.env.defaultKeySerde, internal),
           `key serde for source ${def.name}`,
         );
         const valueSerde = this.serdeOrDefault(
           def.valueSerde,
-          this.env.defaultValueSerde,
+          fallback(this.env.defaultValueSerde, internal),
           `value serde for source ${def.name}`,
         );
         const context = new NodeContext(this.state, node, []);
@@ -318,14 +318,15 @@ export class StreamTask {
   }
 
   private sinkProcess(def: SinkDefinition): (record: Record<unknown, unknown>) => void {
+    const internal = typeof def.topic === 'string' && this.env.builder.isInternalTopic(def.topic);
     const keySerde = this.serdeOrDefault(
       def.keySerde,
-      this.env.defaultKeySerde,
+      fallback(this.env.defaultKeySerde, internal),
       `key serde for sink ${def.name}`,
     );
     const valueSerde = this.serdeOrDefault(
       def.valueSerde,
-      this.env.defaultValueSerde,
+      fallback(this.env.defaultValueSerde, internal),
       `value serde for sink ${def.name}`,
     );
     const { collector, resolveTopic, refusedOutputs } = this.env;
@@ -388,4 +389,23 @@ export class StreamTask {
     }
     return chosen;
   }
+}
+
+/**
+ * The serde a node without one takes: the config's default, else, on an internal topic
+ * (repartition), the self-describing internal serde. User-facing topics have no such fallback.
+ */
+function fallback(
+  configDefault: Serde<unknown> | undefined,
+  internalTopic: boolean,
+): Serde<unknown> | undefined {
+  return configDefault ?? (internalTopic ? InternalSerde : undefined);
+}
+
+/** What a store built without serdes takes: the config's defaults, else the internal serde (its changelog is internal). */
+export function storeSerdeDefaults(env: TaskEnvironment): SerdeDefaults {
+  return {
+    keySerde: env.defaultKeySerde ?? InternalSerde,
+    valueSerde: env.defaultValueSerde ?? InternalSerde,
+  };
 }

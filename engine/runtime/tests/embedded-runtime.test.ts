@@ -105,3 +105,26 @@ describe('KafkaStreams on the embedded log', () => {
     ).toThrow(/processingGuarantee/);
   });
 });
+
+describe('serdes of user-facing topics', () => {
+  it('start() rejects a source or sink of a user topic without serdes, naming the node, the topic and the fix', async () => {
+    const cluster = `no-serde-${Date.now()}`;
+    EmbeddedLog.named(cluster).createTopic('in', 1).createTopic('out', 1);
+    const builder = new StreamsBuilder();
+    // The repartition topic between them needs no serde: it takes the internal one.
+    builder
+      .stream<string, string>('in', Consumed.with(S, S))
+      .groupBy((_k, v) => v)
+      .count()
+      .toStream()
+      .to('out');
+    const streams = new KafkaStreams(builder.build(), {
+      applicationId: 'no-serde',
+      bootstrapServers: `memory://${cluster}`,
+    });
+    await expect(streams.start()).rejects.toThrow(
+      /sink KSTREAM-SINK-\d+ \(topic out\) has no key serde: pass Produced.with\(keySerde, valueSerde\) or set defaultKeySerde in the config/,
+    );
+    expect(streams.state()).toBe('ERROR');
+  });
+});
