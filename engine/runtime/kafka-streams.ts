@@ -430,6 +430,7 @@ export class KafkaStreams {
         throw new StreamsError("config bootstrapServers: 'memory://' needs a name, e.g. 'memory://shop'");
       return new MemoryTransport(name);
     }
+    warnOnSmallThreadPool(this.logger);
     return new KafkaTransport(servers, {
       settings: this.config.kafka,
       flushTimeoutMs: this.config.taskTimeoutMs,
@@ -458,4 +459,22 @@ export class KafkaStreams {
     if (previous !== next) this.logger.info({ state: next, previous }, `state ${previous} -> ${next}`);
     for (const listener of [...this.listeners]) listener(next, previous);
   }
+}
+
+/** libuv's worker threads an instance on Kafka wants at least: see warnOnSmallThreadPool. */
+const WANTED_THREADPOOL_SIZE = 16;
+
+/**
+ * librdkafka's Node binding runs each blocking call (a poll, a flush, a transaction commit) on one
+ * of libuv's worker threads, 4 unless UV_THREADPOOL_SIZE says otherwise. An instance's clients
+ * need more at once; with too few, calls queue behind each other and, after a broker bounce, never
+ * run. The variable must be set before Node starts its pool, so it is the operator's to set.
+ */
+function warnOnSmallThreadPool(logger: Logger): void {
+  const size = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  if (size >= WANTED_THREADPOOL_SIZE) return;
+  logger.warn(
+    { uvThreadpoolSize: size },
+    `UV_THREADPOOL_SIZE is ${size}: librdkafka's blocking calls share libuv's worker threads, and an instance on Kafka needs more at once; start node with UV_THREADPOOL_SIZE=${WANTED_THREADPOOL_SIZE} or more (docs/operations.md)`,
+  );
 }

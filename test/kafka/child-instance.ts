@@ -25,7 +25,8 @@ export function startChild(args: readonly string[], id: string, app = 'eos-app.t
       id,
       ...rest,
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    // As docs/operations.md asks of an instance on Kafka: enough libuv workers for librdkafka's calls.
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UV_THREADPOOL_SIZE: '16' } },
   );
   const instance: ChildInstance = { id, child, output: '' };
   const collect = (chunk: Buffer) => {

@@ -23,6 +23,8 @@ const MAX_BLOCK_MS = 60_000;
 /** Transactions the broker aborts when not committed within this time (Kafka Streams' default). */
 const TRANSACTION_TIMEOUT_MS = 10_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** How much longer than its own timeout a native call may take to answer before the producer is given up. */
+const ANSWER_MARGIN_MS = 15_000;
 
 /**
  * The producer port on librdkafka. Delivery reports come for errors only
@@ -153,9 +155,10 @@ export class KafkaProducerPort implements ProducerPort {
     for (;;) {
       if (this.fatal) throw this.fatal;
       try {
-        await this.call('flushing the producer', (cb) => this.producer.flush(1_000, cb));
+        await this.call('flushing the producer', (cb) => this.producer.flush(1_000, cb), 1_000);
         break;
       } catch (err) {
+        if (err instanceof ClientFatalError) throw err;
         if (Date.now() > deadline)
           throw new StreamsError(
             `the producer could not deliver its records within ${timeoutMs} ms: ${(err as Error).message}`,
@@ -169,7 +172,7 @@ export class KafkaProducerPort implements ProducerPort {
 
   async initTransactions(): Promise<void> {
     await this.ready;
-    await this.call('initTransactions', (cb) => this.producer.initTransactions(30_000, cb));
+    await this.call('initTransactions', (cb) => this.producer.initTransactions(30_000, cb), 30_000);
   }
 
   async beginTransaction(): Promise<void> {
@@ -180,24 +183,27 @@ export class KafkaProducerPort implements ProducerPort {
     offsets: readonly TopicPartitionOffset[],
     group: GroupMetadata,
   ): Promise<void> {
-    await this.call('sendOffsetsToTransaction', (cb) =>
-      this.producer.sendOffsetsToTransaction(
-        offsets.map((o) => ({ ...o })),
-        group.consumerHandle as KafkaConsumer,
-        30_000,
-        cb,
-      ),
+    await this.call(
+      'sendOffsetsToTransaction',
+      (cb) =>
+        this.producer.sendOffsetsToTransaction(
+          offsets.map((o) => ({ ...o })),
+          group.consumerHandle as KafkaConsumer,
+          30_000,
+          cb,
+        ),
+      30_000,
     );
   }
 
   async commitTransaction(): Promise<void> {
-    await this.call('commitTransaction', (cb) => this.producer.commitTransaction(30_000, cb));
+    await this.call('commitTransaction', (cb) => this.producer.commitTransaction(30_000, cb), 30_000);
   }
 
   /** Aborts, and forgets the delivery failures of the aborted records (librdkafka purges them). */
   async abortTransaction(): Promise<void> {
     try {
-      await this.call('abortTransaction', (cb) => this.producer.abortTransaction(30_000, cb));
+      await this.call('abortTransaction', (cb) => this.producer.abortTransaction(30_000, cb), 30_000);
     } finally {
       await this.settleDeliveryReports();
       this.takeFailures();
@@ -213,11 +219,17 @@ export class KafkaProducerPort implements ProducerPort {
     await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
   }
 
+  /** A native call that must answer within its own timeout plus ANSWER_MARGIN_MS. */
   private call<T = void>(
     doing: string,
     fn: (cb: (err: LibrdKafkaError | null | undefined, result?: T) => void) => void,
+    timeoutMs = 0,
   ): Promise<T> {
-    return this.inFlight.run(() => callback<T>(doing, fn, 'producer'));
+    return this.inFlight.run(() => callback<T>(doing, fn, 'producer'), {
+      doing,
+      withinMs: timeoutMs + ANSWER_MARGIN_MS,
+      client: 'producer',
+    });
   }
 
   private takeFailures(): DeliveryFailure[] {
