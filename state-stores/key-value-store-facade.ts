@@ -1,47 +1,17 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
-import type { StateStoreContext } from './state-store.js';
+import { NO_TIMESTAMP, StoreFacade } from './store-facade.js';
 import type { TimestampedKeyValueStore } from './value-and-timestamp.js';
-
-/** The timestamp a facade writes with: none known (Kafka Streams' ConsumerRecord.NO_TIMESTAMP). */
-const NO_TIMESTAMP = -1;
 
 /**
  * A timestamped store seen as a plain key-value store (Kafka Streams' KeyValueStoreFacade): reads
  * drop the timestamps, writes carry none. What interactive queries and the test driver hand out
  * for the DSL's stores, which keep a timestamp with every value.
  */
-export class KeyValueStoreFacade<K, V> implements KeyValueStore<K, V> {
-  constructor(private readonly inner: TimestampedKeyValueStore<K, V>) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
-  init(context: StateStoreContext): void {
-    this.inner.init(context);
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  wipe(): void {
-    this.inner.wipe();
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen();
-  }
-
+export class KeyValueStoreFacade<K, V>
+  extends StoreFacade<TimestampedKeyValueStore<K, V>>
+  implements KeyValueStore<K, V>
+{
   get(key: K): V | null {
     return this.inner.get(key)?.value ?? null;
   }

@@ -1,52 +1,23 @@
 import type { KeyValue } from './key-value-store.js';
-import type { StateStoreContext } from './state-store.js';
+import { NO_TIMESTAMP, StoreFacade } from './store-facade.js';
 import type { ValueAndTimestamp } from './value-and-timestamp.js';
 import type { WindowStore } from './window-store.js';
 import type { Windowed } from './windowed.js';
-
-const NO_TIMESTAMP = -1;
 
 /**
  * A timestamped window store seen as a plain one (Kafka Streams' WindowStoreFacade): reads drop
  * the timestamps, writes carry none. What the test driver hands out for the DSL's window stores.
  */
-export class WindowStoreFacade<K, V> implements WindowStore<K, V> {
-  constructor(private readonly inner: WindowStore<K, ValueAndTimestamp<V>>) {}
-
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get persistent(): boolean {
-    return this.inner.persistent;
-  }
-
+export class WindowStoreFacade<K, V>
+  extends StoreFacade<WindowStore<K, ValueAndTimestamp<V>>>
+  implements WindowStore<K, V>
+{
   get windowSizeMs(): number {
     return this.inner.windowSizeMs;
   }
 
   get retentionMs(): number {
     return this.inner.retentionMs;
-  }
-
-  init(context: StateStoreContext): void {
-    this.inner.init(context);
-  }
-
-  flush(): void {
-    this.inner.flush();
-  }
-
-  wipe(): void {
-    this.inner.wipe();
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-
-  isOpen(): boolean {
-    return this.inner.isOpen();
   }
 
   put(key: K, value: V | null, windowStartMs: number): void {
