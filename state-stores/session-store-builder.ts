@@ -41,13 +41,13 @@ export class SessionStoreBuilder<K, V> implements StoreBuilder<SessionStore<K, V
     return this.with({ loggingEnabled: false, logConfig: {} });
   }
 
-  /** Session stores have no record cache yet: these keep the builder interface and change nothing. */
+  /** A write-back cache: updates to a session between commits become one changelog write and one update downstream. */
   withCachingEnabled(): SessionStoreBuilder<K, V> {
-    return this;
+    return this.with({ cachingEnabled: true });
   }
 
   withCachingDisabled(): SessionStoreBuilder<K, V> {
-    return this;
+    return this.with({ cachingEnabled: false });
   }
 
   withStoreType(storeType: StoreType): SessionStoreBuilder<K, V> {
@@ -55,14 +55,12 @@ export class SessionStoreBuilder<K, V> implements StoreBuilder<SessionStore<K, V
   }
 
   build(_defaults?: SerdeDefaults): SessionStore<K, V> {
-    return new MeteredSessionStore(
-      this.name,
-      this.keySerde,
-      this.valueSerde,
-      this.retentionMs,
-      this.options.loggingEnabled,
-      this.options.storeType === 'persistent',
-    );
+    return new MeteredSessionStore(this.name, this.keySerde, this.valueSerde, this.retentionMs, {
+      loggingEnabled: this.options.loggingEnabled,
+      cachingEnabled: this.options.cachingEnabled,
+      persistent: this.options.storeType === 'persistent',
+      timestamped: false,
+    });
   }
 
   private with(changes: Partial<TimeStoreOptions>): SessionStoreBuilder<K, V> {

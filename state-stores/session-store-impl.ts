@@ -2,24 +2,38 @@ import type { Serde } from '../engine/serdes/serde.js';
 import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
 import type { KeyValue } from './key-value-store.js';
 import type { SessionStore } from './session-store.js';
-import { TimeOrderedStore } from './time-ordered-store.js';
+import { type TimeOrderedLayers, TimeOrderedStore } from './time-ordered-store.js';
 import type { Windowed } from './windowed.js';
 
 /**
  * A session store over the shared bytes layers: entries keyed `key ‖ end ‖ start`, so a key's
  * sessions sort by end time and `findSessions` is one range scan. Sessions that ended more than the
- * retention period before the latest end seen are ignored, refused and purged at flush.
+ * retention period before the latest end seen are ignored, refused and purged at flush. With
+ * caching, repeated updates to a session between commits become one changelog write and one
+ * downstream update (as Kafka Streams' CachingSessionStore).
  */
-export class MeteredSessionStore<K, V> extends TimeOrderedStore<K> implements SessionStore<K, V> {
+export class MeteredSessionStore<K, V> extends TimeOrderedStore<K, V> implements SessionStore<K, V> {
   constructor(
     name: string,
     keySerde: Serde<K>,
-    private readonly valueSerde: Serde<V>,
+    valueSerde: Serde<V>,
     retentionMs: number,
-    loggingEnabled: boolean,
-    persistent: boolean,
+    layers: TimeOrderedLayers,
   ) {
-    super(name, keySerde, retentionMs, 2, loggingEnabled, persistent);
+    super(name, keySerde, valueSerde, retentionMs, 2, layers);
+  }
+
+  /**
+   * Registers who forwards this store's updates downstream. Returns true when the store caches:
+   * then updates reach the listener at flush or eviction and the processor must not forward itself.
+   */
+  setFlushListener(
+    listener: (session: Windowed<K>, newValue: V | null, oldValue: V | null, timestampMs: number) => void,
+  ): boolean {
+    this.cache.setFlushListener((key, newValue, oldValue, timestampMs) =>
+      listener(this.session(key), newValue, oldValue, timestampMs),
+    );
+    return this.cache.caching;
   }
 
   put(session: Windowed<K>, value: V | null): void {
@@ -27,12 +41,15 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K> implements Se
       throw new Error(
         `session store ${this.name}: a session cannot end (${session.endMs}) before it starts (${session.startMs})`,
       );
-    this.backend.observe(session.endMs);
-    if (this.backend.expired(session.endMs)) return;
-    this.backend.put(
-      compositeKey(this.keyBytes(session.key), session.endMs, session.startMs),
-      this.valueSerde.serialize(this.name, value),
-    );
+    this.timer.run('put', () => {
+      this.backend.observe(session.endMs);
+      if (this.backend.expired(session.endMs)) return;
+      this.cache.put(
+        compositeKey(this.keyBytes(session.key), session.endMs, session.startMs),
+        value,
+        this.context!.recordTimestampMs(),
+      );
+    });
   }
 
   remove(session: Windowed<K>): void {
@@ -41,10 +58,7 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K> implements Se
 
   fetchSession(key: K, startMs: number, endMs: number): V | null {
     if (this.backend.expired(endMs)) return null;
-    return this.valueSerde.deserialize(
-      this.name,
-      this.backend.bytes.get(compositeKey(this.keyBytes(key), endMs, startMs)),
-    );
+    return this.timer.run('get', () => this.cache.get(compositeKey(this.keyBytes(key), endMs, startMs)));
   }
 
   findSessions(
@@ -52,7 +66,7 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K> implements Se
     earliestSessionEndMs: number,
     latestSessionStartMs: number,
   ): IterableIterator<KeyValue<Windowed<K>, V>> {
-    return this.scan(key, earliestSessionEndMs, latestSessionStartMs, false);
+    return this.timer.range(() => this.scan(key, earliestSessionEndMs, latestSessionStartMs, false));
   }
 
   backwardFindSessions(
@@ -76,7 +90,7 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K> implements Se
     const k = this.keyBytes(key);
     const lo = compositeKey(k, Math.max(0, earliestEndMs), 0);
     const hi = compositeKey(k, MAX_TIMESTAMP, MAX_TIMESTAMP);
-    for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
+    for (const entry of this.cache.range(lo, hi, reverse)) {
       const { key: entryKey, timestamps } = splitCompositeKey(entry.key, 2);
       const [endMs, startMs] = timestamps as [number, number];
       if (
@@ -86,7 +100,13 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K> implements Se
         this.backend.expired(endMs)
       )
         continue;
-      yield { key: { key, startMs, endMs }, value: this.valueSerde.deserialize(this.name, entry.value) as V };
+      yield { key: { key, startMs, endMs }, value: entry.value };
     }
+  }
+
+  private session(composite: Buffer): Windowed<K> {
+    const { key, timestamps } = splitCompositeKey(composite, 2);
+    const [endMs, startMs] = timestamps as [number, number];
+    return { key: this.keySerde.deserialize(this.name, key) as K, startMs, endMs };
   }
 }

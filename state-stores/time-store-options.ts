@@ -5,7 +5,7 @@ export interface TimeStoreOptions {
   readonly loggingEnabled: boolean;
   readonly logConfig: Readonly<Record<string, string>>;
   readonly storeType: StoreType;
-  /** A write-back record cache (window stores; session stores have none yet). */
+  /** A write-back record cache in front of the store. */
   readonly cachingEnabled: boolean;
 }
 

@@ -1,8 +1,6 @@
 import type { Serde } from '../engine/serdes/serde.js';
 import { compositeKey, MAX_TIMESTAMP, splitCompositeKey } from './composite-key.js';
 import type { KeyValue } from './key-value-store.js';
-import type { CacheEntry, NamedCache } from './record-cache.js';
-import type { StateStoreContext } from './state-store.js';
 import { TimeOrderedStore } from './time-ordered-store.js';
 import type { ValueAndTimestamp } from './value-and-timestamp.js';
 import type { WindowStore } from './window-store.js';
@@ -35,44 +33,26 @@ export interface WindowStoreLayers {
  * caching, repeated updates to a window between commits become one changelog write and one
  * downstream update (as Kafka Streams' CachingWindowStore).
  */
-export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements WindowStore<K, V> {
+export class MeteredWindowStore<K, V> extends TimeOrderedStore<K, V> implements WindowStore<K, V> {
   private sequence = 0;
   private readonly suffixes: number;
   private readonly retainDuplicates: boolean;
-  private readonly cachingEnabled: boolean;
-  private cache: NamedCache<V> | null = null;
-  private flushListener: WindowFlushListener<K, V> | null = null;
-  private context: StateStoreContext | null = null;
 
   constructor(
     name: string,
     keySerde: Serde<K>,
-    private readonly valueSerde: Serde<V>,
+    valueSerde: Serde<V>,
     readonly windowSizeMs: number,
     retentionMs: number,
     layers: WindowStoreLayers,
   ) {
-    super(
-      name,
-      keySerde,
-      retentionMs,
-      layers.retainDuplicates ? 2 : 1,
-      layers.loggingEnabled,
-      layers.persistent,
-      layers.timestamped,
-    );
+    // A store of duplicates (joins) is never updated in place: nothing for a cache to collapse.
+    super(name, keySerde, valueSerde, retentionMs, layers.retainDuplicates ? 2 : 1, {
+      ...layers,
+      cachingEnabled: layers.cachingEnabled && !layers.retainDuplicates,
+    });
     this.retainDuplicates = layers.retainDuplicates;
-    this.cachingEnabled = layers.cachingEnabled && !layers.retainDuplicates;
     this.suffixes = layers.retainDuplicates ? 2 : 1;
-  }
-
-  override init(context: StateStoreContext): void {
-    super.init(context);
-    this.context = context;
-    const recordCache = context.recordCache;
-    if (this.cachingEnabled && recordCache && recordCache.maxBytes > 0) {
-      this.cache = recordCache.named<V>((dirty) => this.writeThrough(dirty));
-    }
   }
 
   /**
@@ -80,27 +60,27 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
    * then updates reach the listener at flush or eviction and the processor must not forward itself.
    */
   setFlushListener(listener: WindowFlushListener<K, V>): boolean {
-    this.flushListener = listener;
-    return this.cache !== null;
+    this.cache.setFlushListener((key, newValue, oldValue, timestampMs) =>
+      listener(this.windowedKey(key), newValue, oldValue, timestampMs),
+    );
+    return this.cache.caching;
   }
 
   put(key: K, value: V | null, windowStartMs: number): void {
-    this.backend.observe(windowStartMs);
-    if (this.backend.expired(windowStartMs)) return;
-    if (this.retainDuplicates && value === null) return;
-    const k = this.keyBytes(key);
-    const composite = this.retainDuplicates
-      ? compositeKey(k, windowStartMs, this.sequence++)
-      : compositeKey(k, windowStartMs);
-    if (this.cache) {
+    this.timer.run('put', () => {
+      this.backend.observe(windowStartMs);
+      if (this.backend.expired(windowStartMs)) return;
+      if (this.retainDuplicates && value === null) return;
+      const k = this.keyBytes(key);
+      const composite = this.retainDuplicates
+        ? compositeKey(k, windowStartMs, this.sequence++)
+        : compositeKey(k, windowStartMs);
       const timestampMs =
         this.timestamped && value !== null
           ? (value as ValueAndTimestamp<unknown>).timestampMs
           : this.context!.recordTimestampMs();
-      this.cache.put(composite.toString('latin1'), composite, value, timestampMs);
-      return;
-    }
-    this.backend.put(composite, this.valueSerde.serialize(this.name, value));
+      this.cache.put(composite, value, timestampMs);
+    });
   }
 
   fetch(key: K, windowStartMs: number): V | null;
@@ -120,15 +100,11 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
       }
       // One exact key: the cache, else the backend (the aggregation's per-record lookup).
       if (this.backend.expired(start)) return null;
-      const composite = compositeKey(this.keyBytes(key), start);
-      if (this.cache) {
-        const entry = this.cache.get(composite.toString('latin1'));
-        if (entry) return entry.value;
-      }
-      return this.valueSerde.deserialize(this.name, this.backend.bytes.get(composite));
+      return this.timer.run('get', () => this.cache.get(compositeKey(this.keyBytes(key), start)));
     }
-    if (args.length === 3) return this.oneKey(...(args as [K, number, number]), false);
-    return this.keyRange(...(args as [K | null, K | null, number, number]), false);
+    if (args.length === 3)
+      return this.timer.range(() => this.oneKey(...(args as [K, number, number]), false));
+    return this.timer.range(() => this.keyRange(...(args as [K | null, K | null, number, number]), false));
   }
 
   backwardFetch(key: K, fromMs: number, toMs: number): IterableIterator<KeyValue<number, V>>;
@@ -155,38 +131,6 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
     return this.keyRange(null, null, 0, MAX_TIMESTAMP, true);
   }
 
-  /** Writes the cache's dirty windows through (forwarding them), then flushes the backend. */
-  override flush(): void {
-    this.cache?.flush();
-    super.flush();
-  }
-
-  /** Drops the cache without writing it: a clean close has flushed already, a dirty one must not. */
-  override close(): void {
-    this.cache?.clear();
-    super.close();
-  }
-
-  override wipe(): void {
-    this.cache?.clear();
-    super.wipe();
-  }
-
-  private writeThrough(dirty: CacheEntry<V>[]): void {
-    for (const entry of dirty) {
-      const old = this.backend.bytes.get(entry.keyBytes);
-      // Deleting a window the backend never held: nothing to write, log or forward (as Kafka Streams' cache).
-      if (entry.value === null && old === null) continue;
-      this.backend.put(entry.keyBytes, this.valueSerde.serialize(this.name, entry.value), entry.timestampMs);
-      this.flushListener?.(
-        this.windowedKey(entry.keyBytes),
-        entry.value,
-        this.valueSerde.deserialize(this.name, old),
-        entry.timestampMs,
-      );
-    }
-  }
-
   private windowedKey(composite: Buffer): Windowed<K> {
     const { key, timestamps } = splitCompositeKey(composite, this.suffixes);
     const startMs = timestamps[0]!;
@@ -206,7 +150,7 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
     const k = this.keyBytes(key);
     const lo = this.retainDuplicates ? compositeKey(k, fromMs, 0) : compositeKey(k, fromMs);
     const hi = this.retainDuplicates ? compositeKey(k, toMs, MAX_TIMESTAMP) : compositeKey(k, toMs);
-    for (const entry of this.entries(lo, hi, reverse)) {
+    for (const entry of this.cache.range(lo, hi, reverse)) {
       const { key: entryKey, timestamps } = splitCompositeKey(entry.key, this.suffixes);
       const start = timestamps[0]!;
       if (!entryKey.equals(k) || start < fromMs || start > toMs || this.backend.expired(start)) continue;
@@ -225,7 +169,7 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
     const kt = keyTo === null ? null : this.keyBytes(keyTo);
     const lo = kf && compositeKey(kf, ...Array<number>(this.suffixes).fill(0));
     const hi = kt && compositeKey(kt, ...Array<number>(this.suffixes).fill(MAX_TIMESTAMP));
-    for (const entry of this.entries(lo, hi, reverse)) {
+    for (const entry of this.cache.range(lo, hi, reverse)) {
       const { key: entryKey, timestamps } = splitCompositeKey(entry.key, this.suffixes);
       const start = timestamps[0]!;
       if (start < fromMs || start > toMs || this.backend.expired(start)) continue;
@@ -238,43 +182,6 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K> implements Win
         },
         value: entry.value,
       };
-    }
-  }
-
-  /**
-   * Typed entries with composite keys in [lo, hi] (null = open), in key order, the cache's newer
-   * values (and deletions) laid over the backend's. Latin1 strings of the keys order as the bytes do.
-   */
-  private *entries(
-    lo: Buffer | null,
-    hi: Buffer | null,
-    reverse: boolean,
-  ): IterableIterator<{ key: Buffer; value: V }> {
-    const cached = new Map<string, CacheEntry<V>>();
-    if (this.cache) {
-      for (const [k, entry] of this.cache.between(lo?.toString('latin1'), hi?.toString('latin1'))) {
-        cached.set(k, entry);
-      }
-    }
-    if (cached.size === 0) {
-      for (const entry of this.backend.bytes.range(lo, hi, reverse)) {
-        yield { key: entry.key, value: this.valueSerde.deserialize(this.name, entry.value) as V };
-      }
-      return;
-    }
-    const merged = new Map<string, { key: Buffer; value: V | null }>();
-    for (const entry of this.backend.bytes.range(lo, hi, false)) {
-      merged.set(entry.key.toString('latin1'), {
-        key: entry.key,
-        value: this.valueSerde.deserialize(this.name, entry.value),
-      });
-    }
-    for (const [k, entry] of cached) merged.set(k, { key: entry.keyBytes, value: entry.value });
-    const keys = [...merged.keys()].sort();
-    if (reverse) keys.reverse();
-    for (const k of keys) {
-      const entry = merged.get(k)!;
-      if (entry.value !== null) yield { key: entry.key, value: entry.value };
     }
   }
 }
