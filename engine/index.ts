@@ -1,6 +1,10 @@
 // The public API of rivulet: everything an application imports comes from here.
 
 export type { KeyValue, KeyValueStore, ReadOnlyKeyValueStore } from '../state-stores/key-value-store.js';
+export type {
+  KeyValueStoreBuilder,
+  TimestampedKeyValueStoreBuilder,
+} from '../state-stores/key-value-store-builder.js';
 export type { StateRestoreListener } from '../state-stores/restore-listener.js';
 export type { ReadOnlySessionStore, SessionStore } from '../state-stores/session-store.js';
 export type { SessionStoreBuilder } from '../state-stores/session-store-builder.js';
@@ -11,14 +15,14 @@ export type {
   StateStoreContext,
   StoreOperation,
 } from '../state-stores/state-store.js';
-export {
-  type KeyValueStoreBuilder,
-  type SerdeDefaults,
-  type StoreBuilder,
-  Stores,
-  type StoreType,
-  type TimestampedKeyValueStoreBuilder,
+export type {
+  BaseStoreBuilder,
+  SerdeDefaults,
+  StoreBuilder,
+  StoreOptions,
+  StoreType,
 } from '../state-stores/store-builder.js';
+export { Stores } from '../state-stores/stores.js';
 export type {
   ReadOnlyTimestampedKeyValueStore,
   TimestampedKeyValueStore,

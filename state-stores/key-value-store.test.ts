@@ -9,7 +9,7 @@ import { CheckpointFile } from './checkpoint-file.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { RecordCache } from './record-cache.js';
 import type { RestoreCallback, StateStoreContext } from './state-store.js';
-import { Stores } from './store-builder.js';
+import { Stores } from './stores.js';
 
 const S = Serdes.String();
 

@@ -1,10 +1,5 @@
 import type { Serde } from '../engine/serdes/serde.js';
-import type { KeyValueStore } from './key-value-store.js';
-import { MeteredKeyValueStore } from './key-value-store-impl.js';
-import { SessionStoreBuilder } from './session-store-builder.js';
 import type { StateStore } from './state-store.js';
-import { type ValueAndTimestamp, valueAndTimestampSerde } from './value-and-timestamp.js';
-import { WindowStoreBuilder, type WindowStoreSpec } from './window-store-builder.js';
 
 export type StoreType = 'in-memory' | 'persistent';
 
@@ -30,36 +25,35 @@ export interface SerdeDefaults {
   readonly valueSerde: Serde<unknown> | undefined;
 }
 
-interface KeyValueStoreOptions {
+/** The layers every store builder offers. */
+export interface StoreOptions {
   readonly loggingEnabled: boolean;
   readonly logConfig: Readonly<Record<string, string>>;
   readonly cachingEnabled: boolean;
   readonly storeType: StoreType;
 }
 
-const DEFAULT_OPTIONS: KeyValueStoreOptions = {
+/** What a builder from `Stores` starts with, as Kafka Streams' builders: logged, uncached, in memory here. */
+export const DEFAULT_STORE_OPTIONS: StoreOptions = {
   loggingEnabled: true,
   logConfig: {},
   cachingEnabled: false,
   storeType: 'in-memory',
 };
 
-/** Key-value store builder; the DSL may leave serdes out and take the config defaults. */
-export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
+/**
+ * What every store builder shares: its name and options, and the `with*` methods that copy it with
+ * one option changed. Subclasses say how to build the store and copy themselves.
+ */
+export abstract class BaseStoreBuilder<S extends StateStore> implements StoreBuilder<S> {
   /** @internal */
   constructor(
     readonly name: string,
-    /** @internal */ protected readonly keySerde: Serde<K> | undefined,
-    /** @internal */ protected readonly valueSerde: Serde<V> | undefined,
-    /** @internal */ protected readonly options: KeyValueStoreOptions = DEFAULT_OPTIONS,
+    /** @internal */ protected readonly options: StoreOptions,
   ) {}
 
   get loggingEnabled(): boolean {
     return this.options.loggingEnabled;
-  }
-
-  changelogConfig(): Record<string, string> {
-    return { 'cleanup.policy': 'compact', ...this.options.logConfig };
   }
 
   get storeType(): StoreType {
@@ -69,6 +63,10 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
   get persistent(): boolean {
     return this.options.storeType === 'persistent';
   }
+
+  abstract changelogConfig(): Record<string, string>;
+
+  abstract build(defaults?: SerdeDefaults): S;
 
   withLoggingEnabled(config: Record<string, string> = {}): this {
     return this.with({ loggingEnabled: true, logConfig: config });
@@ -91,112 +89,10 @@ export class KeyValueStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K,
     return this.with({ storeType });
   }
 
-  build(defaults?: SerdeDefaults): KeyValueStore<K, V> {
-    const keySerde = (this.keySerde ?? defaults?.keySerde) as Serde<K> | undefined;
-    const valueSerde = this.valueSerde ?? this.defaultValueSerde(defaults);
-    if (!keySerde || !valueSerde) {
-      throw new Error(
-        `state store ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
-      );
-    }
-    const { loggingEnabled, cachingEnabled, storeType } = this.options;
-    return new MeteredKeyValueStore(
-      this.name,
-      keySerde,
-      valueSerde,
-      loggingEnabled,
-      cachingEnabled,
-      storeType === 'persistent',
-      this.timestamped,
-    );
-  }
-
-  /** Whether the stores hold ValueAndTimestamp values. */
   /** @internal */
-  protected get timestamped(): boolean {
-    return false;
-  }
+  protected abstract copy(options: StoreOptions): BaseStoreBuilder<S>;
 
-  /** @internal */
-  protected defaultValueSerde(defaults: SerdeDefaults | undefined): Serde<V> | undefined {
-    return defaults?.valueSerde as Serde<V> | undefined;
-  }
-
-  /** @internal */
-  protected copy(options: KeyValueStoreOptions): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(this.name, this.keySerde, this.valueSerde, options);
-  }
-
-  private with(changes: Partial<KeyValueStoreOptions>): this {
+  private with(changes: Partial<StoreOptions>): this {
     return this.copy({ ...this.options, ...changes }) as this;
   }
 }
-
-/**
- * A key-value store of values with the timestamp of the record that set them (Kafka Streams'
- * TimestampedKeyValueStoreBuilder): what the DSL's tables and aggregations keep.
- */
-export class TimestampedKeyValueStoreBuilder<K, V> extends KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
-  /** @internal */
-  constructor(
-    name: string,
-    keySerde: Serde<K> | undefined,
-    private readonly innerValueSerde: Serde<V> | undefined,
-    options: KeyValueStoreOptions = DEFAULT_OPTIONS,
-  ) {
-    super(name, keySerde, innerValueSerde && valueAndTimestampSerde(innerValueSerde), options);
-  }
-
-  /** @internal */
-  protected override get timestamped(): boolean {
-    return true;
-  }
-
-  /** @internal */
-  protected override defaultValueSerde(
-    defaults: SerdeDefaults | undefined,
-  ): Serde<ValueAndTimestamp<V>> | undefined {
-    const inner = defaults?.valueSerde as Serde<V> | undefined;
-    return inner && valueAndTimestampSerde(inner);
-  }
-
-  /** @internal */
-  protected override copy(options: KeyValueStoreOptions): TimestampedKeyValueStoreBuilder<K, V> {
-    return new TimestampedKeyValueStoreBuilder(this.name, this.keySerde, this.innerValueSerde, options);
-  }
-}
-
-/** Factory for store builders, as Kafka Streams' `Stores`. */
-export const Stores = {
-  keyValueStoreBuilder<K, V>(
-    name: string,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-  ): KeyValueStoreBuilder<K, V> {
-    return new KeyValueStoreBuilder(name, keySerde, valueSerde);
-  },
-  /** Values kept with the timestamp of the record that set them. */
-  timestampedKeyValueStoreBuilder<K, V>(
-    name: string,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-  ): TimestampedKeyValueStoreBuilder<K, V> {
-    return new TimestampedKeyValueStoreBuilder(name, keySerde, valueSerde);
-  },
-  windowStoreBuilder<K, V>(
-    name: string,
-    spec: WindowStoreSpec,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-  ): WindowStoreBuilder<K, V> {
-    return new WindowStoreBuilder(name, spec, keySerde, valueSerde);
-  },
-  sessionStoreBuilder<K, V>(
-    name: string,
-    retentionMs: number,
-    keySerde: Serde<K>,
-    valueSerde: Serde<V>,
-  ): SessionStoreBuilder<K, V> {
-    return new SessionStoreBuilder(name, retentionMs, keySerde, valueSerde);
-  },
-} as const;

@@ -9,7 +9,7 @@ import { compositeKey } from './composite-key.js';
 import { RecordCache } from './record-cache.js';
 import type { MeteredSessionStore } from './session-store-impl.js';
 import type { StateStore, StateStoreContext } from './state-store.js';
-import { Stores } from './store-builder.js';
+import { Stores } from './stores.js';
 import type { MeteredWindowStore } from './window-store-impl.js';
 
 const S = Serdes.String();

@@ -1,10 +1,11 @@
 import type { Serde } from '../engine/serdes/serde.js';
-import type { SerdeDefaults, StoreBuilder, StoreType } from './store-builder.js';
 import {
-  DEFAULT_TIME_STORE_OPTIONS,
-  type TimeStoreOptions,
-  timeStoreChangelogConfig,
-} from './time-store-options.js';
+  BaseStoreBuilder,
+  DEFAULT_STORE_OPTIONS,
+  type SerdeDefaults,
+  type StoreOptions,
+} from './store-builder.js';
+import { timeStoreChangelogConfig } from './time-store-changelog.js';
 import { type ValueAndTimestamp, valueAndTimestampSerde } from './value-and-timestamp.js';
 import type { WindowStore } from './window-store.js';
 import { MeteredWindowStore } from './window-store-impl.js';
@@ -16,15 +17,16 @@ export interface WindowStoreSpec {
   readonly retainDuplicates?: boolean;
 }
 
-export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>> {
+export class WindowStoreBuilder<K, V> extends BaseStoreBuilder<WindowStore<K, V>> {
   /** @internal */
   constructor(
-    readonly name: string,
+    name: string,
     /** @internal */ protected readonly spec: WindowStoreSpec,
     /** @internal */ protected readonly keySerde: Serde<K> | undefined,
     /** @internal */ protected readonly valueSerde: Serde<V> | undefined,
-    /** @internal */ protected readonly options: TimeStoreOptions = DEFAULT_TIME_STORE_OPTIONS,
+    options: StoreOptions = DEFAULT_STORE_OPTIONS,
   ) {
+    super(name, options);
     if (!(spec.windowSizeMs > 0))
       throw new Error(`window store ${name}: windowSizeMs must be > 0, got ${spec.windowSizeMs}`);
     if (!(spec.retentionMs >= spec.windowSizeMs)) {
@@ -34,37 +36,8 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
     }
   }
 
-  get loggingEnabled(): boolean {
-    return this.options.loggingEnabled;
-  }
-
-  get persistent(): boolean {
-    return this.options.storeType === 'persistent';
-  }
-
   changelogConfig(): Record<string, string> {
     return timeStoreChangelogConfig(this.spec.retentionMs, this.options.logConfig);
-  }
-
-  withLoggingEnabled(config: Record<string, string> = {}): this {
-    return this.with({ loggingEnabled: true, logConfig: config });
-  }
-
-  withLoggingDisabled(): this {
-    return this.with({ loggingEnabled: false, logConfig: {} });
-  }
-
-  /** A write-back cache: updates to a window between commits become one changelog write and one update downstream. */
-  withCachingEnabled(): this {
-    return this.with({ cachingEnabled: true });
-  }
-
-  withCachingDisabled(): this {
-    return this.with({ cachingEnabled: false });
-  }
-
-  withStoreType(storeType: StoreType): this {
-    return this.with({ storeType });
   }
 
   build(defaults?: SerdeDefaults): WindowStore<K, V> {
@@ -97,12 +70,8 @@ export class WindowStoreBuilder<K, V> implements StoreBuilder<WindowStore<K, V>>
   }
 
   /** @internal */
-  protected copy(options: TimeStoreOptions): WindowStoreBuilder<K, V> {
+  protected copy(options: StoreOptions): WindowStoreBuilder<K, V> {
     return new WindowStoreBuilder(this.name, this.spec, this.keySerde, this.valueSerde, options);
-  }
-
-  private with(changes: Partial<TimeStoreOptions>): this {
-    return this.copy({ ...this.options, ...changes }) as this;
   }
 }
 
@@ -117,7 +86,7 @@ export class TimestampedWindowStoreBuilder<K, V> extends WindowStoreBuilder<K, V
     spec: WindowStoreSpec,
     keySerde: Serde<K> | undefined,
     private readonly innerValueSerde: Serde<V> | undefined,
-    options: TimeStoreOptions = DEFAULT_TIME_STORE_OPTIONS,
+    options: StoreOptions = DEFAULT_STORE_OPTIONS,
   ) {
     super(name, spec, keySerde, innerValueSerde && valueAndTimestampSerde(innerValueSerde), options);
   }
@@ -136,7 +105,7 @@ export class TimestampedWindowStoreBuilder<K, V> extends WindowStoreBuilder<K, V
   }
 
   /** @internal */
-  protected override copy(options: TimeStoreOptions): TimestampedWindowStoreBuilder<K, V> {
+  protected override copy(options: StoreOptions): TimestampedWindowStoreBuilder<K, V> {
     return new TimestampedWindowStoreBuilder(
       this.name,
       this.spec,

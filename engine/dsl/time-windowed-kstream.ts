@@ -1,10 +1,10 @@
-import { TimestampedWindowStoreBuilder } from '../../state-stores/window-store-builder.js';
 import type { Windowed } from '../../state-stores/windowed.js';
 import { windowAggregateSupplier } from '../processor/internals/window-aggregate-processors.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
 import { WindowedSerdes } from '../serdes/windowed-serdes.js';
+import { windowStoreFor } from './internals/materialize.js';
 import { insertRepartition, type StreamNode } from './internals/stream-node.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
@@ -66,7 +66,17 @@ export class TimeWindowedKStream<K, V> {
     ]);
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
-    builder.addStateStore(this.storeBuilder(storeName, keySerde, valueSerde, materialized), processorName);
+    const { sizeMs, graceMs } = this.windows;
+    builder.addStateStore(
+      windowStoreFor(
+        storeName,
+        { windowSizeMs: sizeMs, retentionMs: sizeMs + graceMs },
+        keySerde,
+        valueSerde,
+        materialized,
+      ),
+      processorName,
+    );
     return new KTable<Windowed<K>, VAgg>(
       builder,
       processorName,
@@ -74,26 +84,5 @@ export class TimeWindowedKStream<K, V> {
       valueSerde as Serde<unknown> | undefined,
       storeName,
     );
-  }
-
-  /** Timestamped, persistent, logged and cached by default, as Kafka Streams' DSL window stores. */
-  private storeBuilder<VAgg>(
-    storeName: string,
-    keySerde: Serde<K> | undefined,
-    valueSerde: Serde<VAgg> | undefined,
-    materialized: Materialized<K, VAgg> | undefined,
-  ): TimestampedWindowStoreBuilder<K, VAgg> {
-    const { sizeMs, graceMs } = this.windows;
-    const store = new TimestampedWindowStoreBuilder<K, VAgg>(
-      storeName,
-      { windowSizeMs: sizeMs, retentionMs: sizeMs + graceMs },
-      keySerde,
-      valueSerde,
-    ).withStoreType(materialized?.storeType ?? 'persistent');
-    const logged =
-      (materialized?.loggingEnabled ?? true)
-        ? store.withLoggingEnabled({ ...materialized?.logConfig })
-        : store.withLoggingDisabled();
-    return (materialized?.cachingEnabled ?? true) ? logged.withCachingEnabled() : logged;
   }
 }

@@ -1,10 +1,16 @@
-import { TimestampedKeyValueStoreBuilder } from '../../../state-stores/store-builder.js';
+import { TimestampedKeyValueStoreBuilder } from '../../../state-stores/key-value-store-builder.js';
+import type { StateStore } from '../../../state-stores/state-store.js';
+import type { BaseStoreBuilder } from '../../../state-stores/store-builder.js';
+import {
+  TimestampedWindowStoreBuilder,
+  type WindowStoreSpec,
+} from '../../../state-stores/window-store-builder.js';
 import type { Serde } from '../../serdes/serde.js';
 import { Materialized } from '../materialized.js';
 
 /**
- * The store builder a DSL operation materializes into, honouring Materialized's logging and caching
- * choices. DSL stores are timestamped, persistent, logged and cached by default, as in Kafka Streams.
+ * The store a DSL operation materializes into: timestamped, with Materialized's logging, caching
+ * and store type, or Materialized's defaults (persistent, logged, cached, as in Kafka Streams).
  */
 export function keyValueStoreFor<K, V>(
   storeName: string,
@@ -12,12 +18,30 @@ export function keyValueStoreFor<K, V>(
   valueSerde: Serde<V> | undefined,
   materialized: Materialized<K, V> | undefined,
 ): TimestampedKeyValueStoreBuilder<K, V> {
-  const options = materialized ?? Materialized.with<K, V>(keySerde, valueSerde);
-  const store = new TimestampedKeyValueStoreBuilder<K, V>(storeName, keySerde, valueSerde).withStoreType(
-    options.storeType,
+  return layered(
+    new TimestampedKeyValueStoreBuilder<K, V>(storeName, keySerde, valueSerde),
+    materialized ?? Materialized.with<K, V>(keySerde, valueSerde),
   );
+}
+
+/** The window store of a windowed aggregation, as keyValueStoreFor. */
+export function windowStoreFor<K, V>(
+  storeName: string,
+  spec: WindowStoreSpec,
+  keySerde: Serde<K> | undefined,
+  valueSerde: Serde<V> | undefined,
+  materialized: Materialized<K, V> | undefined,
+): TimestampedWindowStoreBuilder<K, V> {
+  return layered(
+    new TimestampedWindowStoreBuilder<K, V>(storeName, spec, keySerde, valueSerde),
+    materialized ?? Materialized.with<K, V>(keySerde, valueSerde),
+  );
+}
+
+function layered<B extends BaseStoreBuilder<StateStore>, K, V>(store: B, options: Materialized<K, V>): B {
+  const typed = store.withStoreType(options.storeType);
   const logged = options.loggingEnabled
-    ? store.withLoggingEnabled({ ...options.logConfig })
-    : store.withLoggingDisabled();
+    ? typed.withLoggingEnabled({ ...options.logConfig })
+    : typed.withLoggingDisabled();
   return options.cachingEnabled ? logged.withCachingEnabled() : logged;
 }
