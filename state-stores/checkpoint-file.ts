@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type TopicPartitionOffset, tpKey } from '../engine/topic-partition.js';
 
 /**
  * The version line names the layout of the stores the checkpoint vouches for (version 1: LMDB keys
@@ -23,6 +24,7 @@ export class CheckpointFile {
   /** Whether the last `read` found a checkpoint of an older store layout (and so returned nothing). */
   olderLayout = false;
 
+  /** The checkpointed offsets by `tpKey` of their changelog partition. */
   read(): Map<string, number> {
     const offsets = new Map<string, number>();
     this.olderLayout = false;
@@ -38,13 +40,13 @@ export class CheckpointFile {
       );
     for (const line of lines.slice(0, Number(count))) {
       const [topic, partition, offset] = line.split(' ');
-      offsets.set(`${topic} ${partition}`, Number(offset));
+      offsets.set(tpKey({ topic: topic!, partition: Number(partition) }), Number(offset));
     }
     return offsets;
   }
 
-  write(offsets: ReadonlyMap<string, number>): void {
-    const lines = [...offsets].map(([tp, offset]) => `${tp} ${offset}`);
+  write(offsets: readonly TopicPartitionOffset[]): void {
+    const lines = offsets.map((o) => `${o.topic} ${o.partition} ${o.offset}`);
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, `${VERSION}\n${lines.length}\n${lines.join('\n')}\n`);
     renameSync(tmp, this.path);
@@ -53,9 +55,4 @@ export class CheckpointFile {
   delete(): void {
     rmSync(this.path, { force: true });
   }
-}
-
-/** The checkpoint map key of a changelog partition. */
-export function checkpointKey(topic: string, partition: number): string {
-  return `${topic} ${partition}`;
 }

@@ -30,7 +30,7 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   constructor(
     readonly name: string,
     private readonly keySerde: Serde<K>,
-    private readonly valueSerde: Serde<V>,
+    valueSerde: Serde<V>,
     private readonly loggingEnabled: boolean,
     private readonly cachingEnabled: boolean,
     readonly persistent: boolean,

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Serdes } from '../engine/serdes/serdes.js';
 import { TaskId } from '../engine/task-id.js';
+import { tpKey } from '../engine/topic-partition.js';
 import { CheckpointFile } from './checkpoint-file.js';
 import type { KeyValueStore } from './key-value-store.js';
 import { RecordCache } from './record-cache.js';
@@ -196,8 +197,9 @@ describe('checkpoint file', () => {
   it('trusts only its own store layout: an older one reads as none, a newer one is an error that says so', () => {
     const directory = mkdtempSync(join(tmpdir(), 'rivulet-checkpoint-test-'));
     const file = new CheckpointFile(directory);
-    file.write(new Map([['t-changelog 0', 42]]));
-    expect(file.read()).toEqual(new Map([['t-changelog 0', 42]]));
+    file.write([{ topic: 't-changelog', partition: 0, offset: 42 }]);
+    expect(file.read()).toEqual(new Map([[tpKey({ topic: 't-changelog', partition: 0 }), 42]]));
+    expect(readFileSync(join(directory, '.checkpoint'), 'utf8')).toBe('1\n1\nt-changelog 0 42\n');
     expect(file.olderLayout).toBe(false);
 
     writeFileSync(join(directory, '.checkpoint'), '0\n1\nt-changelog 0 42\n');

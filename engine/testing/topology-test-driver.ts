@@ -102,7 +102,7 @@ export class TopologyTestDriver {
         resolveTopic: this.resolveTopic,
         wallClockMs: () => this.wallClockMs,
       });
-      task.status = 'RUNNING'; // nothing to restore: the driver starts from empty stores
+      task.restored(); // nothing to restore: the driver starts from empty stores
       this.tasks.push(task);
       for (const topic of task.inputTopics()) this.taskByTopic.set(topic, task);
     }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkpointKey } from '../../../state-stores/checkpoint-file.js';
 import type { RestoreCallback } from '../../../state-stores/state-store.js';
 import { TaskId } from '../../task-id.js';
+import { tpKey } from '../../topic-partition.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerPort, Transport } from '../../transport/ports.js';
 import type { StreamsMetadata } from '../streams-metadata.js';
@@ -119,7 +119,8 @@ export class StandbyManager {
       const taskId = TaskId.parse(id);
       const task = new StandbyTask(taskId, this.subtopologies[taskId.subtopology]!, this.env);
       this.tasks.set(id, task);
-      for (const [key, offset] of task.startOffsets()) starts.set(key, offset);
+      for (const [changelog, offset] of task.startOffsets(this.env.logger))
+        starts.set(tpKey(changelog), offset);
     }
     this.reassign(starts);
     await this.onChange(this.taskIds());
@@ -129,13 +130,11 @@ export class StandbyManager {
   private async catchUp(): Promise<void> {
     if (this.tasks.size === 0) return;
     const restore = new Map<string, RestoreCallback>();
-    for (const task of this.tasks.values())
-      for (const c of task.changelogs) restore.set(checkpointKey(c.topic, c.partition), c.restore);
+    for (const task of this.tasks.values()) for (const c of task.changelogs) restore.set(tpKey(c), c.restore);
     for (;;) {
       const records = await this.consumer.poll(5_000, 0);
       if (records.length === 0) return;
-      for (const r of records)
-        restore.get(checkpointKey(r.topic, r.partition))?.(r.key!, r.value, r.timestampMs);
+      for (const r of records) restore.get(tpKey(r))?.(r.key!, r.value, r.timestampMs);
     }
   }
 
@@ -143,8 +142,7 @@ export class StandbyManager {
   private reassign(starts: ReadonlyMap<string, number>): void {
     const partitions = [...this.tasks.values()].flatMap((t) => t.changelogPartitions());
     const positions = partitions.map((tp) => {
-      const key = checkpointKey(tp.topic, tp.partition);
-      return { ...tp, offset: starts.get(key) ?? this.position(tp) };
+      return { ...tp, offset: starts.get(tpKey(tp)) ?? this.position(tp) };
     });
     this.consumer.assign(positions);
   }
@@ -153,11 +151,7 @@ export class StandbyManager {
     for (const id of ids) {
       const task = this.tasks.get(id);
       if (!task) continue;
-      task.close(
-        new Map(
-          task.changelogPartitions().map((tp) => [checkpointKey(tp.topic, tp.partition), this.position(tp)]),
-        ),
-      );
+      task.close(task.changelogPartitions().map((tp) => ({ ...tp, offset: this.position(tp) })));
       this.tasks.delete(id);
     }
   }

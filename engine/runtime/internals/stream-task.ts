@@ -1,12 +1,3 @@
-import { join } from 'node:path';
-import type { RecordCache } from '../../../state-stores/record-cache.js';
-import type {
-  ChangeLogger,
-  RestoreCallback,
-  StateStore,
-  StateStoreContext,
-} from '../../../state-stores/state-store.js';
-import type { SerdeDefaults } from '../../../state-stores/store-builder.js';
 import { isClientFailure, StreamsError } from '../../errors.js';
 import { type Logger, RateLimitedLog } from '../../logger.js';
 import { isDeferredSerde } from '../../processor/internals/change.js';
@@ -15,33 +6,23 @@ import { Record } from '../../processor/record.js';
 import { InternalSerde } from '../../serdes/internal-serde.js';
 import type { Serde } from '../../serdes/serde.js';
 import type { TaskId } from '../../task-id.js';
-import type { InternalTopologyBuilder } from '../../topology/internals/internal-topology-builder.js';
 import type { SinkDefinition } from '../../topology/internals/node-definitions.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
 import type { ConsumerRecord, DeliveryFailure } from '../../transport/ports.js';
-import { changelogTopicName } from './internal-topics.js';
-import type { StreamsMetrics } from './metrics.js';
 import { PunctuationQueue } from './punctuation.js';
 import type { RecordCollector } from './record-collector.js';
 import { type ErrorHandlingConfig, RecordErrorHandler, RecordFailedError } from './record-error-handler.js';
 import { RecordQueue } from './record-queue.js';
 import { type RefusedOutputs, refusalError } from './refused-outputs.js';
+import type { StoreEnvironment } from './store-environment.js';
 import { NodeContext, type RuntimeNode, type TaskState } from './task-context.js';
+import { TaskStateManager } from './task-state-manager.js';
 
 /** What a task needs from the instance (or the TopologyTestDriver) that runs it. */
-export interface TaskEnvironment {
-  readonly applicationId: string;
-  readonly builder: InternalTopologyBuilder;
+export interface TaskEnvironment extends StoreEnvironment {
   readonly collector: RecordCollector;
-  readonly metrics: StreamsMetrics;
-  readonly defaultKeySerde: Serde<unknown> | undefined;
-  readonly defaultValueSerde: Serde<unknown> | undefined;
   readonly maxTaskIdleMs: number;
   readonly errorHandling: ErrorHandlingConfig;
-  /** The instance's write-back cache (null: no caching). */
-  readonly recordCache: RecordCache | null;
-  /** `<stateDir>/<applicationId>`: task directories for persistent stores go below it. */
-  readonly applicationStateDir: string;
   /** Full topic name: internal topics get the `<applicationId>-` prefix. */
   resolveTopic(name: string): string;
   wallClockMs(): number;
@@ -50,21 +31,14 @@ export interface TaskEnvironment {
   readonly refusedOutputs: RefusedOutputs;
 }
 
-export interface ChangelogRegistration {
-  readonly store: StateStore;
-  readonly persistent: boolean;
-  readonly topic: string;
-  readonly partition: number;
-  readonly restore: RestoreCallback;
-}
-
 /**
  * One sub-topology on one partition: its processors, stores, input queues and stream time.
  * `process()` pushes one record synchronously from its source to the sinks.
  */
 export class StreamTask {
   readonly state: TaskState;
-  readonly changelogs: ChangelogRegistration[] = [];
+  /** The task's stores: their changelogs, restore starts and checkpoint. */
+  readonly stateManager: TaskStateManager;
   private readonly queues: RecordQueue[] = [];
   private readonly queueByTopic = new Map<string, RecordQueue>();
   private readonly sources = new Map<
@@ -83,11 +57,7 @@ export class StreamTask {
   private readonly logger: Logger;
   private readonly skips: RateLimitedLog;
   /** RESTORING while its stores replay their changelogs (it processes nothing), then RUNNING. */
-  status: 'RESTORING' | 'RUNNING' = 'RESTORING';
-  /** Changelog records sent since the last checkpoint (at-least-once checkpoints when it is large). */
-  changelogWrites = 0;
-  /** `<stateDir>/<applicationId>/<taskId>`: where this task's persistent stores and `.checkpoint` live. */
-  readonly directory: string;
+  private taskStatus: 'RESTORING' | 'RUNNING' = 'RESTORING';
 
   constructor(
     readonly id: TaskId,
@@ -115,8 +85,12 @@ export class StreamTask {
       this.logger,
       env.refusedOutputs,
     );
-    this.directory = join(env.applicationStateDir, String(id));
-    this.initStores();
+    this.stateManager = new TaskStateManager(id, subtopology.stores, env, {
+      recordTimestampMs: () => this.recordTimestampMs,
+      sendChangelog: (topic, partition, key, value, timestampMs) =>
+        env.collector.send(topic, key, value, [], timestampMs, partition),
+    });
+    for (const [name, store] of this.stateManager.stores) this.state.stores.set(name, store);
     this.buildNodes();
   }
 
@@ -136,9 +110,13 @@ export class StreamTask {
     return this.queues.some((q) => !q.isEmpty());
   }
 
-  /** Whether any store of this task keeps its state on disk (then it has a `.checkpoint`). */
-  hasPersistentStores(): boolean {
-    return this.changelogs.some((c) => c.persistent);
+  get status(): 'RESTORING' | 'RUNNING' {
+    return this.taskStatus;
+  }
+
+  /** Its stores have replayed their changelogs: the task may process. */
+  restored(): void {
+    this.taskStatus = 'RUNNING';
   }
 
   /** Buffered, unprocessed records per input topic. */
@@ -226,49 +204,21 @@ export class StreamTask {
   }
 
   flush(): void {
-    for (const store of this.state.stores.values()) store.flush();
+    this.stateManager.flush();
+  }
+
+  /** Flushes the stores (caches forward here) for a commit, and returns the input offsets to commit. */
+  prepareCommit(): ReadonlyMap<string, number> {
+    this.flush();
+    this.state.commitRequested = false;
+    return this.consumed;
   }
 
   close(): void {
     for (const p of this.processors) p.close?.();
-    for (const store of this.state.stores.values()) store.close();
+    this.stateManager.close();
     this.state.punctuations.clear();
     for (const q of this.queues) q.clear();
-  }
-
-  private initStores(): void {
-    const { builder, collector } = this.env;
-    const partition = this.id.partition;
-    for (const name of this.subtopology.stores) {
-      const storeBuilder = builder.stores.get(name)!;
-      const store = storeBuilder.build(storeSerdeDefaults(this.env));
-      const changelogTopic = changelogTopicName(this.env.applicationId, name);
-      const context: StateStoreContext = {
-        applicationId: this.env.applicationId,
-        taskId: this.id,
-        recordTimestampMs: () => this.recordTimestampMs,
-        recordCache: this.env.recordCache,
-        storeDirectory: (storeName) => join(this.directory, storeName),
-        observeLatency: (storeName, operation, seconds) =>
-          this.env.metrics.storeOperationSeconds.observe({ store: storeName, operation }, seconds),
-        register: (registered, restore, loggingEnabled): ChangeLogger | null => {
-          if (!loggingEnabled) return null;
-          this.changelogs.push({
-            store: registered,
-            persistent: registered.persistent,
-            topic: changelogTopic,
-            partition,
-            restore,
-          });
-          return (key, value, timestampMs) => {
-            this.changelogWrites++;
-            collector.send(changelogTopic, key, value, [], timestampMs, partition);
-          };
-        },
-      };
-      store.init(context);
-      this.state.stores.set(name, store);
-    }
   }
 
   private buildNodes(): void {
@@ -400,12 +350,4 @@ function fallback(
   internalTopic: boolean,
 ): Serde<unknown> | undefined {
   return configDefault ?? (internalTopic ? InternalSerde : undefined);
-}
-
-/** What a store built without serdes takes: the config's defaults, else the internal serde (its changelog is internal). */
-export function storeSerdeDefaults(env: TaskEnvironment): SerdeDefaults {
-  return {
-    keySerde: env.defaultKeySerde ?? InternalSerde,
-    valueSerde: env.defaultValueSerde ?? InternalSerde,
-  };
 }

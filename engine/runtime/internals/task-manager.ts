@@ -1,34 +1,9 @@
-import { CheckpointFile, checkpointKey } from '../../../state-stores/checkpoint-file.js';
-import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
-import { StreamsError } from '../../errors.js';
 import { TaskId } from '../../task-id.js';
 import { tpKey } from '../../topic-partition.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
-import type {
-  ConsumerPort,
-  ConsumerRecord,
-  TopicPartition,
-  TopicPartitionOffset,
-} from '../../transport/ports.js';
-import { type ChangelogRegistration, StreamTask, type TaskEnvironment } from './stream-task.js';
-
-/** How the task manager reaches the brokers for state: a restore reader, and changelog end offsets. */
-export interface StateAccess {
-  restoreConsumer(): ConsumerPort;
-  endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
-  /** exactly_once_v2: checkpoints only at clean close, removed while a task runs. */
-  readonly eos: boolean;
-  /** The application's restore listener, if it set one. */
-  restoreListener(): StateRestoreListener | null;
-  /** How long a restore may make no progress before it fails (taskTimeoutMs). */
-  readonly taskTimeoutMs: number;
-}
-
-/** A restore that makes no progress says so this often. */
-const STALLED_RESTORE_LOG_MS = 30_000;
-
-/** Restores bigger than this are announced in the log, start and end. */
-const LOGGED_RESTORE_RECORDS = 10_000;
+import type { ConsumerRecord, TopicPartition, TopicPartitionOffset } from '../../transport/ports.js';
+import { restoreChangelogs, type StateAccess } from './changelog-restorer.js';
+import { StreamTask, type TaskEnvironment } from './stream-task.js';
 
 /** At-least-once writes a checkpoint after a commit once this many changelog records were sent since the last one. */
 const CHECKPOINT_AFTER_WRITES = 10_000;
@@ -88,7 +63,7 @@ export class TaskManager {
     const closing = ids
       .map((id) => this.tasks.get(String(id)))
       .filter((t): t is StreamTask => t !== undefined);
-    if (clean) await this.checkpoint(closing.filter((t) => t.hasPersistentStores()));
+    if (clean) await this.checkpoint(closing.filter((t) => t.stateManager.hasPersistentStores()));
     for (const task of closing) {
       task.close();
       this.tasks.delete(String(task.id));
@@ -108,7 +83,9 @@ export class TaskManager {
   async maybeCheckpoint(): Promise<void> {
     if (this.state.eos) return;
     const due = [...this.tasks.values()].filter(
-      (t) => t.hasPersistentStores() && t.changelogWrites >= CHECKPOINT_AFTER_WRITES,
+      (t) =>
+        t.stateManager.hasPersistentStores() &&
+        t.stateManager.writesSinceCheckpoint >= CHECKPOINT_AFTER_WRITES,
     );
     await this.checkpoint(due);
   }
@@ -189,143 +166,32 @@ export class TaskManager {
   prepareCommit(): TopicPartitionOffset[] {
     const offsets: TopicPartitionOffset[] = [];
     for (const task of this.tasks.values()) {
-      task.flush();
-      task.state.commitRequested = false;
-      for (const [topic, offset] of task.consumedOffsets())
+      for (const [topic, offset] of task.prepareCommit())
         offsets.push({ topic, partition: task.id.partition, offset });
     }
     return offsets;
   }
 
-  /** Writes each task's `.checkpoint`: its changelog partitions at their current end offsets. */
+  /** Writes each task's `.checkpoint`: its persistent stores' changelog partitions at their current end offsets. */
   private async checkpoint(tasks: readonly StreamTask[]): Promise<void> {
-    const changelogs = tasks.flatMap((t) => t.changelogs.filter((c) => c.persistent));
+    const changelogs = tasks.flatMap((t) => t.stateManager.changelogs.filter((c) => c.persistent));
     if (changelogs.length === 0) return;
-    const ends = new Map(
-      (await this.state.endOffsets(changelogs)).map((e) => [checkpointKey(e.topic, e.partition), e.offset]),
-    );
-    for (const task of tasks) {
-      const offsets = new Map<string, number>();
-      for (const c of task.changelogs) {
-        const key = checkpointKey(c.topic, c.partition);
-        if (c.persistent && ends.has(key)) offsets.set(key, ends.get(key)!);
-      }
-      new CheckpointFile(task.directory).write(offsets);
-      task.changelogWrites = 0;
-    }
+    const ends = await this.state.endOffsets(changelogs);
+    for (const task of tasks) task.stateManager.writeCheckpoint(ends);
   }
 
   /** Restores new tasks (RESTORING, counted in rivulet_restoring_tasks), then marks them RUNNING. */
   private async restore(tasks: readonly StreamTask[]): Promise<number> {
     this.env.metrics.restoringTasks.inc(tasks.length);
     try {
-      return await this.replay(tasks);
+      return await restoreChangelogs(
+        tasks.map((t) => t.stateManager),
+        this.state,
+        this.env,
+      );
     } finally {
       this.env.metrics.restoringTasks.dec(tasks.length);
-      for (const task of tasks) task.status = 'RUNNING';
+      for (const task of tasks) task.restored();
     }
-  }
-
-  /**
-   * Replays each new task's changelog partitions up to their end (read_committed). The end offsets
-   * come first: a restore that cannot learn where a changelog ends does not start (and wipes
-   * nothing). A persistent
-   * store continues from its checkpoint when that is still valid; without one it is wiped and rebuilt
-   * from the start, as is every in-memory store. Under exactly-once the checkpoint is removed once
-   * read, so a crash leaves none behind.
-   */
-  private async replay(tasks: readonly StreamTask[]): Promise<number> {
-    const changelogs = tasks.flatMap((t) => t.changelogs);
-    if (changelogs.length === 0) return 0;
-    const ends = await this.state.endOffsets(changelogs);
-    const starts = new Map<ChangelogRegistration, number>();
-    for (const task of tasks) {
-      if (!task.hasPersistentStores()) continue;
-      const file = new CheckpointFile(task.directory);
-      const checkpointed = file.read();
-      if (file.olderLayout)
-        this.env.logger.info(
-          { task: String(task.id) },
-          `task ${task.id}: its stores were written by an older rivulet; they are rebuilt from their changelogs`,
-        );
-      if (this.state.eos) file.delete();
-      for (const c of task.changelogs) {
-        const end = ends[changelogs.indexOf(c)]!.offset;
-        const from = checkpointed.get(checkpointKey(c.topic, c.partition));
-        if (c.persistent && from !== undefined && from <= end) starts.set(c, from);
-        else if (c.persistent) c.store.wipe();
-      }
-    }
-    const listener = this.state.restoreListener();
-    const consumer = this.state.restoreConsumer();
-    let restored = 0;
-    try {
-      consumer.assign(
-        changelogs.map((c) => ({ topic: c.topic, partition: c.partition, offset: starts.get(c) ?? 0 })),
-      );
-      const pending = new Map<
-        string,
-        { registration: ChangelogRegistration; end: number; restored: number }
-      >();
-      changelogs.forEach((c, i) => {
-        const start = starts.get(c) ?? 0;
-        const end = ends[i]!.offset;
-        if (end <= start) return;
-        pending.set(tpKey(c), { registration: c, end, restored: 0 });
-        listener?.onRestoreStart?.({ topic: c.topic, partition: c.partition }, c.store.name, start, end);
-      });
-      const total = [...pending.values()].reduce((n, p) => n + p.end - (starts.get(p.registration) ?? 0), 0);
-      if (total > LOGGED_RESTORE_RECORDS)
-        this.env.logger.info(
-          { records: total, tasks: tasks.map((t) => String(t.id)) },
-          `restoring up to ${total} changelog records for ${tasks.length} task(s)`,
-        );
-      let progressAtMs = Date.now();
-      let loggedAtMs = progressAtMs;
-      while (pending.size > 0) {
-        const batch = await consumer.poll(10_000, 100);
-        const now = Date.now();
-        if (batch.length > 0) progressAtMs = now;
-        else if (now - loggedAtMs >= STALLED_RESTORE_LOG_MS) {
-          loggedAtMs = now;
-          const waiting = [...pending.values()].map(
-            (p) =>
-              `${p.registration.topic}-${p.registration.partition} at ${consumer.position(p.registration)} of ${p.end}`,
-          );
-          if (now - progressAtMs > this.state.taskTimeoutMs)
-            throw new StreamsError(
-              `restoring made no progress for ${now - progressAtMs} ms (taskTimeoutMs): ${waiting.join(', ')}`,
-            );
-          this.env.logger.warn({ waiting }, `restoring makes no progress: ${waiting.join(', ')}`);
-        }
-        const inBatch = new Map<string, { count: number; last: number }>();
-        for (const record of batch) {
-          const k = tpKey(record);
-          const entry = pending.get(k);
-          if (!entry || record.offset >= entry.end) continue;
-          entry.registration.restore(record.key!, record.value, record.timestampMs);
-          entry.restored++;
-          restored++;
-          const seen = inBatch.get(k) ?? { count: 0, last: record.offset };
-          inBatch.set(k, { count: seen.count + 1, last: record.offset });
-        }
-        for (const task of tasks) task.flush();
-        for (const [k, p] of pending) {
-          const tp = { topic: p.registration.topic, partition: p.registration.partition };
-          const seen = inBatch.get(k);
-          if (seen) listener?.onBatchRestored?.(tp, p.registration.store.name, seen.last, seen.count);
-          if (consumer.position(p.registration) >= p.end) {
-            pending.delete(k);
-            listener?.onRestoreEnd?.(tp, p.registration.store.name, p.restored);
-          }
-        }
-      }
-      if (total > LOGGED_RESTORE_RECORDS)
-        this.env.logger.info({ records: restored }, `restored ${restored} changelog records`);
-    } finally {
-      await consumer.close();
-    }
-    this.env.metrics.restoredRecords.inc(restored);
-    return restored;
   }
 }
