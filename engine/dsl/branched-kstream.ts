@@ -1,5 +1,4 @@
 import { branchSupplier, passThroughSupplier } from '../processor/internals/stream-processors.js';
-import type { ProcessorSupplier } from '../processor/processor.js';
 import { Branched } from './branched.js';
 import { KStream } from './kstream.js';
 
@@ -52,19 +51,13 @@ export class BranchedKStream<K, V> {
       named.map((b) => b.name),
       defaultName,
     );
-    builder.addProcessor(prefix, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
-      this.parent.nodeName,
-    ]);
+    builder.addProcessor(prefix, supplier, [this.parent.nodeName]);
 
     const result = new Map<string, KStream<K, V>>();
     const all = named.map((b) => ({ name: b.name, branched: b.branched }));
     if (defaultBranched && defaultName) all.push({ name: defaultName, branched: defaultBranched });
     for (const { name, branched } of all) {
-      builder.addProcessor(
-        name,
-        passThroughSupplier() as ProcessorSupplier<unknown, unknown, unknown, unknown>,
-        [prefix],
-      );
+      builder.addProcessor(name, passThroughSupplier(), [prefix]);
       const stream = new KStream<K, V>(
         builder,
         name,

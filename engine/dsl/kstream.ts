@@ -206,11 +206,7 @@ export class KStream<K, V> {
     ...storeNames: string[]
   ): KStream<KOut, VOut> {
     const name = this.builder.newName('KSTREAM-PROCESSOR');
-    this.builder.addProcessor(
-      name,
-      supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
-      [this.nodeName],
-    );
+    this.builder.addProcessor(name, supplier, [this.nodeName]);
     if (storeNames.length) this.builder.connectProcessorAndStateStores(name, ...storeNames);
     return new KStream(this.builder, name, undefined, undefined, true);
   }
@@ -221,11 +217,7 @@ export class KStream<K, V> {
     ...storeNames: string[]
   ): KStream<K, VOut> {
     const name = this.builder.newName('KSTREAM-PROCESSVALUES');
-    this.builder.addProcessor(
-      name,
-      supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
-      [this.nodeName],
-    );
+    this.builder.addProcessor(name, supplier, [this.nodeName]);
     if (storeNames.length) this.builder.connectProcessorAndStateStores(name, ...storeNames);
     return new KStream(this.builder, name, this.keySerde, undefined, this.repartitionRequired);
   }

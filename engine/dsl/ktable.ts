@@ -4,7 +4,6 @@ import {
   tableToStreamSupplier,
   tableTransformSupplier,
 } from '../processor/internals/table-processors.js';
-import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import type { Grouped } from './grouped.js';
 import { keyValueStoreFor } from './internals/materialize.js';
@@ -70,11 +69,7 @@ export class KTable<K, V> {
   /** The table's updates as a stream; deletions arrive as null values. */
   toStream(named?: Named): KStream<K, V | null> {
     const name = named?.name ?? this.builder.newName('KTABLE-TOSTREAM');
-    this.builder.addProcessor(
-      name,
-      tableToStreamSupplier() as ProcessorSupplier<unknown, unknown, unknown, unknown>,
-      [this.nodeName],
-    );
+    this.builder.addProcessor(name, tableToStreamSupplier(), [this.nodeName]);
     return new KStream(this.builder, name, this.keySerde, this.valueSerde, false);
   }
 
@@ -87,11 +82,7 @@ export class KTable<K, V> {
     grouped?: Grouped<K2, V2>,
   ): KGroupedTable<K2, V2> {
     const name = this.builder.newName('KTABLE-SELECT');
-    this.builder.addProcessor(
-      name,
-      tableRepartitionMapSupplier(selector) as ProcessorSupplier<unknown, unknown, unknown, unknown>,
-      [this.nodeName],
-    );
+    this.builder.addProcessor(name, tableRepartitionMapSupplier(selector), [this.nodeName]);
     return new KGroupedTable<K2, V2>(
       this.builder,
       name,
@@ -112,11 +103,7 @@ export class KTable<K, V> {
     const storeName = materialized
       ? (materialized.storeName ?? this.builder.newName(`${prefix}-STATE-STORE`))
       : undefined;
-    this.builder.addProcessor(
-      name,
-      tableTransformSupplier(fn, storeName) as ProcessorSupplier<unknown, unknown, unknown, unknown>,
-      [this.nodeName],
-    );
+    this.builder.addProcessor(name, tableTransformSupplier(fn, storeName), [this.nodeName]);
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const outValueSerde = (materialized?.valueSerde ?? valueSerde) as Serde<V2> | undefined;
     if (storeName)

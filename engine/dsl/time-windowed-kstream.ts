@@ -1,6 +1,5 @@
 import type { Windowed } from '../../state-stores/windowed.js';
 import { windowAggregateSupplier } from '../processor/internals/window-aggregate-processors.js';
-import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
 import { WindowedSerdes } from '../serdes/windowed-serdes.js';
@@ -61,9 +60,7 @@ export class TimeWindowedKStream<K, V> {
       : this.stream.nodeName;
     const processorName = builder.newName('KSTREAM-AGGREGATE');
     const supplier = windowAggregateSupplier<K, V, VAgg>(storeName, this.windows, update);
-    builder.addProcessor(processorName, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
-      parent,
-    ]);
+    builder.addProcessor(processorName, supplier, [parent]);
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
     const { sizeMs, graceMs } = this.windows;

@@ -64,3 +64,11 @@ export interface FixedKeyProcessorSupplier<KIn, VIn, VOut = never> {
   get(): FixedKeyProcessor<KIn, VIn, VOut>;
   stores?(): StoreBuilder<StateStore>[];
 }
+
+/**
+ * A processor supplier as the topology keeps it: which record types it takes is the graph's
+ * business (the DSL connects matching nodes), so the node definitions erase them.
+ */
+export type AnyProcessorSupplier =
+  | ProcessorSupplier<never, never, unknown, unknown>
+  | FixedKeyProcessorSupplier<never, never, unknown>;

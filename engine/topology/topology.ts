@@ -40,11 +40,7 @@ export class Topology {
     supplier: ProcessorSupplier<KIn, VIn, KOut, VOut>,
     ...parentNames: string[]
   ): this {
-    this.internal.addProcessor(
-      name,
-      supplier as unknown as ProcessorSupplier<unknown, unknown, unknown, unknown>,
-      parentNames,
-    );
+    this.internal.addProcessor(name, supplier, parentNames);
     return this;
   }
 

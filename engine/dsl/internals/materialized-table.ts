@@ -19,9 +19,7 @@ export function addMaterializedTable<K, V>(
   valueSerde: Serde<V> | undefined,
   materialized: Materialized<K, V> | undefined,
 ): KTable<K, V> {
-  builder.addProcessor(processorName, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
-    parentName,
-  ]);
+  builder.addProcessor(processorName, supplier, [parentName]);
   builder.addStateStore(keyValueStoreFor(storeName, keySerde, valueSerde, materialized), processorName);
   return new KTable<K, V>(
     builder,

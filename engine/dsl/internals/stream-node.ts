@@ -21,9 +21,7 @@ export function addProcessorNode(
   name?: string,
 ): string {
   const nodeName = name ?? parent.builder.newName(prefix);
-  parent.builder.addProcessor(nodeName, supplier as ProcessorSupplier<unknown, unknown, unknown, unknown>, [
-    parent.nodeName,
-  ]);
+  parent.builder.addProcessor(nodeName, supplier, [parent.nodeName]);
   return nodeName;
 }
 

@@ -255,7 +255,8 @@ export class StreamTask {
           this.queueByTopic.set(queue.topic, queue);
         }
       } else if (def.kind === 'processor') {
-        const processor = def.supplier.get();
+        // The graph connected this node to parents whose records it takes: its types are erased here only.
+        const processor = def.supplier.get() as unknown as Processor<unknown, unknown, unknown, unknown>;
         this.processors.push(processor);
         const context = new NodeContext(this.state, node, def.stores);
         node.process = (record) => processor.process(record);

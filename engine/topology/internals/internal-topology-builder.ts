@@ -1,6 +1,6 @@
 import type { StateStore } from '../../../state-stores/state-store.js';
 import type { StoreBuilder } from '../../../state-stores/store-builder.js';
-import type { ProcessorSupplier } from '../../processor/processor.js';
+import type { AnyProcessorSupplier } from '../../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink-types.js';
 import type { Serde } from '../../serdes/serde.js';
 import { TopologyError } from '../topology-error.js';
@@ -43,11 +43,7 @@ export class InternalTopologyBuilder {
     this.nodes.set(name, { kind: 'source', name, topics: [...topics], keySerde, valueSerde });
   }
 
-  addProcessor(
-    name: string,
-    supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>,
-    parents: readonly string[],
-  ): void {
+  addProcessor(name: string, supplier: AnyProcessorSupplier, parents: readonly string[]): void {
     this.checkNewName(name);
     this.checkParents(name, parents);
     this.nodes.set(name, { kind: 'processor', name, parents: [...parents], supplier, stores: [] });

@@ -1,4 +1,4 @@
-import type { ProcessorSupplier } from '../../processor/processor.js';
+import type { AnyProcessorSupplier } from '../../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink-types.js';
 import type { Serde } from '../../serdes/serde.js';
 
@@ -15,7 +15,7 @@ export interface ProcessorDefinition {
   readonly kind: 'processor';
   readonly name: string;
   readonly parents: readonly string[];
-  readonly supplier: ProcessorSupplier<unknown, unknown, unknown, unknown>;
+  readonly supplier: AnyProcessorSupplier;
   readonly stores: string[];
 }
 
