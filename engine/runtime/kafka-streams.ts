@@ -330,7 +330,7 @@ export class KafkaStreams {
         );
       }
       return this.activeTasks()
-        .map((t) => t.state.stores.get(name))
+        .map((t) => t.stateManager.stores.get(name))
         .filter((s) => s !== undefined)
         .map((s) =>
           // The DSL's stores keep a timestamp with each value; a key-value query answers the values.

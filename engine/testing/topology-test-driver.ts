@@ -139,7 +139,7 @@ export class TopologyTestDriver {
 
   getStateStore(name: string): StateStore | undefined {
     for (const task of this.tasks) {
-      const store = task.state.stores.get(name);
+      const store = task.stateManager.stores.get(name);
       if (store) return store;
     }
     return undefined;

@@ -15,7 +15,7 @@ import { type ErrorHandlingConfig, RecordErrorHandler, RecordFailedError } from 
 import { RecordQueue } from './record-queue.js';
 import { type RefusedOutputs, refusalError } from './refused-outputs.js';
 import type { StoreEnvironment } from './store-environment.js';
-import { NodeContext, type RuntimeNode, type TaskState } from './task-context.js';
+import { NodeContext, type RuntimeNode, type TaskContext } from './task-context.js';
 import { TaskStateManager } from './task-state-manager.js';
 
 /** What a task needs from the instance (or the TopologyTestDriver) that runs it. */
@@ -36,7 +36,8 @@ export interface TaskEnvironment extends StoreEnvironment {
  * `process()` pushes one record synchronously from its source to the sinks.
  */
 export class StreamTask {
-  readonly state: TaskState;
+  /** What the task's node contexts share (stream time, the record being processed, punctuations). */
+  private readonly context: TaskContext;
   /** The task's stores: their changelogs, restore starts and checkpoint. */
   readonly stateManager: TaskStateManager;
   private readonly queues: RecordQueue[] = [];
@@ -64,7 +65,7 @@ export class StreamTask {
     readonly subtopology: SubtopologyDefinition,
     private readonly env: TaskEnvironment,
   ) {
-    this.state = {
+    this.context = {
       applicationId: env.applicationId,
       taskId: id,
       punctuations: new PunctuationQueue(),
@@ -90,7 +91,7 @@ export class StreamTask {
       sendChangelog: (topic, partition, key, value, timestampMs) =>
         env.collector.send(topic, key, value, [], timestampMs, partition),
     });
-    for (const [name, store] of this.stateManager.stores) this.state.stores.set(name, store);
+    for (const [name, store] of this.stateManager.stores) this.context.stores.set(name, store);
     this.buildNodes();
   }
 
@@ -149,8 +150,8 @@ export class StreamTask {
     if (!queue) return false;
     const raw = queue.poll();
     this.lastProcessed = raw;
-    const state = this.state;
-    state.metadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
+    const context = this.context;
+    context.metadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
     if (raw.timestampMs < 0) {
       // Kafka Streams' default timestamp extractor (FailOnInvalidTimestamp) fails the same way.
       throw new StreamsError(
@@ -169,7 +170,7 @@ export class StreamTask {
       this.errors.handle('deserialization', raw, cause as Error);
       return true;
     }
-    if (raw.timestampMs > state.streamTimeMs) state.streamTimeMs = raw.timestampMs;
+    if (raw.timestampMs > context.streamTimeMs) context.streamTimeMs = raw.timestampMs;
     this.recordTimestampMs = raw.timestampMs;
     this.currentRaw = raw;
     try {
@@ -180,7 +181,7 @@ export class StreamTask {
       this.currentRaw = null;
     }
     this.env.metrics.processedRecords.inc();
-    state.punctuations.mayPunctuate('stream-time', state.streamTimeMs);
+    context.punctuations.mayPunctuate('stream-time', context.streamTimeMs);
     return true;
   }
 
@@ -195,7 +196,7 @@ export class StreamTask {
   }
 
   punctuateWallClock(nowMs: number): boolean {
-    return this.state.punctuations.mayPunctuate('wall-clock', nowMs);
+    return this.context.punctuations.mayPunctuate('wall-clock', nowMs);
   }
 
   /** Next offsets to commit per input topic of this task (only those that moved). */
@@ -207,17 +208,27 @@ export class StreamTask {
     this.stateManager.flush();
   }
 
+  /** The highest record timestamp this task has processed (-1 before the first). */
+  get streamTimeMs(): number {
+    return this.context.streamTimeMs;
+  }
+
+  /** Whether a processor asked for a commit (ProcessorContext.commit()). */
+  commitRequested(): boolean {
+    return this.context.commitRequested;
+  }
+
   /** Flushes the stores (caches forward here) for a commit, and returns the input offsets to commit. */
   prepareCommit(): ReadonlyMap<string, number> {
     this.flush();
-    this.state.commitRequested = false;
+    this.context.commitRequested = false;
     return this.consumed;
   }
 
   close(): void {
     for (const p of this.processors) p.close?.();
     this.stateManager.close();
-    this.state.punctuations.clear();
+    this.context.punctuations.clear();
     for (const q of this.queues) q.clear();
   }
 
@@ -246,7 +257,7 @@ export class StreamTask {
           fallback(this.env.defaultValueSerde, internal),
           `value serde for source ${def.name}`,
         );
-        const context = new NodeContext(this.state, node, []);
+        const context = new NodeContext(this.context, node, []);
         node.process = (record) => context.forward(record);
         this.sources.set(def.name, { node, keySerde, valueSerde });
         for (const topic of def.topics) {
@@ -258,7 +269,7 @@ export class StreamTask {
         // The graph connected this node to parents whose records it takes: its types are erased here only.
         const processor = def.supplier.get() as unknown as Processor<unknown, unknown, unknown, unknown>;
         this.processors.push(processor);
-        const context = new NodeContext(this.state, node, def.stores);
+        const context = new NodeContext(this.context, node, def.stores);
         node.process = (record) => processor.process(record);
         init.push(() => processor.init?.(context));
       } else {
@@ -287,7 +298,7 @@ export class StreamTask {
     return (record) => {
       let topic = staticTopic ?? '';
       try {
-        topic ||= resolveTopic(extractor!(record.key, record.value, this.state.metadata));
+        topic ||= resolveTopic(extractor!(record.key, record.value, this.context.metadata));
         const partition = partitioner?.(topic, record.key, record.value, collector.partitionsFor(topic));
         const refused =
           refusedOutputs.size > 0 && this.currentRaw ? refusedOutputs.get(this.currentRaw, topic) : undefined;
@@ -319,7 +330,7 @@ export class StreamTask {
   private recordDropped(reason: string): void {
     const task = String(this.id);
     this.env.metrics.droppedRecords.inc({ task, reason });
-    const at = this.state.metadata;
+    const at = this.context.metadata;
     this.skips.warn(
       reason,
       { reason, record: at },

@@ -20,7 +20,7 @@ export interface RuntimeNode {
 }
 
 /** What all node contexts of one task share: the record being processed, stream time, stores. */
-export interface TaskState {
+export interface TaskContext {
   readonly applicationId: string;
   readonly taskId: TaskId;
   readonly punctuations: PunctuationQueue;
@@ -40,7 +40,7 @@ export class NodeContext
   implements ProcessorContext<unknown, unknown>, FixedKeyProcessorContext<unknown, unknown>
 {
   constructor(
-    private readonly task: TaskState,
+    private readonly task: TaskContext,
     private readonly node: RuntimeNode,
     private readonly allowedStores: readonly string[],
   ) {}

@@ -158,7 +158,7 @@ export class TaskManager {
   }
 
   commitRequested(): boolean {
-    for (const task of this.tasks.values()) if (task.state.commitRequested) return true;
+    for (const task of this.tasks.values()) if (task.commitRequested()) return true;
     return false;
   }
 

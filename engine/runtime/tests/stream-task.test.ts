@@ -62,7 +62,7 @@ describe('StreamTask', () => {
     task.addRecords('right', [rec('right', 0, 10), rec('right', 1, 20)]);
     while (task.process());
     expect(sent).toEqual(['left@5', 'right@10', 'right@20', 'left@30']);
-    expect(task.state.streamTimeMs).toBe(30);
+    expect(task.streamTimeMs).toBe(30);
     expect(Object.fromEntries(task.consumedOffsets())).toEqual({ left: 2, right: 2 });
   });
 
