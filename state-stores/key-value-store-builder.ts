@@ -26,13 +26,11 @@ export class KeyValueStoreBuilder<K, V> extends BaseStoreBuilder<KeyValueStore<K
   }
 
   build(defaults?: SerdeDefaults): KeyValueStore<K, V> {
-    const keySerde = (this.keySerde ?? defaults?.keySerde) as Serde<K> | undefined;
-    const valueSerde = this.valueSerde ?? this.defaultValueSerde(defaults);
-    if (!keySerde || !valueSerde) {
-      throw new Error(
-        `state store ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
-      );
-    }
+    const { keySerde, valueSerde } = this.requireSerdes(
+      'state store',
+      this.keySerde ?? (defaults?.keySerde as Serde<K> | undefined),
+      this.valueSerde ?? this.defaultValueSerde(defaults),
+    );
     const { loggingEnabled, cachingEnabled, storeType } = this.options;
     return new MeteredKeyValueStore(
       this.name,
@@ -45,8 +43,7 @@ export class KeyValueStoreBuilder<K, V> extends BaseStoreBuilder<KeyValueStore<K
     );
   }
 
-  /** Whether the stores hold ValueAndTimestamp values. */
-  /** @internal */
+  /** @internal Whether the stores hold ValueAndTimestamp values. */
   protected get timestamped(): boolean {
     return false;
   }

@@ -61,17 +61,20 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   get(key: K): V | null {
-    return this.timer.run('get', () => this.cache.get(this.keyBytes(key)));
+    const started = this.timer.start();
+    const value = this.cache.get(this.keyBytes(key));
+    this.timer.end('get', started);
+    return value;
   }
 
   put(key: K, value: V | null): void {
-    this.timer.run('put', () => {
-      const timestampMs =
-        this.timestamped && value !== null
-          ? (value as ValueAndTimestamp<unknown>).timestampMs
-          : this.context!.recordTimestampMs();
-      this.cache.put(this.keyBytes(key), value, timestampMs);
-    });
+    const started = this.timer.start();
+    const timestampMs =
+      this.timestamped && value !== null
+        ? (value as ValueAndTimestamp<unknown>).timestampMs
+        : this.context!.recordTimestampMs();
+    this.cache.put(this.keyBytes(key), value, timestampMs);
+    this.timer.end('put', started);
   }
 
   putIfAbsent(key: K, value: V): V | null {

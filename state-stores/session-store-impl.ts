@@ -41,15 +41,15 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K, V> implements
       throw new Error(
         `session store ${this.name}: a session cannot end (${session.endMs}) before it starts (${session.startMs})`,
       );
-    this.timer.run('put', () => {
-      this.backend.observe(session.endMs);
-      if (this.backend.expired(session.endMs)) return;
-      this.cache.put(
-        compositeKey(this.keyBytes(session.key), session.endMs, session.startMs),
-        value,
-        this.context!.recordTimestampMs(),
-      );
-    });
+    this.backend.observe(session.endMs);
+    if (this.backend.expired(session.endMs)) return;
+    const started = this.timer.start();
+    this.cache.put(
+      compositeKey(this.keyBytes(session.key), session.endMs, session.startMs),
+      value,
+      this.context!.recordTimestampMs(),
+    );
+    this.timer.end('put', started);
   }
 
   remove(session: Windowed<K>): void {
@@ -58,7 +58,10 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K, V> implements
 
   fetchSession(key: K, startMs: number, endMs: number): V | null {
     if (this.backend.expired(endMs)) return null;
-    return this.timer.run('get', () => this.cache.get(compositeKey(this.keyBytes(key), endMs, startMs)));
+    const started = this.timer.start();
+    const value = this.cache.get(compositeKey(this.keyBytes(key), endMs, startMs));
+    this.timer.end('get', started);
+    return value;
   }
 
   findSessions(

@@ -92,6 +92,20 @@ export abstract class BaseStoreBuilder<S extends StateStore> implements StoreBui
   /** @internal */
   protected abstract copy(options: StoreOptions): BaseStoreBuilder<S>;
 
+  /** @internal The serdes to build with (the builder's own, else the config's defaults), or an error naming the store. */
+  protected requireSerdes<K, V>(
+    kind: string,
+    keySerde: Serde<K> | undefined,
+    valueSerde: Serde<V> | undefined,
+  ): { keySerde: Serde<K>; valueSerde: Serde<V> } {
+    if (!keySerde || !valueSerde) {
+      throw new Error(
+        `${kind} ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
+      );
+    }
+    return { keySerde, valueSerde };
+  }
+
   private with(changes: Partial<StoreOptions>): this {
     return this.copy({ ...this.options, ...changes }) as this;
   }

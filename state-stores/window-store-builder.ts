@@ -42,13 +42,11 @@ export class WindowStoreBuilder<K, V> extends BaseStoreBuilder<WindowStore<K, V>
 
   build(defaults?: SerdeDefaults): WindowStore<K, V> {
     const { retentionMs, windowSizeMs, retainDuplicates = false } = this.spec;
-    const keySerde = (this.keySerde ?? defaults?.keySerde) as Serde<K> | undefined;
-    const valueSerde = this.valueSerde ?? this.defaultValueSerde(defaults);
-    if (!keySerde || !valueSerde) {
-      throw new Error(
-        `window store ${this.name} has no ${keySerde ? 'value' : 'key'} serde: pass one with Materialized.with(...) or set defaultKeySerde/defaultValueSerde in the config`,
-      );
-    }
+    const { keySerde, valueSerde } = this.requireSerdes(
+      'window store',
+      this.keySerde ?? (defaults?.keySerde as Serde<K> | undefined),
+      this.valueSerde ?? this.defaultValueSerde(defaults),
+    );
     return new MeteredWindowStore(this.name, keySerde, valueSerde, windowSizeMs, retentionMs, {
       retainDuplicates,
       loggingEnabled: this.options.loggingEnabled,
@@ -58,8 +56,7 @@ export class WindowStoreBuilder<K, V> extends BaseStoreBuilder<WindowStore<K, V>
     });
   }
 
-  /** Whether the stores hold ValueAndTimestamp values. */
-  /** @internal */
+  /** @internal Whether the stores hold ValueAndTimestamp values. */
   protected get timestamped(): boolean {
     return false;
   }

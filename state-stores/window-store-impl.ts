@@ -67,20 +67,20 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K, V> implements 
   }
 
   put(key: K, value: V | null, windowStartMs: number): void {
-    this.timer.run('put', () => {
-      this.backend.observe(windowStartMs);
-      if (this.backend.expired(windowStartMs)) return;
-      if (this.retainDuplicates && value === null) return;
-      const k = this.keyBytes(key);
-      const composite = this.retainDuplicates
-        ? compositeKey(k, windowStartMs, this.sequence++)
-        : compositeKey(k, windowStartMs);
-      const timestampMs =
-        this.timestamped && value !== null
-          ? (value as ValueAndTimestamp<unknown>).timestampMs
-          : this.context!.recordTimestampMs();
-      this.cache.put(composite, value, timestampMs);
-    });
+    this.backend.observe(windowStartMs);
+    if (this.backend.expired(windowStartMs)) return;
+    if (this.retainDuplicates && value === null) return;
+    const started = this.timer.start();
+    const k = this.keyBytes(key);
+    const composite = this.retainDuplicates
+      ? compositeKey(k, windowStartMs, this.sequence++)
+      : compositeKey(k, windowStartMs);
+    const timestampMs =
+      this.timestamped && value !== null
+        ? (value as ValueAndTimestamp<unknown>).timestampMs
+        : this.context!.recordTimestampMs();
+    this.cache.put(composite, value, timestampMs);
+    this.timer.end('put', started);
   }
 
   fetch(key: K, windowStartMs: number): V | null;
@@ -100,7 +100,10 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K, V> implements 
       }
       // One exact key: the cache, else the backend (the aggregation's per-record lookup).
       if (this.backend.expired(start)) return null;
-      return this.timer.run('get', () => this.cache.get(compositeKey(this.keyBytes(key), start)));
+      const started = this.timer.start();
+      const value = this.cache.get(compositeKey(this.keyBytes(key), start));
+      this.timer.end('get', started);
+      return value;
     }
     if (args.length === 3)
       return this.timer.range(() => this.oneKey(...(args as [K, number, number]), false));
