@@ -1,73 +1,67 @@
 import { branchSupplier, passThroughSupplier } from '../processor/internals/stream-processors.js';
 import { Branched } from './branched.js';
+import { type GraphNode, ProcessorNode } from './internals/graph/graph-node.js';
 import { KStream } from './kstream.js';
 
-interface Branch<K, V> {
-  predicate: (key: K, value: V) => boolean;
-  branched: Branched<K, V>;
-}
-
 /**
- * The result of `KStream.split()`. Each record goes to the first matching branch. The result map's
- * keys are the split name followed by the branch name (or its 1-based position; "0" for default).
+ * The result of `KStream.split()`, as Kafka Streams' BranchedKStreamImpl. Each record goes to the
+ * first matching branch. A branch exists (and its chain runs) as soon as `branch()` declares it. The
+ * result map's keys are the split name followed by the branch name (or its 1-based position; "0"
+ * for the default branch).
  */
 export class BranchedKStream<K, V> {
-  private readonly branches: Branch<K, V>[] = [];
+  private readonly predicates: ((key: K, value: V) => boolean)[] = [];
+  /** The branches' node names, the default branch's last; the splitter reads both when it runs. */
+  private readonly children: string[] = [];
+  private readonly result = new Map<string, KStream<K, V>>();
+  private readonly splitter: GraphNode;
+  private readonly splitName: string;
   private done = false;
 
   /** @internal */
   constructor(
     private readonly parent: KStream<K, V>,
-    private readonly splitName: string | undefined,
-  ) {}
+    name: string | undefined,
+  ) {
+    const { graph } = parent;
+    this.splitName = graph.processorName(name, 'KSTREAM-BRANCH');
+    this.splitter = graph.add(
+      new ProcessorNode(this.splitName, [parent.node], branchSupplier(this.predicates, this.children)),
+    );
+  }
 
-  branch(predicate: (key: K, value: V) => boolean, branched: Branched<K, V> = Branched.as<K, V>('')): this {
+  branch(predicate: (key: K, value: V) => boolean, branched?: Branched<K, V>): this {
     if (this.done)
       throw new Error('split(): no branch can be added after defaultBranch() or noDefaultBranch()');
-    this.branches.push({ predicate, branched });
+    this.predicates.push(predicate);
+    this.addBranch(branched, this.predicates.length);
     return this;
   }
 
-  defaultBranch(branched: Branched<K, V> = Branched.as<K, V>('')): Map<string, KStream<K, V>> {
-    return this.finish(branched);
+  defaultBranch(branched?: Branched<K, V>): Map<string, KStream<K, V>> {
+    this.finish();
+    this.addBranch(branched, 0);
+    return this.result;
   }
 
   noDefaultBranch(): Map<string, KStream<K, V>> {
-    return this.finish(undefined);
+    this.finish();
+    return this.result;
   }
 
-  private finish(defaultBranched: Branched<K, V> | undefined): Map<string, KStream<K, V>> {
+  private finish(): void {
     if (this.done) throw new Error('split(): defaultBranch()/noDefaultBranch() was already called');
     this.done = true;
-    const { builder } = this.parent;
-    const prefix = this.splitName ?? builder.newName('KSTREAM-BRANCH');
-    const named = this.branches.map((b, i) => ({
-      ...b,
-      name: `${prefix}${b.branched.name || String(i + 1)}`,
-    }));
-    const defaultName = defaultBranched ? `${prefix}${defaultBranched.name || '0'}` : undefined;
-    const supplier = branchSupplier(
-      named.map((b) => b.predicate),
-      named.map((b) => b.name),
-      defaultName,
-    );
-    builder.addProcessor(prefix, supplier, [this.parent.nodeName]);
+  }
 
-    const result = new Map<string, KStream<K, V>>();
-    const all = named.map((b) => ({ name: b.name, branched: b.branched }));
-    if (defaultBranched && defaultName) all.push({ name: defaultName, branched: defaultBranched });
-    for (const { name, branched } of all) {
-      builder.addProcessor(name, passThroughSupplier(), [prefix]);
-      const stream = new KStream<K, V>(
-        builder,
-        name,
-        this.parent.keySerde,
-        this.parent.valueSerde,
-        this.parent.repartitionRequired,
-      );
-      const out = branched.chain ? branched.chain(stream) : stream;
-      if (out) result.set(name, out);
-    }
-    return result;
+  private addBranch(branched: Branched<K, V> = Branched.as<K, V>(''), position: number): void {
+    const { graph } = this.parent;
+    const name = `${this.splitName}${branched.name || String(position)}`;
+    this.children.push(name);
+    graph.newProcessorName(name); // Kafka Streams uses up a number per branch
+    const node = graph.add(new ProcessorNode(name, [this.splitter], passThroughSupplier()));
+    const stream = new KStream<K, V>(graph, node, this.parent.keySerde, this.parent.valueSerde);
+    const out = branched.chain ? branched.chain(stream) : stream;
+    if (out) this.result.set(name, out);
   }
 }

@@ -2,13 +2,18 @@ import {
   streamAggregateSupplier,
   streamReduceSupplier,
 } from '../processor/internals/aggregate-processors.js';
-import type { ProcessorSupplier } from '../processor/processor.js';
+import { storeValueGetter } from '../processor/internals/value-getters.js';
+import type { AnyProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
-import { addMaterializedTable } from './internals/materialized-table.js';
-import { insertRepartition, type StreamNode } from './internals/stream-node.js';
-import type { KTable } from './ktable.js';
+import type { GraphNode } from './internals/graph/graph-node.js';
+import { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
+import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
+import { AggregationNode } from './internals/graph/table-nodes.js';
+import { keyValueStoreFor } from './internals/materialize.js';
+import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
 import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './time-windows.js';
 
@@ -17,26 +22,38 @@ import type { TimeWindows } from './time-windows.js';
  * skipped (and counted as dropped), as in Kafka Streams.
  */
 export class KGroupedStream<K, V> {
+  private readonly aggregation: GroupedStreamAggregation;
+
   /** @internal */
   constructor(
-    private readonly stream: StreamNode,
+    graph: InternalStreamsBuilder,
+    stream: GraphNode,
     private readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
-    private readonly groupName: string | undefined,
-  ) {}
+    groupName: string | undefined,
+  ) {
+    this.aggregation = new GroupedStreamAggregation(graph, stream, keySerde, valueSerde, groupName);
+  }
 
-  count(materialized?: Materialized<K, number>): KTable<K, number> {
-    return this.aggregate(
+  count(materialized?: Materialized<K, number>, named?: Named): KTable<K, number> {
+    this.aggregation.burnCountStoreName(materialized);
+    return this.doAggregate(
       () => 0,
       (_key, _value, count) => count + 1,
       materialized,
+      named,
       Serdes.Long(),
     );
   }
 
-  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>): KTable<K, V> {
-    const storeName = this.storeName(materialized);
+  reduce(
+    reducer: (aggregate: V, value: V) => V,
+    materialized?: Materialized<K, V>,
+    named?: Named,
+  ): KTable<K, V> {
+    const storeName = this.aggregation.storeName(materialized, 'KSTREAM-REDUCE');
     return this.materialize(
+      this.aggregation.graph.processorName(named?.name, 'KSTREAM-REDUCE'),
       storeName,
       streamReduceSupplier<K, V>(storeName, reducer),
       materialized,
@@ -48,10 +65,26 @@ export class KGroupedStream<K, V> {
     initializer: () => VAgg,
     aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
     materialized?: Materialized<K, VAgg>,
-    defaultValueSerde?: Serde<VAgg>,
+    named?: Named,
   ): KTable<K, VAgg> {
-    const storeName = this.storeName(materialized);
+    return this.doAggregate(initializer, aggregator, materialized, named, undefined);
+  }
+
+  /** Cuts the grouped stream into time windows; aggregations then produce one row per key and window. */
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream<K, V>(this.aggregation, windows, this.keySerde, this.valueSerde);
+  }
+
+  private doAggregate<VAgg>(
+    initializer: () => VAgg,
+    aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
+    materialized: Materialized<K, VAgg> | undefined,
+    named: Named | undefined,
+    defaultValueSerde: Serde<VAgg> | undefined,
+  ): KTable<K, VAgg> {
+    const storeName = this.aggregation.storeName(materialized, 'KSTREAM-AGGREGATE');
     return this.materialize(
+      this.aggregation.graph.processorName(named?.name, 'KSTREAM-AGGREGATE'),
       storeName,
       streamAggregateSupplier<K, V, VAgg>(storeName, initializer, aggregator),
       materialized,
@@ -59,40 +92,27 @@ export class KGroupedStream<K, V> {
     );
   }
 
-  /** Cuts the grouped stream into time windows; aggregations then produce one row per key and window. */
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
-    return new TimeWindowedKStream<K, V>(
-      this.stream,
-      windows,
-      this.keySerde,
-      this.valueSerde,
-      this.groupName,
-    );
-  }
-
-  private storeName(materialized: Materialized<K, unknown> | undefined): string {
-    return materialized?.storeName ?? this.stream.builder.newName('KSTREAM-AGGREGATE-STATE-STORE');
-  }
-
+  /** Store name first, then the aggregation's name, then the repartition (Kafka Streams' numbering). */
   private materialize<VAgg>(
+    name: string,
     storeName: string,
-    supplier: ProcessorSupplier<K, never, K, unknown>,
+    supplier: AnyProcessorSupplier,
     materialized: Materialized<K, VAgg> | undefined,
     defaultValueSerde: Serde<VAgg> | undefined,
   ): KTable<K, VAgg> {
-    const { builder } = this.stream;
-    const parent = this.stream.repartitionRequired
-      ? insertRepartition(this.stream, this.groupName ?? storeName, this.keySerde, this.valueSerde)
-      : this.stream.nodeName;
-    return addMaterializedTable<K, VAgg>(
-      builder,
-      builder.newName('KSTREAM-AGGREGATE'),
-      parent,
-      storeName,
-      supplier,
-      (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined,
-      materialized?.valueSerde ?? defaultValueSerde,
-      materialized,
+    const { graph } = this.aggregation;
+    const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
+    const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
+    const parent = this.aggregation.input(storeName);
+    const node = graph.add(
+      new AggregationNode<K, VAgg>(
+        name,
+        parent,
+        supplier,
+        keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
+        storeValueGetter<K, VAgg>(storeName),
+      ),
     );
+    return new KTable<K, VAgg>(graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }
 }

@@ -1,30 +1,38 @@
 import { tableAggregateSupplier, tableReduceSupplier } from '../processor/internals/aggregate-processors.js';
 import { deferredChangeSerde } from '../processor/internals/change.js';
-import type { ProcessorSupplier } from '../processor/processor.js';
+import { storeValueGetter } from '../processor/internals/value-getters.js';
+import type { AnyProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
-import { addMaterializedTable } from './internals/materialized-table.js';
-import { insertRepartition, type StreamNode } from './internals/stream-node.js';
-import type { KTable } from './ktable.js';
+import type { GraphNode } from './internals/graph/graph-node.js';
+import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
+import { RepartitionNode } from './internals/graph/repartition-node.js';
+import { AggregationNode } from './internals/graph/table-nodes.js';
+import { keyValueStoreFor } from './internals/materialize.js';
+import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
 
 /** A re-keyed table, ready to aggregate with an adder and a subtractor. */
 export class KGroupedTable<K, V> {
+  private namedRepartition: RepartitionNode | undefined;
+
   /** @internal */
   constructor(
-    private readonly builder: StreamNode['builder'],
-    private readonly selectNode: string,
+    private readonly graph: InternalStreamsBuilder,
+    private readonly selectNode: GraphNode,
     private readonly keySerde: Serde<K> | undefined,
     private readonly valueSerde: Serde<V> | undefined,
     private readonly groupName: string | undefined,
   ) {}
 
-  count(materialized?: Materialized<K, number>): KTable<K, number> {
-    return this.aggregate(
+  count(materialized?: Materialized<K, number>, named?: Named): KTable<K, number> {
+    return this.doAggregate(
       () => 0,
       (_k, _v, count) => count + 1,
       (_k, _v, count) => count - 1,
       materialized,
+      named,
       Serdes.Long(),
     );
   }
@@ -33,9 +41,12 @@ export class KGroupedTable<K, V> {
     adder: (aggregate: V, value: V) => V,
     subtractor: (aggregate: V, value: V) => V,
     materialized?: Materialized<K, V>,
+    named?: Named,
   ): KTable<K, V> {
     const storeName = this.storeName(materialized);
     return this.materialize(
+      'KTABLE-REDUCE',
+      named,
       storeName,
       tableReduceSupplier<K, V>(storeName, adder, subtractor),
       materialized,
@@ -48,10 +59,23 @@ export class KGroupedTable<K, V> {
     adder: (key: K, value: V, aggregate: VAgg) => VAgg,
     subtractor: (key: K, value: V, aggregate: VAgg) => VAgg,
     materialized?: Materialized<K, VAgg>,
-    defaultValueSerde?: Serde<VAgg>,
+    named?: Named,
+  ): KTable<K, VAgg> {
+    return this.doAggregate(initializer, adder, subtractor, materialized, named, undefined);
+  }
+
+  private doAggregate<VAgg>(
+    initializer: () => VAgg,
+    adder: (key: K, value: V, aggregate: VAgg) => VAgg,
+    subtractor: (key: K, value: V, aggregate: VAgg) => VAgg,
+    materialized: Materialized<K, VAgg> | undefined,
+    named: Named | undefined,
+    defaultValueSerde: Serde<VAgg> | undefined,
   ): KTable<K, VAgg> {
     const storeName = this.storeName(materialized);
     return this.materialize(
+      'KTABLE-AGGREGATE',
+      named,
       storeName,
       tableAggregateSupplier<K, V, VAgg>(storeName, initializer, adder, subtractor),
       materialized,
@@ -60,37 +84,49 @@ export class KGroupedTable<K, V> {
   }
 
   private storeName(materialized: Materialized<K, unknown> | undefined): string {
-    return materialized?.storeName ?? this.builder.newName('KTABLE-AGGREGATE-STATE-STORE');
+    return materialized?.storeName ?? this.graph.newStoreName('KTABLE-AGGREGATE');
   }
 
+  /** Names as Kafka Streams' KGroupedTableImpl: sink, source, then the aggregation. */
   private materialize<VAgg>(
+    prefix: string,
+    named: Named | undefined,
     storeName: string,
-    supplier: ProcessorSupplier<K, never, K, unknown>,
+    supplier: AnyProcessorSupplier,
     materialized: Materialized<K, VAgg> | undefined,
     defaultValueSerde: Serde<VAgg> | undefined,
   ): KTable<K, VAgg> {
-    const select: StreamNode = {
-      builder: this.builder,
-      nodeName: this.selectNode,
-      keySerde: this.keySerde as Serde<unknown>,
-      valueSerde: undefined,
-      repartitionRequired: true,
-    };
-    const source = insertRepartition(
-      select,
+    const sinkName = this.graph.suffixedName(named?.name, '-sink', 'KSTREAM-SINK');
+    const sourceName = this.graph.suffixedName(named?.name, '-source', 'KSTREAM-SOURCE');
+    const name = this.graph.processorName(named?.name, prefix);
+    const repartition = RepartitionNode.forTable(
+      this.selectNode,
       this.groupName ?? storeName,
-      this.keySerde as Serde<unknown> | undefined,
-      deferredChangeSerde(this.valueSerde) as Serde<unknown>,
+      sinkName,
+      sourceName,
+      {
+        keySerde: this.keySerde as Serde<unknown> | undefined,
+        valueSerde: deferredChangeSerde(this.valueSerde) as Serde<unknown>,
+      },
     );
-    return addMaterializedTable<K, VAgg>(
-      this.builder,
-      this.builder.newName('KTABLE-AGGREGATE'),
-      source,
-      storeName,
-      supplier,
-      materialized?.keySerde ?? this.keySerde,
-      materialized?.valueSerde ?? defaultValueSerde,
-      materialized,
+    // A grouping named by Grouped has one repartition topic for all its aggregations.
+    let parent: RepartitionNode;
+    if (this.groupName === undefined) parent = this.graph.add(repartition);
+    else {
+      this.namedRepartition ??= this.graph.add(repartition);
+      parent = this.namedRepartition;
+    }
+    const keySerde = materialized?.keySerde ?? this.keySerde;
+    const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
+    const node = this.graph.add(
+      new AggregationNode<K, VAgg>(
+        name,
+        parent,
+        supplier,
+        keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
+        storeValueGetter<K, VAgg>(storeName),
+      ),
     );
+    return new KTable<K, VAgg>(this.graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }
 }

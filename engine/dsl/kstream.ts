@@ -1,5 +1,4 @@
 import type { KeyValue } from '../../state-stores/key-value-store.js';
-import { tableSourceSupplier } from '../processor/internals/aggregate-processors.js';
 import { streamTableJoinSupplier } from '../processor/internals/join-processors.js';
 import {
   filterSupplier,
@@ -11,18 +10,24 @@ import {
   peekSupplier,
   selectKeySupplier,
 } from '../processor/internals/stream-processors.js';
-import type { FixedKeyProcessorSupplier, ProcessorSupplier } from '../processor/processor.js';
+import type {
+  AnyProcessorSupplier,
+  FixedKeyProcessorSupplier,
+  ProcessorSupplier,
+} from '../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../processor/sink-types.js';
 import type { Serde } from '../serdes/serde.js';
-import { TopologyError } from '../topology/topology-error.js';
 import { BranchedKStream } from './branched-kstream.js';
 import type { Grouped } from './grouped.js';
-import { addMaterializedTable } from './internals/materialized-table.js';
-import { addProcessorNode, insertRepartition, type StreamNode } from './internals/stream-node.js';
+import { type GraphNode, ProcessorNode, SinkNode } from './internals/graph/graph-node.js';
+import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
+import { RepartitionNode } from './internals/graph/repartition-node.js';
+import { TableSourceNode } from './internals/graph/table-nodes.js';
+import { keyValueStoreFor } from './internals/materialize.js';
 import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
-import type { KTable } from './ktable.js';
-import { Materialized } from './materialized.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import type { Produced } from './produced.js';
 import type { Repartitioned } from './repartitioned.js';
@@ -31,63 +36,59 @@ import type { Repartitioned } from './repartitioned.js';
 export class KStream<K, V> {
   /** @internal */
   constructor(
-    /** @internal */ readonly builder: StreamNode['builder'],
-    /** @internal */ readonly nodeName: string,
+    /** @internal */ readonly graph: InternalStreamsBuilder,
+    /** @internal */ readonly node: GraphNode,
     /** @internal */ readonly keySerde: Serde<unknown> | undefined,
     /** @internal */ readonly valueSerde: Serde<unknown> | undefined,
-    /** @internal */ readonly repartitionRequired: boolean,
   ) {}
 
   filter(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
-    return this.child('KSTREAM-FILTER', filterSupplier(predicate, false), named, this.repartitionRequired);
+    return this.child('KSTREAM-FILTER', filterSupplier(predicate, false), named);
   }
 
   filterNot(predicate: (key: K, value: V) => boolean, named?: Named): KStream<K, V> {
-    return this.child('KSTREAM-FILTER', filterSupplier(predicate, true), named, this.repartitionRequired);
+    return this.child('KSTREAM-FILTER', filterSupplier(predicate, true), named);
   }
 
-  /** New key and value: marks the stream for repartitioning before the next grouping. */
+  /** New key and value: marks the stream for repartitioning before the next grouping or join. */
   map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>, named?: Named): KStream<K2, V2> {
-    return this.child('KSTREAM-MAP', mapSupplier(mapper), named, true, null, null);
+    return this.child('KSTREAM-MAP', mapSupplier(mapper), named, {
+      keyChanging: true,
+      keySerde: null,
+      valueSerde: null,
+    });
   }
 
   mapValues<V2>(mapper: (value: V, key: K) => V2, named?: Named): KStream<K, V2> {
-    return this.child(
-      'KSTREAM-MAPVALUES',
-      mapValuesSupplier(mapper),
-      named,
-      this.repartitionRequired,
-      undefined,
-      null,
-    );
+    return this.child('KSTREAM-MAPVALUES', mapValuesSupplier(mapper), named, { valueSerde: null });
   }
 
   flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>, named?: Named): KStream<K2, V2> {
-    return this.child('KSTREAM-FLATMAP', flatMapSupplier(mapper), named, true, null, null);
+    return this.child('KSTREAM-FLATMAP', flatMapSupplier(mapper), named, {
+      keyChanging: true,
+      keySerde: null,
+      valueSerde: null,
+    });
   }
 
   flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>, named?: Named): KStream<K, V2> {
-    return this.child(
-      'KSTREAM-FLATMAPVALUES',
-      flatMapValuesSupplier(mapper),
-      named,
-      this.repartitionRequired,
-      undefined,
-      null,
-    );
+    return this.child('KSTREAM-FLATMAPVALUES', flatMapValuesSupplier(mapper), named, { valueSerde: null });
   }
 
   selectKey<K2>(selector: (key: K, value: V) => K2, named?: Named): KStream<K2, V> {
-    return this.child('KSTREAM-KEY-SELECT', selectKeySupplier(selector), named, true, null);
+    return this.child('KSTREAM-KEY-SELECT', selectKeySupplier(selector), named, {
+      keyChanging: true,
+      keySerde: null,
+    });
   }
 
   peek(action: (key: K, value: V) => void, named?: Named): KStream<K, V> {
-    return this.child('KSTREAM-PEEK', peekSupplier(action, true), named, this.repartitionRequired);
+    return this.child('KSTREAM-PEEK', peekSupplier(action, true), named);
   }
 
   /** A terminal operation: runs `action` per record. */
   foreach(action: (key: K, value: V) => void, named?: Named): void {
-    addProcessorNode(this, 'KSTREAM-FOREACH', peekSupplier(action, false), named?.name);
+    this.child('KSTREAM-FOREACH', peekSupplier(action, false), named);
   }
 
   /** Starts a split into branches: `.branch(predicate)`... then `.defaultBranch()` or `.noDefaultBranch()`. */
@@ -96,15 +97,9 @@ export class KStream<K, V> {
   }
 
   merge(other: KStream<K, V>, named?: Named): KStream<K, V> {
-    const name = named?.name ?? this.builder.newName('KSTREAM-MERGE');
-    this.builder.addProcessor(name, passThroughSupplier(), [this.nodeName, other.nodeName]);
-    return new KStream(
-      this.builder,
-      name,
-      this.keySerde,
-      this.valueSerde,
-      this.repartitionRequired || other.repartitionRequired,
-    );
+    const name = this.graph.processorName(named?.name, 'KSTREAM-MERGE');
+    const node = this.graph.add(new ProcessorNode(name, [this.node, other.node], passThroughSupplier()));
+    return new KStream(this.graph, node, this.keySerde, this.valueSerde);
   }
 
   /** Writes to a topic, or to the topic `extractor` picks per record. */
@@ -112,14 +107,16 @@ export class KStream<K, V> {
     topic: string | TopicNameExtractor<K, V>,
     produced?: Produced<K, V> | Produced<NonNullable<K>, NonNullable<V>>,
   ): void {
-    const name = produced?.name ?? this.builder.newName('KSTREAM-SINK');
-    this.builder.addSink(
-      name,
-      topic as string | TopicNameExtractor<unknown, unknown>,
-      [this.nodeName],
-      (produced?.keySerde ?? this.keySerde) as Serde<unknown> | undefined,
-      (produced?.valueSerde ?? this.valueSerde) as Serde<unknown> | undefined,
-      produced?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+    const name = this.graph.processorName(produced?.name, 'KSTREAM-SINK');
+    this.graph.add(
+      new SinkNode(
+        name,
+        this.node,
+        topic as string | TopicNameExtractor<unknown, unknown>,
+        (produced?.keySerde ?? this.keySerde) as Serde<unknown> | undefined,
+        (produced?.valueSerde ?? this.valueSerde) as Serde<unknown> | undefined,
+        produced?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+      ),
     );
   }
 
@@ -127,56 +124,69 @@ export class KStream<K, V> {
   repartition(repartitioned?: Repartitioned<K, V>): KStream<K, V> {
     const keySerde = (repartitioned?.keySerde ?? this.keySerde) as Serde<unknown> | undefined;
     const valueSerde = (repartitioned?.valueSerde ?? this.valueSerde) as Serde<unknown> | undefined;
-    const baseName = repartitioned?.name ?? this.builder.newName('KSTREAM-REPARTITION');
-    const source = insertRepartition(
-      this,
-      baseName,
-      keySerde,
-      valueSerde,
-      repartitioned?.numberOfPartitions,
-      repartitioned?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+    const prefix = repartitioned?.name ?? this.graph.newProcessorName('KSTREAM-REPARTITION');
+    const node = this.graph.add(
+      RepartitionNode.forStream(this.graph, this.node, prefix, {
+        keySerde,
+        valueSerde,
+        partitions: repartitioned?.numberOfPartitions,
+        partitioner: repartitioned?.partitioner as StreamPartitioner<unknown, unknown> | undefined,
+      }),
     );
-    return new KStream(this.builder, source, keySerde, valueSerde, false);
+    return new KStream(this.graph, node, keySerde, valueSerde);
   }
 
   groupByKey(grouped?: Grouped<K, V>): KGroupedStream<K, V> {
     return new KGroupedStream(
-      this,
+      this.graph,
+      this.node,
       grouped?.keySerde ?? this.keySerde,
       grouped?.valueSerde ?? this.valueSerde,
       grouped?.name,
     );
   }
 
+  /** Re-keys by `selector` (a key-changing step named by Grouped's name) and groups by the new key. */
   groupBy<K2>(selector: (key: K, value: V) => K2, grouped?: Grouped<K2, V>): KGroupedStream<K2, V> {
-    const selected = this.selectKey(selector);
+    const selected = this.child<K2, V>('KSTREAM-KEY-SELECT', selectKeySupplier(selector), grouped, {
+      keyChanging: true,
+      keySerde: null,
+    });
     return new KGroupedStream(
-      selected,
+      this.graph,
+      selected.node,
       grouped?.keySerde,
       grouped?.valueSerde ?? this.valueSerde,
       grouped?.name,
     );
   }
 
-  /** The latest value per key as a table; null values delete. Repartitions first if the key changed. */
+  /**
+   * The latest value per key as a table; null values delete. Repartitions first if the key changed.
+   * The table has a store only when Materialized names one or a join or aggregation needs it.
+   */
   toTable(materialized?: Materialized<K, V>, named?: Named): KTable<K, V> {
+    const name = this.graph.processorName(named?.name, 'KSTREAM-TOTABLE');
+    const storeName = materialized?.storeName ?? this.graph.newStoreName('KSTREAM-TOTABLE');
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = (materialized?.valueSerde ?? this.valueSerde) as Serde<V> | undefined;
-    const storeName = materialized?.storeName ?? this.builder.newName('KSTREAM-TOTABLE-STATE-STORE');
-    const parentName = this.repartitionRequired
-      ? insertRepartition(this, storeName, keySerde as Serde<unknown>, valueSerde as Serde<unknown>)
-      : this.nodeName;
-    return addMaterializedTable(
-      this.builder,
-      named?.name ?? this.builder.newName('KSTREAM-TOTABLE'),
-      parentName,
-      storeName,
-      tableSourceSupplier<K, V>(storeName),
-      keySerde,
-      valueSerde,
-      // Kafka Streams does not cache a table nobody materialized: every update flows on at once.
-      materialized ?? Materialized.with<K, V>(keySerde, valueSerde).withCachingDisabled(),
+    const parent = this.node.repartitionRequired
+      ? this.graph.add(
+          RepartitionNode.forStream(this.graph, this.node, name, {
+            keySerde: keySerde as Serde<unknown> | undefined,
+            valueSerde: valueSerde as Serde<unknown> | undefined,
+          }),
+        )
+      : this.node;
+    const node = this.graph.add(
+      new TableSourceNode<K, V>(
+        name,
+        parent,
+        keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
+        materialized?.storeName !== undefined,
+      ),
     );
+    return new KTable<K, V>(this.graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }
 
   /** Joins each record with the table's current value for its key; records without a match are dropped. */
@@ -205,10 +215,12 @@ export class KStream<K, V> {
     supplier: ProcessorSupplier<K, V, KOut, VOut>,
     ...storeNames: string[]
   ): KStream<KOut, VOut> {
-    const name = this.builder.newName('KSTREAM-PROCESSOR');
-    this.builder.addProcessor(name, supplier, [this.nodeName]);
-    if (storeNames.length) this.builder.connectProcessorAndStateStores(name, ...storeNames);
-    return new KStream(this.builder, name, undefined, undefined, true);
+    return this.child('KSTREAM-PROCESSOR', supplier, undefined, {
+      keyChanging: true,
+      keySerde: null,
+      valueSerde: null,
+      storeNames,
+    });
   }
 
   /** Like process(), for processors that keep the key: no repartitioning. */
@@ -216,10 +228,7 @@ export class KStream<K, V> {
     supplier: FixedKeyProcessorSupplier<K, V, VOut>,
     ...storeNames: string[]
   ): KStream<K, VOut> {
-    const name = this.builder.newName('KSTREAM-PROCESSVALUES');
-    this.builder.addProcessor(name, supplier, [this.nodeName]);
-    if (storeNames.length) this.builder.connectProcessorAndStateStores(name, ...storeNames);
-    return new KStream(this.builder, name, this.keySerde, undefined, this.repartitionRequired);
+    return this.child('KSTREAM-PROCESSVALUES', supplier, undefined, { valueSerde: null, storeNames });
   }
 
   private joinTable<VT, VR>(
@@ -228,56 +237,51 @@ export class KStream<K, V> {
     leftJoin: boolean,
     joined: Joined<K, V, VT> | undefined,
   ): KStream<K, VR> {
-    const store = table.queryableStoreName;
-    if (!store) {
-      throw new TopologyError(
-        `join: table ${table.nodeName} is not materialized; pass Materialized.as(...) to the operation that makes it`,
-      );
-    }
-    let parent: StreamNode = this;
     const keySerde = (joined?.keySerde ?? this.keySerde) as Serde<unknown> | undefined;
     const valueSerde = (joined?.valueSerde ?? this.valueSerde) as Serde<unknown> | undefined;
-    if (this.repartitionRequired) {
-      const source = insertRepartition(
-        this,
-        joined?.name ?? this.builder.newName('KSTREAM-JOIN-REPARTITION'),
-        keySerde,
-        valueSerde,
-      );
-      parent = new KStream(this.builder, source, keySerde, valueSerde, false);
-    }
-    const name = joined?.name ?? this.builder.newName(leftJoin ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
-    this.builder.addProcessor(
-      name,
-      streamTableJoinSupplier<K, V, VT, VR>(store, joiner, leftJoin) as ProcessorSupplier<
-        unknown,
-        unknown,
-        unknown,
-        unknown
-      >,
-      [parent.nodeName],
+    const parent = this.node.repartitionRequired
+      ? this.graph.add(
+          RepartitionNode.forStream(this.graph, this.node, joined?.name ?? this.node.nodeName, {
+            keySerde,
+            valueSerde,
+          }),
+        )
+      : this.node;
+    const name = this.graph.processorName(joined?.name, leftJoin ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
+    const values = table.node.valueGetterSupplier();
+    const node = this.graph.add(
+      new ProcessorNode(name, [parent], streamTableJoinSupplier<K, V, VT, VR>(values, joiner, leftJoin), {
+        storeNames: values.storeNames,
+        copartitioned: true,
+      }),
     );
-    this.builder.connectProcessorAndStateStores(name, store);
-    this.builder.markCopartitioned(name);
-    return new KStream(this.builder, name, keySerde, undefined, false);
+    return new KStream(this.graph, node, keySerde, undefined);
   }
 
-  /** @internal A child stream; `keySerde`/`valueSerde`: undefined keeps this stream's, null drops it. */
+  /** A child stream; `keySerde`/`valueSerde`: null drops this stream's serde (the type changed). */
   private child<K2, V2>(
     prefix: string,
-    supplier: ProcessorSupplier<never, never, unknown, unknown>,
-    named: Named | undefined,
-    repartitionRequired: boolean,
-    keySerde?: null,
-    valueSerde?: null,
+    supplier: AnyProcessorSupplier,
+    named: { readonly name?: string | undefined } | undefined,
+    options: {
+      keyChanging?: boolean;
+      keySerde?: null;
+      valueSerde?: null;
+      storeNames?: readonly string[];
+    } = {},
   ): KStream<K2, V2> {
-    const name = addProcessorNode(this, prefix, supplier, named?.name);
+    const name = this.graph.processorName(named?.name, prefix);
+    const node = this.graph.add(
+      new ProcessorNode(name, [this.node], supplier, {
+        keyChanging: options.keyChanging,
+        storeNames: options.storeNames,
+      }),
+    );
     return new KStream(
-      this.builder,
-      name,
-      keySerde === null ? undefined : this.keySerde,
-      valueSerde === null ? undefined : this.valueSerde,
-      repartitionRequired,
+      this.graph,
+      node,
+      options.keySerde === null ? undefined : this.keySerde,
+      options.valueSerde === null ? undefined : this.valueSerde,
     );
   }
 }

@@ -2,12 +2,13 @@ import type { KeyValue } from '../../state-stores/key-value-store.js';
 import {
   tableRepartitionMapSupplier,
   tableToStreamSupplier,
-  tableTransformSupplier,
 } from '../processor/internals/table-processors.js';
 import type { Serde } from '../serdes/serde.js';
 import type { Grouped } from './grouped.js';
+import { ProcessorNode } from './internals/graph/graph-node.js';
+import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
+import { type TableNode, TableTransformNode } from './internals/graph/table-nodes.js';
 import { keyValueStoreFor } from './internals/materialize.js';
-import type { StreamNode } from './internals/stream-node.js';
 import { KGroupedTable } from './kgrouped-table.js';
 import { KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
@@ -18,18 +19,18 @@ import type { Named } from './named.js';
  * previous value, so aggregations over a table can subtract it. A null value deletes the key.
  */
 export class KTable<K, V> {
-  readonly repartitionRequired = false;
-
   /** @internal */
   constructor(
-    /** @internal */ readonly builder: StreamNode['builder'],
-    /** @internal */ readonly nodeName: string,
+    /** @internal */ readonly graph: InternalStreamsBuilder,
+    /** @internal */ readonly node: TableNode<K, V>,
     /** @internal */ readonly keySerde: Serde<unknown> | undefined,
     /** @internal */ readonly valueSerde: Serde<unknown> | undefined,
-    /** The store that holds this table, when it is materialized. */
-    /** @internal */ readonly queryableStoreName: string | undefined,
   ) {}
 
+  /**
+   * The rows `predicate` keeps; a dropped row is a delete. Kept in a store only when Materialized
+   * names one (a join reads an unmaterialized result through this table's parent).
+   */
   filter(
     predicate: (key: K, value: V) => boolean,
     materialized?: Materialized<K, V>,
@@ -68,9 +69,9 @@ export class KTable<K, V> {
 
   /** The table's updates as a stream; deletions arrive as null values. */
   toStream(named?: Named): KStream<K, V | null> {
-    const name = named?.name ?? this.builder.newName('KTABLE-TOSTREAM');
-    this.builder.addProcessor(name, tableToStreamSupplier(), [this.nodeName]);
-    return new KStream(this.builder, name, this.keySerde, this.valueSerde, false);
+    const name = this.graph.processorName(named?.name, 'KTABLE-TOSTREAM');
+    const node = this.graph.add(new ProcessorNode(name, [this.node], tableToStreamSupplier()));
+    return new KStream(this.graph, node, this.keySerde, this.valueSerde);
   }
 
   /**
@@ -81,15 +82,11 @@ export class KTable<K, V> {
     selector: (key: K, value: V) => KeyValue<K2, V2> | null,
     grouped?: Grouped<K2, V2>,
   ): KGroupedTable<K2, V2> {
-    const name = this.builder.newName('KTABLE-SELECT');
-    this.builder.addProcessor(name, tableRepartitionMapSupplier(selector), [this.nodeName]);
-    return new KGroupedTable<K2, V2>(
-      this.builder,
-      name,
-      grouped?.keySerde,
-      grouped?.valueSerde,
-      grouped?.name,
-    );
+    const name = this.graph.processorName(grouped?.name, 'KTABLE-SELECT');
+    const node = this.graph.add(new ProcessorNode(name, [this.node], tableRepartitionMapSupplier(selector)));
+    // The aggregation subtracts each update's old value from the group it leaves.
+    this.node.enableSendingOldValues();
+    return new KGroupedTable<K2, V2>(this.graph, node, grouped?.keySerde, grouped?.valueSerde, grouped?.name);
   }
 
   private transform<V2>(
@@ -99,21 +96,16 @@ export class KTable<K, V> {
     named: Named | undefined,
     valueSerde: Serde<unknown> | undefined,
   ): KTable<K, V2> {
-    const name = named?.name ?? this.builder.newName(prefix);
-    const storeName = materialized
-      ? (materialized.storeName ?? this.builder.newName(`${prefix}-STATE-STORE`))
-      : undefined;
-    this.builder.addProcessor(name, tableTransformSupplier(fn, storeName), [this.nodeName]);
+    // As in Kafka Streams: Materialized without a store name burns a store number but keeps no store.
+    const storeName = materialized ? (materialized.storeName ?? this.graph.newStoreName(prefix)) : undefined;
+    const name = this.graph.processorName(named?.name, prefix);
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const outValueSerde = (materialized?.valueSerde ?? valueSerde) as Serde<V2> | undefined;
-    if (storeName)
-      this.builder.addStateStore(keyValueStoreFor(storeName, keySerde, outValueSerde, materialized), name);
-    return new KTable<K, V2>(
-      this.builder,
-      name,
-      keySerde as Serde<unknown>,
-      outValueSerde as Serde<unknown>,
-      storeName,
-    );
+    const store =
+      storeName !== undefined && materialized?.storeName !== undefined
+        ? keyValueStoreFor(storeName, keySerde, outValueSerde, materialized)
+        : undefined;
+    const node = this.graph.add(new TableTransformNode<K, V, V2>(name, this.node, fn, store));
+    return new KTable<K, V2>(this.graph, node, keySerde as Serde<unknown>, outValueSerde as Serde<unknown>);
   }
 }

@@ -1,69 +1,73 @@
 import type { StateStore } from '../../state-stores/state-store.js';
 import type { StoreBuilder } from '../../state-stores/store-builder.js';
-import { tableSourceSupplier } from '../processor/internals/aggregate-processors.js';
 import type { Serde } from '../serdes/serde.js';
 import { Topology } from '../topology/topology.js';
 import type { Consumed } from './consumed.js';
-import { addMaterializedTable } from './internals/materialized-table.js';
+import { StateStoreNode, StreamSourceNode } from './internals/graph/graph-node.js';
+import { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
+import { TableSourceNode } from './internals/graph/table-nodes.js';
+import { keyValueStoreFor } from './internals/materialize.js';
 import { KStream } from './kstream.js';
-import type { KTable } from './ktable.js';
-import { Materialized } from './materialized.js';
+import { KTable } from './ktable.js';
+import type { Materialized } from './materialized.js';
 
-/** The entry point of the DSL: declare streams and tables, then `build()` the Topology. */
+/**
+ * The entry point of the DSL: declare streams and tables, then `build()` the Topology. Operations
+ * record a logical graph; build() writes it into the topology, deciding then which tables need a
+ * store (named by Materialized, or read by a join or an aggregation).
+ */
 export class StreamsBuilder {
+  private readonly graph = new InternalStreamsBuilder();
   private readonly topology = new Topology();
 
   stream<K, V>(topics: string | readonly string[], consumed?: Consumed<K, V>): KStream<K, V> {
-    const builder = this.topology.internal;
-    const name = consumed?.name ?? builder.newName('KSTREAM-SOURCE');
-    builder.addSource(
-      name,
-      typeof topics === 'string' ? [topics] : topics,
-      consumed?.keySerde as Serde<unknown> | undefined,
-      consumed?.valueSerde as Serde<unknown> | undefined,
+    const name = this.graph.processorName(consumed?.name, 'KSTREAM-SOURCE');
+    const keySerde = consumed?.keySerde as Serde<unknown> | undefined;
+    const valueSerde = consumed?.valueSerde as Serde<unknown> | undefined;
+    const node = this.graph.add(
+      new StreamSourceNode(name, typeof topics === 'string' ? [topics] : topics, keySerde, valueSerde),
     );
-    return new KStream<K, V>(
-      builder,
-      name,
-      consumed?.keySerde as Serde<unknown>,
-      consumed?.valueSerde as Serde<unknown>,
-      false,
-    );
+    return new KStream<K, V>(this.graph, node, keySerde, valueSerde);
   }
 
-  /** A topic read as a table (latest value per key), materialized in a store. */
+  /**
+   * A topic read as a table (latest value per key). It has a store when Materialized names one, or
+   * when a join or an aggregation needs the table's values (then with Materialized's options).
+   */
   table<K, V>(topic: string, consumed?: Consumed<K, V>, materialized?: Materialized<K, V>): KTable<K, V> {
-    const builder = this.topology.internal;
+    const storeName = materialized?.storeName ?? this.graph.newStoreName(topic);
     const keySerde = (materialized?.keySerde ?? consumed?.keySerde) as Serde<K> | undefined;
     const valueSerde = (materialized?.valueSerde ?? consumed?.valueSerde) as Serde<V> | undefined;
-    const sourceName = consumed?.name ?? builder.newName('KSTREAM-SOURCE');
-    builder.addSource(
-      sourceName,
-      [topic],
-      consumed?.keySerde as Serde<unknown>,
-      consumed?.valueSerde as Serde<unknown>,
+    const sourceName = this.graph.suffixedName(consumed?.name, '-source', 'KSTREAM-SOURCE');
+    const tableName = this.graph.processorName(consumed?.name, 'KTABLE-SOURCE');
+    const source = this.graph.add(
+      new StreamSourceNode(
+        sourceName,
+        [topic],
+        consumed?.keySerde as Serde<unknown> | undefined,
+        consumed?.valueSerde as Serde<unknown> | undefined,
+      ),
     );
-    const storeName = materialized?.storeName ?? builder.newName(`${topic}-STATE-STORE`);
-    return addMaterializedTable(
-      builder,
-      builder.newName('KTABLE-SOURCE'),
-      sourceName,
-      storeName,
-      tableSourceSupplier<K, V>(storeName),
-      keySerde,
-      valueSerde,
-      // Kafka Streams does not cache a table nobody materialized: every update flows on at once.
-      materialized ?? Materialized.with<K, V>(keySerde, valueSerde).withCachingDisabled(),
+    const node = this.graph.add(
+      new TableSourceNode<K, V>(
+        tableName,
+        source,
+        keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
+        materialized?.storeName !== undefined,
+      ),
     );
+    return new KTable<K, V>(this.graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }
 
   /** A store for `process()` / `processValues()` to name. */
   addStateStore(builder: StoreBuilder<StateStore>): this {
-    this.topology.internal.addStateStore(builder);
+    this.graph.add(new StateStoreNode(builder));
     return this;
   }
 
+  /** Writes the operations declared so far into the topology (again after more are declared). */
   build(): Topology {
+    this.graph.writeTo(this.topology.internal);
     return this.topology;
   }
 }

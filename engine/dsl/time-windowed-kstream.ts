@@ -1,12 +1,15 @@
 import type { Windowed } from '../../state-stores/windowed.js';
+import { windowStoreValueGetter } from '../processor/internals/value-getters.js';
 import { windowAggregateSupplier } from '../processor/internals/window-aggregate-processors.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
 import { WindowedSerdes } from '../serdes/windowed-serdes.js';
+import type { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
+import { AggregationNode } from './internals/graph/table-nodes.js';
 import { windowStoreFor } from './internals/materialize.js';
-import { insertRepartition, type StreamNode } from './internals/stream-node.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
+import type { Named } from './named.js';
 import type { TimeWindows } from './time-windows.js';
 
 /**
@@ -17,21 +20,33 @@ import type { TimeWindows } from './time-windows.js';
 export class TimeWindowedKStream<K, V> {
   /** @internal */
   constructor(
-    private readonly stream: StreamNode,
+    private readonly aggregation: GroupedStreamAggregation,
     private readonly windows: TimeWindows,
     private readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
-    private readonly groupName: string | undefined,
   ) {}
 
-  count(materialized?: Materialized<K, number>): KTable<Windowed<K>, number> {
-    return this.windowed((_key, _value, count) => (count ?? 0) + 1, materialized, Serdes.Long());
+  count(materialized?: Materialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
+    this.aggregation.burnCountStoreName(materialized);
+    return this.windowed(
+      'KSTREAM-AGGREGATE',
+      (_key, _value, count) => (count ?? 0) + 1,
+      materialized,
+      named,
+      Serdes.Long(),
+    );
   }
 
-  reduce(reducer: (aggregate: V, value: V) => V, materialized?: Materialized<K, V>): KTable<Windowed<K>, V> {
+  reduce(
+    reducer: (aggregate: V, value: V) => V,
+    materialized?: Materialized<K, V>,
+    named?: Named,
+  ): KTable<Windowed<K>, V> {
     return this.windowed(
+      'KSTREAM-REDUCE',
       (_key, value, current) => (current === null ? value : reducer(current, value)),
       materialized,
+      named,
       this.valueSerde as Serde<V> | undefined,
     );
   }
@@ -40,46 +55,52 @@ export class TimeWindowedKStream<K, V> {
     initializer: () => VAgg,
     aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
     materialized?: Materialized<K, VAgg>,
+    named?: Named,
   ): KTable<Windowed<K>, VAgg> {
     return this.windowed(
+      'KSTREAM-AGGREGATE',
       (key, value, current) => aggregator(key, value, current ?? initializer()),
       materialized,
+      named,
       undefined,
     );
   }
 
   private windowed<VAgg>(
+    prefix: string,
     update: (key: K, value: V, current: VAgg | null) => VAgg,
     materialized: Materialized<K, VAgg> | undefined,
+    named: Named | undefined,
     defaultValueSerde: Serde<VAgg> | undefined,
   ): KTable<Windowed<K>, VAgg> {
-    const { builder } = this.stream;
-    const storeName = materialized?.storeName ?? builder.newName('KSTREAM-AGGREGATE-STATE-STORE');
-    const parent = this.stream.repartitionRequired
-      ? insertRepartition(this.stream, this.groupName ?? storeName, this.keySerde, this.valueSerde)
-      : this.stream.nodeName;
-    const processorName = builder.newName('KSTREAM-AGGREGATE');
-    const supplier = windowAggregateSupplier<K, V, VAgg>(storeName, this.windows, update);
-    builder.addProcessor(processorName, supplier, [parent]);
+    const { graph } = this.aggregation;
+    const storeName = this.aggregation.storeName(materialized, prefix);
+    const name = graph.processorName(named?.name, prefix);
+    const parent = this.aggregation.input(storeName);
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
     const { sizeMs, graceMs } = this.windows;
-    builder.addStateStore(
-      windowStoreFor(
-        storeName,
-        { windowSizeMs: sizeMs, retentionMs: sizeMs + graceMs },
-        keySerde,
-        valueSerde,
-        materialized,
+    const store = windowStoreFor(
+      storeName,
+      { windowSizeMs: sizeMs, retentionMs: sizeMs + graceMs },
+      keySerde,
+      valueSerde,
+      materialized,
+    );
+    const node = graph.add(
+      new AggregationNode<Windowed<K>, VAgg>(
+        name,
+        parent,
+        windowAggregateSupplier<K, V, VAgg>(storeName, this.windows, update),
+        store,
+        windowStoreValueGetter<K, VAgg>(storeName),
       ),
-      processorName,
     );
     return new KTable<Windowed<K>, VAgg>(
-      builder,
-      processorName,
-      keySerde && (WindowedSerdes.timeWindowedSerdeFrom(keySerde, this.windows.sizeMs) as Serde<unknown>),
+      graph,
+      node,
+      keySerde && (WindowedSerdes.timeWindowedSerdeFrom(keySerde, sizeMs) as Serde<unknown>),
       valueSerde as Serde<unknown> | undefined,
-      storeName,
     );
   }
 }

@@ -2,7 +2,7 @@ import type { KeyValueStore } from '../../../state-stores/key-value-store.js';
 import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
 import type { ProcessorSupplier } from '../processor.js';
 import type { Record } from '../record.js';
-import type { Change } from './change.js';
+import { type Change, change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
 
@@ -151,12 +151,32 @@ export function tableReduceSupplier<K, V>(
 
 /**
  * builder.table() / KStream.toTable(), as Kafka Streams' KTableSource: the latest value per key,
- * stamped with its record's timestamp; null deletes (a tombstone, forwarded even for a key never seen).
+ * stamped with its record's timestamp; null deletes (a tombstone, forwarded even for a key never
+ * seen). Without a store (nothing needs the table's values) each update goes on as it is, with no
+ * old value. Records with a null key are dropped.
  */
-export function tableSourceSupplier<K, V>(storeName: string) {
-  return storeUpdatingSupplier<K, V, V>(storeName, (record, current) => ({
-    value: record.value ?? null,
-    timestampMs: record.timestampMs,
-    old: current?.value ?? null,
-  }));
+export function tableSourceSupplier<K, V>(
+  storeName: string | undefined,
+): ProcessorSupplier<K, V | null, K, Change<V>> {
+  if (storeName !== undefined) {
+    return storeUpdatingSupplier<K, V | null, V>(storeName, (record, current) => ({
+      value: record.value ?? null,
+      timestampMs: record.timestampMs,
+      old: current?.value ?? null,
+    }));
+  }
+  return {
+    get() {
+      let context!: InternalProcessorContext<K, Change<V>>;
+      return {
+        init(ctx) {
+          context = ctx as InternalProcessorContext<K, Change<V>>;
+        },
+        process(record) {
+          if (record.key === null || record.key === undefined) context.recordDropped('null-key');
+          else context.forward(record.withValue(change(record.value ?? null, null)));
+        },
+      };
+    },
+  };
 }

@@ -88,7 +88,6 @@ export function repartitionFilterSupplier<K, V>(): Supplier<K, V, K, V> {
 export function branchSupplier<K, V>(
   predicates: readonly ((key: K, value: V) => boolean)[],
   children: readonly string[],
-  defaultChild: string | undefined,
 ): Supplier<K, V, K, V> {
   return {
     get() {
@@ -104,6 +103,8 @@ export function branchSupplier<K, V>(
               return;
             }
           }
+          // A default branch, when there is one, is the child after the predicates' children.
+          const defaultChild = children[predicates.length];
           if (defaultChild !== undefined) context.forward(record, defaultChild);
         },
       };

@@ -17,13 +17,6 @@ export class InternalTopologyBuilder {
   /** Nodes (joins) whose sub-topology's source topics must be co-partitioned. */
   readonly copartitionedNodes = new Set<string>();
   private readonly topicToSource = new Map<string, string>();
-  private index = 0;
-
-  /** Kafka Streams' generated names: PREFIX-0000000007, one counter for nodes and stores. */
-  newName(prefix: string): string {
-    return `${prefix}-${String(this.index++).padStart(10, '0')}`;
-  }
-
   addSource(
     name: string,
     topics: readonly string[],

@@ -1,0 +1,121 @@
+import type { StateStore } from '../../../../state-stores/state-store.js';
+import type { StoreBuilder } from '../../../../state-stores/store-builder.js';
+import { tableSourceSupplier } from '../../../processor/internals/aggregate-processors.js';
+import { tableTransformSupplier } from '../../../processor/internals/table-processors.js';
+import {
+  type KTableValueGetterSupplier,
+  storeValueGetter,
+  transformedValueGetter,
+} from '../../../processor/internals/value-getters.js';
+import type { AnyProcessorSupplier } from '../../../processor/processor.js';
+import type { InternalTopologyBuilder } from '../../../topology/internals/internal-topology-builder.js';
+import { GraphNode, ProcessorNode } from './graph-node.js';
+
+/** A graph node that produces a KTable: it can tell a join the table's values, and send old values. */
+export interface TableNode<K, V> extends GraphNode {
+  /** The store that holds the table's rows, when it has one. */
+  readonly storeName: string | undefined;
+  /** The table's current values, for a join (Kafka Streams' valueGetterSupplier); materializes a source. */
+  valueGetterSupplier(): KTableValueGetterSupplier<K, V>;
+  /** Downstream needs each update's previous value (an aggregation subtracts it); materializes a source. */
+  enableSendingOldValues(): void;
+}
+
+/**
+ * builder.table() / KStream.toTable(), as Kafka Streams' KTableSource: the store exists only when
+ * Materialized names it or a downstream operation needs the table's values or old values.
+ */
+export class TableSourceNode<K, V> extends GraphNode implements TableNode<K, V> {
+  constructor(
+    nodeName: string,
+    parent: GraphNode,
+    private readonly store: StoreBuilder<StateStore>,
+    private materialized: boolean,
+  ) {
+    super(nodeName, [parent], false, false);
+  }
+
+  get storeName(): string | undefined {
+    return this.materialized ? this.store.name : undefined;
+  }
+
+  valueGetterSupplier(): KTableValueGetterSupplier<K, V> {
+    this.materialize('a join cannot read it');
+    return storeValueGetter<K, V>(this.store.name);
+  }
+
+  enableSendingOldValues(): void {
+    this.materialize('it cannot send old values to an aggregation');
+  }
+
+  protected writeTo(builder: InternalTopologyBuilder): void {
+    const storeName = this.storeName;
+    builder.addProcessor(this.nodeName, tableSourceSupplier<K, V>(storeName), this.parentNames);
+    if (storeName) builder.addStateStore(this.store, this.nodeName);
+  }
+
+  private materialize(otherwise: string): void {
+    if (this.materialized) return;
+    this.checkNotWritten(otherwise);
+    this.materialized = true;
+  }
+}
+
+/**
+ * KTable.filter / filterNot / mapValues, as Kafka Streams' KTableFilter / KTableMapValues: a store
+ * only when Materialized names one; otherwise a join reads the parent's values through `fn`.
+ */
+export class TableTransformNode<K, V, V2> extends GraphNode implements TableNode<K, V2> {
+  constructor(
+    nodeName: string,
+    private readonly parent: TableNode<K, V>,
+    private readonly fn: (value: V, key: K) => V2 | null,
+    private readonly store: StoreBuilder<StateStore> | undefined,
+  ) {
+    super(nodeName, [parent], false, false);
+  }
+
+  get storeName(): string | undefined {
+    return this.store?.name;
+  }
+
+  valueGetterSupplier(): KTableValueGetterSupplier<K, V2> {
+    return this.store
+      ? storeValueGetter<K, V2>(this.store.name)
+      : transformedValueGetter(this.parent.valueGetterSupplier(), this.fn);
+  }
+
+  enableSendingOldValues(): void {
+    // A materialized result reads its previous value from its own store.
+    if (!this.store) this.parent.enableSendingOldValues();
+  }
+
+  protected writeTo(builder: InternalTopologyBuilder): void {
+    builder.addProcessor(this.nodeName, tableTransformSupplier(this.fn, this.storeName), this.parentNames);
+    if (this.store) builder.addStateStore(this.store, this.nodeName);
+  }
+}
+
+/** An aggregation (grouped or windowed): always holds its result in its own store. */
+export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K, V> {
+  readonly storeName: string;
+
+  constructor(
+    nodeName: string,
+    parent: GraphNode,
+    supplier: AnyProcessorSupplier,
+    store: StoreBuilder<StateStore>,
+    private readonly getter: KTableValueGetterSupplier<K, V>,
+  ) {
+    super(nodeName, [parent], supplier, { stores: [store] });
+    this.storeName = store.name;
+  }
+
+  valueGetterSupplier(): KTableValueGetterSupplier<K, V> {
+    return this.getter;
+  }
+
+  enableSendingOldValues(): void {
+    // Aggregations always forward the previous aggregate.
+  }
+}

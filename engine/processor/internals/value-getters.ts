@@ -1,0 +1,78 @@
+import type { KeyValueStore } from '../../../state-stores/key-value-store.js';
+import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
+import type { WindowStore } from '../../../state-stores/window-store.js';
+import type { Windowed } from '../../../state-stores/windowed.js';
+import type { ProcessingContext } from '../processor.js';
+
+/**
+ * A table's current value for a key, as Kafka Streams' KTableValueGetter: what a join looks up. A
+ * materialized table answers from its store; a filter or mapValues that was not materialized
+ * answers by asking its parent and applying its function, so only the nearest store is kept.
+ */
+export interface KTableValueGetter<K, V> {
+  init(context: ProcessingContext): void;
+  get(key: K): ValueAndTimestamp<V> | null;
+}
+
+/** Makes a getter per task; `storeNames` are the stores its processor must be connected to. */
+export interface KTableValueGetterSupplier<K, V> {
+  readonly storeNames: readonly string[];
+  get(): KTableValueGetter<K, V>;
+}
+
+/** Reads a timestamped key-value store (table sources, aggregations, materialized results). */
+export function storeValueGetter<K, V>(storeName: string): KTableValueGetterSupplier<K, V> {
+  return {
+    storeNames: [storeName],
+    get() {
+      let store!: KeyValueStore<K, ValueAndTimestamp<V>>;
+      return {
+        init(context) {
+          store = context.getStateStore<KeyValueStore<K, ValueAndTimestamp<V>>>(storeName);
+        },
+        get: (key) => store.get(key),
+      };
+    },
+  };
+}
+
+/** Reads a timestamped window store by window key (windowed aggregations). */
+export function windowStoreValueGetter<K, V>(storeName: string): KTableValueGetterSupplier<Windowed<K>, V> {
+  return {
+    storeNames: [storeName],
+    get() {
+      let store!: WindowStore<K, ValueAndTimestamp<V>>;
+      return {
+        init(context) {
+          store = context.getStateStore<WindowStore<K, ValueAndTimestamp<V>>>(storeName);
+        },
+        get: (windowed) => store.fetch(windowed.key, windowed.startMs),
+      };
+    },
+  };
+}
+
+/**
+ * The parent's value with `fn` applied (KTableFilter's and KTableMapValues' getters): a value `fn`
+ * maps to null is absent; the timestamp is the parent's.
+ */
+export function transformedValueGetter<K, V, V2>(
+  parent: KTableValueGetterSupplier<K, V>,
+  fn: (value: V, key: K) => V2 | null,
+): KTableValueGetterSupplier<K, V2> {
+  return {
+    storeNames: parent.storeNames,
+    get() {
+      const getter = parent.get();
+      return {
+        init: (context) => getter.init(context),
+        get(key) {
+          const found = getter.get(key);
+          if (found === null) return null;
+          const value = fn(found.value, key);
+          return value === null ? null : { value, timestampMs: found.timestampMs };
+        },
+      };
+    },
+  };
+}
