@@ -22,15 +22,24 @@ const below = (index) =>
     .join('|') || '^$';
 
 module.exports = {
-  forbidden: layers.flatMap(([name, pattern], i) =>
-    layers.slice(i + 1).map(([higher, higherPattern], k) => ({
-      name: `${name}-imports-${higher}`,
-      comment: `${name} is below ${higher}: it must not import from it`,
+  forbidden: [
+    ...layers.flatMap(([name, pattern], i) =>
+      layers.slice(i + 1).map(([higher, higherPattern], k) => ({
+        name: `${name}-imports-${higher}`,
+        comment: `${name} is below ${higher}: it must not import from it`,
+        severity: 'error',
+        from: { path: pattern, pathNot: below(i) },
+        to: { path: higherPattern, pathNot: below(i + 1 + k) },
+      })),
+    ),
+    {
+      name: 'apps-import-only-rivulet',
+      comment: 'bench/ and topologies/ use the public API: import from "rivulet", never engine internals',
       severity: 'error',
-      from: { path: pattern, pathNot: below(i) },
-      to: { path: higherPattern, pathNot: below(i + 1 + k) },
-    })),
-  ),
+      from: { path: '^(bench|topologies)/' },
+      to: { path: '^(engine|state-stores)/', pathNot: '^engine/index\\.ts$' },
+    },
+  ],
   options: {
     doNotFollow: { path: 'node_modules' },
     // Tests may reach across layers to set up what they check.

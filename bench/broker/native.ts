@@ -1,10 +1,26 @@
+import { createRequire } from 'node:module';
 import type * as RdKafka from '@confluentinc/kafka-javascript';
-import { callback } from '../../engine/transport/kafka/kafka-errors.js';
-import { loadNativeKafka } from '../../engine/transport/kafka/native-client.js';
 
-/** The native client for the harness itself (preload, latency generator, output readers). */
-export const Kafka = loadNativeKafka();
-export { callback, type RdKafka };
+/**
+ * The client library for the harness itself (preload, latency generator, output readers, the
+ * native baseline). The bench reaches the engine only through `rivulet`, so it loads the library
+ * on its own (a CommonJS module with a native build).
+ */
+export const Kafka = createRequire(import.meta.url)('@confluentinc/kafka-javascript') as typeof RdKafka;
+export type { RdKafka };
+
+/** A librdkafka callback call as a promise; a failure names the call. */
+export function callback<T>(
+  call: string,
+  start: (cb: (err: unknown, value?: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    start((err, value) => {
+      if (err) reject(new Error(`${call} failed: ${(err as Error).message ?? String(err)}`, { cause: err }));
+      else resolve(value as T);
+    }),
+  );
+}
 
 const QUEUE_FULL = -184;
 

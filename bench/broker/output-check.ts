@@ -1,5 +1,5 @@
-import type { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
 import type { OutputCheck } from '../workloads/checks.js';
+import type { BenchAdmin } from './bench-admin.js';
 import { callback, Kafka, type RdKafka } from './native.js';
 import { PARTITIONS } from './preload.js';
 
@@ -10,7 +10,7 @@ import { PARTITIONS } from './preload.js';
  */
 export async function checkOutput(
   bootstrap: string,
-  admin: KafkaAdmin,
+  admin: BenchAdmin,
   topic: string,
   check: OutputCheck,
   quietMs: number,
@@ -50,8 +50,8 @@ export async function checkOutput(
         continue;
       }
       // Caught up with what is readable now? Then judge; an aggregate may still be waiting in a cache.
-      const ends = await admin.endOffsets(partitions, true);
-      if (ends.every((e) => (atEnd.get(e.partition) ?? -1) >= e.offset)) {
+      const ends = await admin.offsets(topic, true);
+      if (ends.every((e) => (atEnd.get(e.partition) ?? -1) >= e.end)) {
         problem = check.problem();
         if (problem === null || Date.now() - lastGrowth > quietMs) return { problem, records };
         await new Promise((r) => setTimeout(r, 250));

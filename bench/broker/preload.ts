@@ -1,4 +1,3 @@
-import type { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
 import {
   type InputRecord,
   inputRecords,
@@ -6,6 +5,7 @@ import {
   tableRecords,
   type ValueKind,
 } from '../workloads/data.js';
+import type { BenchAdmin } from './bench-admin.js';
 import { callback, harnessProducer, send } from './native.js';
 
 export const PARTITIONS = 4;
@@ -32,18 +32,16 @@ export const tableTopicName = (seed: number) => `bench-table-s${seed}`;
  * it was preloaded by an earlier invocation with the same name, and so the same data).
  */
 async function preload(
-  admin: KafkaAdmin,
+  admin: BenchAdmin,
   bootstrap: string,
   topic: string,
   count: number,
   records: () => Iterable<InputRecord>,
 ): Promise<void> {
-  const existing = await admin.describeTopics([topic]);
+  const existing = await admin.partitionCounts([topic]);
   if (existing.get(topic) === PARTITIONS) {
-    const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition }));
-    const ends = await admin.endOffsets(partitions, false);
-    const starts = await admin.beginningOffsets(partitions);
-    if (ends.reduce((sum, e) => sum + e.offset, 0) === count && starts.every((s) => s.offset === 0)) {
+    const offsets = await admin.offsets(topic, false);
+    if (offsets.reduce((sum, p) => sum + p.end, 0) === count && offsets.every((p) => p.start === 0)) {
       process.stderr.write(`bench: reusing ${topic} (${count.toLocaleString('en-US')} records)\n`);
       return;
     }
@@ -69,7 +67,7 @@ async function preload(
   process.stderr.write(`bench: preloaded ${topic} in ${seconds.toFixed(1)} s\n`);
 }
 
-export async function preloadInput(admin: KafkaAdmin, bootstrap: string, spec: InputSpec): Promise<string> {
+export async function preloadInput(admin: BenchAdmin, bootstrap: string, spec: InputSpec): Promise<string> {
   const topic = inputTopicName(spec);
   await preload(admin, bootstrap, topic, spec.records, () =>
     inputRecords(spec.seed, spec.distribution, spec.valueKind, spec.records),
@@ -77,7 +75,7 @@ export async function preloadInput(admin: KafkaAdmin, bootstrap: string, spec: I
   return topic;
 }
 
-export async function preloadTable(admin: KafkaAdmin, bootstrap: string, seed: number): Promise<string> {
+export async function preloadTable(admin: BenchAdmin, bootstrap: string, seed: number): Promise<string> {
   const topic = tableTopicName(seed);
   await preload(admin, bootstrap, topic, 10_000, () => tableRecords(seed));
   return topic;

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
 import { copyCheck, outputCheck } from '../workloads/checks.js';
 import type { KeyDistribution } from '../workloads/data.js';
 import type { WorkloadName } from '../workloads/workloads.js';
 import type { AppArgs, Guarantee } from './apps/app-args.js';
+import type { BenchAdmin } from './bench-admin.js';
 import { startEngine, stopEngine } from './engine-process.js';
 import type { EngineId } from './engines.js';
 import { checkOutput } from './output-check.js';
@@ -14,7 +14,7 @@ import { cpuSeconds, peakRssBytes } from './proc-stats.js';
 export interface RunContext {
   readonly bootstrap: string;
   readonly brokerPid: number | null;
-  readonly admin: KafkaAdmin;
+  readonly admin: BenchAdmin;
   /** Logs, state and GC logs of this invocation's runs. */
   readonly workDir: string;
   readonly seed: number;
@@ -98,7 +98,6 @@ export async function runOnce(ctx: RunContext, spec: RunSpec): Promise<RunResult
   };
   const logFile = join(ctx.workDir, `${spec.label}.log`);
   const total = spec.warmup + spec.measured;
-  const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: spec.input, partition }));
   const started = performance.now();
   const { child } = startEngine(spec.engine, args, logFile);
   const pid = child.pid!;
@@ -111,8 +110,7 @@ export async function runOnce(ctx: RunContext, spec: RunSpec): Promise<RunResult
       await new Promise((r) => setTimeout(r, POLL_MS));
       if (child.exitCode !== null) throw new Error(`${spec.engine} exited with code ${child.exitCode}`);
       const committed = await ctx.admin
-        .committedOffsets(applicationId, partitions)
-        .then((offsets) => offsets.reduce((sum, o) => sum + Math.max(0, o.offset), 0))
+        .committedRecords(applicationId, spec.input)
         .catch(() => previous.committed);
       const now = performance.now();
       if (committed > previous.committed) progressAt = now;

@@ -9,10 +9,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KafkaAdmin } from '../../engine/transport/kafka/admin.js';
 import { DEFAULT_SEED, type KeyDistribution } from '../workloads/data.js';
 import { parseWorkloads, WORKLOADS, type WorkloadName } from '../workloads/workloads.js';
 import type { Guarantee } from './apps/app-args.js';
+import { BenchAdmin } from './bench-admin.js';
 import { ensureBroker } from './broker.js';
 import { buildJavaPeer, ENGINES, type EngineId, JVM_OPTIONS, NODE_OPTIONS } from './engines.js';
 import { type LatencyResult, latencyCases, runLatency } from './latency.js';
@@ -106,7 +106,7 @@ const withLatency = !quick && !values['no-latency'];
 
 buildJavaPeer();
 const broker = ensureBroker(values['keep-broker']);
-const admin = new KafkaAdmin(broker.bootstrap, 'bench-runner');
+const admin = new BenchAdmin(broker.bootstrap);
 const workDir = mkdtempSync(join(tmpdir(), 'rivulet-bench-'));
 const ctx: RunContext = {
   bootstrap: broker.bootstrap,

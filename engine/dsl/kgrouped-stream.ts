@@ -2,7 +2,6 @@ import {
   streamAggregateSupplier,
   streamReduceSupplier,
 } from '../processor/internals/aggregate-processors.js';
-import { storeValueGetter } from '../processor/internals/value-getters.js';
 import type { AnyProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
@@ -10,7 +9,6 @@ import type { GraphNode } from './internals/graph/graph-node.js';
 import { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
 import { AggregationNode } from './internals/graph/table-nodes.js';
-import { keyValueStoreFor } from './internals/materialize.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -105,12 +103,14 @@ export class KGroupedStream<K, V> {
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
     const parent = this.aggregation.input(storeName);
     const node = graph.add(
-      new AggregationNode<K, VAgg>(
+      AggregationNode.keyValue<K, VAgg>(
         name,
         parent,
         supplier,
-        keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
-        storeValueGetter<K, VAgg>(storeName),
+        storeName,
+        keySerde,
+        valueSerde,
+        materialized,
       ),
     );
     return new KTable<K, VAgg>(graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);

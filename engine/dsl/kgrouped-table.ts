@@ -1,6 +1,5 @@
 import { tableAggregateSupplier, tableReduceSupplier } from '../processor/internals/aggregate-processors.js';
 import { deferredChangeSerde } from '../processor/internals/change.js';
-import { storeValueGetter } from '../processor/internals/value-getters.js';
 import type { AnyProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
@@ -8,7 +7,6 @@ import type { GraphNode } from './internals/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
 import { RepartitionNode } from './internals/graph/repartition-node.js';
 import { AggregationNode } from './internals/graph/table-nodes.js';
-import { keyValueStoreFor } from './internals/materialize.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -119,12 +117,14 @@ export class KGroupedTable<K, V> {
     const keySerde = materialized?.keySerde ?? this.keySerde;
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
     const node = this.graph.add(
-      new AggregationNode<K, VAgg>(
+      AggregationNode.keyValue<K, VAgg>(
         name,
         parent,
         supplier,
-        keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
-        storeValueGetter<K, VAgg>(storeName),
+        storeName,
+        keySerde,
+        valueSerde,
+        materialized,
       ),
     );
     return new KTable<K, VAgg>(this.graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);

@@ -23,7 +23,6 @@ import { type GraphNode, ProcessorNode, SinkNode } from './internals/graph/graph
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
 import { RepartitionNode } from './internals/graph/repartition-node.js';
 import { TableSourceNode } from './internals/graph/table-nodes.js';
-import { keyValueStoreFor } from './internals/materialize.js';
 import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
@@ -179,12 +178,7 @@ export class KStream<K, V> {
         )
       : this.node;
     const node = this.graph.add(
-      new TableSourceNode<K, V>(
-        name,
-        parent,
-        keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
-        materialized?.storeName !== undefined,
-      ),
+      new TableSourceNode<K, V>(name, parent, storeName, keySerde, valueSerde, materialized),
     );
     return new KTable<K, V>(this.graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }

@@ -6,7 +6,6 @@ import type { Consumed } from './consumed.js';
 import { StateStoreNode, StreamSourceNode } from './internals/graph/graph-node.js';
 import { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
 import { TableSourceNode } from './internals/graph/table-nodes.js';
-import { keyValueStoreFor } from './internals/materialize.js';
 import { KStream } from './kstream.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
@@ -49,12 +48,7 @@ export class StreamsBuilder {
       ),
     );
     const node = this.graph.add(
-      new TableSourceNode<K, V>(
-        tableName,
-        source,
-        keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
-        materialized?.storeName !== undefined,
-      ),
+      new TableSourceNode<K, V>(tableName, source, storeName, keySerde, valueSerde, materialized),
     );
     return new KTable<K, V>(this.graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }

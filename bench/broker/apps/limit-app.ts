@@ -2,12 +2,10 @@
 // settings (batches of 1,000 records, linger 5 ms, lz4) and no engine: every input record is written
 // unchanged to the output, the next batch already being fetched. at_least_once flushes and commits offsets every commit interval;
 // exactly_once_v2 sends them in a transaction that commits every interval.
-import type * as RdKafka from '@confluentinc/kafka-javascript';
-import { callback } from '../../../engine/transport/kafka/kafka-errors.js';
-import { loadNativeKafka } from '../../../engine/transport/kafka/native-client.js';
+import { callback, Kafka, type RdKafka } from '../native.js';
 import { appArgs, READY_LINE } from './app-args.js';
 
-const { KafkaConsumer, Producer } = loadNativeKafka();
+const { KafkaConsumer, Producer } = Kafka;
 const args = appArgs();
 const eos = args.guarantee === 'exactly_once_v2';
 const QUEUE_FULL = -184;

@@ -8,7 +8,10 @@ import {
   transformedValueGetter,
 } from '../../../processor/internals/value-getters.js';
 import type { AnyProcessorSupplier } from '../../../processor/processor.js';
+import type { Serde } from '../../../serdes/serde.js';
 import type { InternalTopologyBuilder } from '../../../topology/internals/internal-topology-builder.js';
+import type { Materialized } from '../../materialized.js';
+import { keyValueStoreFor } from '../materialize.js';
 import { GraphNode, ProcessorNode } from './graph-node.js';
 
 /** A graph node that produces a KTable: it can tell a join the table's values, and send old values. */
@@ -26,13 +29,20 @@ export interface TableNode<K, V> extends GraphNode {
  * Materialized names it or a downstream operation needs the table's values or old values.
  */
 export class TableSourceNode<K, V> extends GraphNode implements TableNode<K, V> {
+  private readonly store: StoreBuilder<StateStore>;
+  private materialized: boolean;
+
   constructor(
     nodeName: string,
     parent: GraphNode,
-    private readonly store: StoreBuilder<StateStore>,
-    private materialized: boolean,
+    storeName: string,
+    keySerde: Serde<K> | undefined,
+    valueSerde: Serde<V> | undefined,
+    materialized: Materialized<K, V> | undefined,
   ) {
     super(nodeName, [parent], false, false);
+    this.store = keyValueStoreFor(storeName, keySerde, valueSerde, materialized);
+    this.materialized = materialized?.storeName !== undefined;
   }
 
   get storeName(): string | undefined {
@@ -109,6 +119,20 @@ export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K,
   ) {
     super(nodeName, [parent], supplier, { stores: [store] });
     this.storeName = store.name;
+  }
+
+  /** An aggregation into a timestamped key-value store, with Materialized's options. */
+  static keyValue<K, V>(
+    nodeName: string,
+    parent: GraphNode,
+    supplier: AnyProcessorSupplier,
+    storeName: string,
+    keySerde: Serde<K> | undefined,
+    valueSerde: Serde<V> | undefined,
+    materialized: Materialized<K, V> | undefined,
+  ): AggregationNode<K, V> {
+    const store = keyValueStoreFor(storeName, keySerde, valueSerde, materialized);
+    return new AggregationNode(nodeName, parent, supplier, store, storeValueGetter<K, V>(storeName));
   }
 
   valueGetterSupplier(): KTableValueGetterSupplier<K, V> {
