@@ -12,7 +12,7 @@ import { TopologyError } from '../../../topology/topology-error.js';
  * learns only then whether a join or an aggregation needs its store, and which stores a join reads.
  */
 export abstract class GraphNode {
-  /** True when records reaching this node may no longer sit in their key's partition. */
+  /** True when this node's output may no longer sit in its key's partition (a key changed since the last topic). */
   readonly repartitionRequired: boolean;
   private written = false;
 
@@ -26,10 +26,6 @@ export abstract class GraphNode {
   ) {
     this.repartitionRequired =
       keyChanging || (!partitionedByKey && parents.some((p) => p.repartitionRequired));
-  }
-
-  get isWritten(): boolean {
-    return this.written;
   }
 
   writeOnce(builder: InternalTopologyBuilder): void {

@@ -16,8 +16,6 @@ import { GraphNode, ProcessorNode } from './graph-node.js';
 
 /** A graph node that produces a KTable: it can tell a join the table's values, and send old values. */
 export interface TableNode<K, V> extends GraphNode {
-  /** The store that holds the table's rows, when it has one. */
-  readonly storeName: string | undefined;
   /** The table's current values, for a join (Kafka Streams' valueGetterSupplier); materializes a source. */
   valueGetterSupplier(): KTableValueGetterSupplier<K, V>;
   /** Downstream needs each update's previous value (an aggregation subtracts it); materializes a source. */
@@ -45,10 +43,6 @@ export class TableSourceNode<K, V> extends GraphNode implements TableNode<K, V> 
     this.materialized = materialized?.storeName !== undefined;
   }
 
-  get storeName(): string | undefined {
-    return this.materialized ? this.store.name : undefined;
-  }
-
   valueGetterSupplier(): KTableValueGetterSupplier<K, V> {
     this.materialize('a join cannot read it');
     return storeValueGetter<K, V>(this.store.name);
@@ -59,7 +53,7 @@ export class TableSourceNode<K, V> extends GraphNode implements TableNode<K, V> 
   }
 
   protected writeTo(builder: InternalTopologyBuilder): void {
-    const storeName = this.storeName;
+    const storeName = this.materialized ? this.store.name : undefined;
     builder.addProcessor(this.nodeName, tableSourceSupplier<K, V>(storeName), this.parentNames);
     if (storeName) builder.addStateStore(this.store, this.nodeName);
   }
@@ -85,10 +79,6 @@ export class TableTransformNode<K, V, V2> extends GraphNode implements TableNode
     super(nodeName, [parent], false, false);
   }
 
-  get storeName(): string | undefined {
-    return this.store?.name;
-  }
-
   valueGetterSupplier(): KTableValueGetterSupplier<K, V2> {
     return this.store
       ? storeValueGetter<K, V2>(this.store.name)
@@ -101,15 +91,13 @@ export class TableTransformNode<K, V, V2> extends GraphNode implements TableNode
   }
 
   protected writeTo(builder: InternalTopologyBuilder): void {
-    builder.addProcessor(this.nodeName, tableTransformSupplier(this.fn, this.storeName), this.parentNames);
+    builder.addProcessor(this.nodeName, tableTransformSupplier(this.fn, this.store?.name), this.parentNames);
     if (this.store) builder.addStateStore(this.store, this.nodeName);
   }
 }
 
 /** An aggregation (grouped or windowed): always holds its result in its own store. */
 export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K, V> {
-  readonly storeName: string;
-
   constructor(
     nodeName: string,
     parent: GraphNode,
@@ -118,7 +106,6 @@ export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K,
     private readonly getter: KTableValueGetterSupplier<K, V>,
   ) {
     super(nodeName, [parent], supplier, { stores: [store] });
-    this.storeName = store.name;
   }
 
   /** An aggregation into a timestamped key-value store, with Materialized's options. */
