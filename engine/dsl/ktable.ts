@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../state-stores/key-value-store.js';
+import type { SideJoiner } from '../processor/internals/table-join-processors.js';
 import {
   tableRepartitionMapSupplier,
   tableToStreamSupplier,
@@ -7,6 +8,7 @@ import type { Serde } from '../serdes/serde.js';
 import type { Grouped } from './grouped.js';
 import { ProcessorNode } from './internals/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
+import { type TableJoinKind, TableJoinNode } from './internals/graph/table-join-node.js';
 import { type TableNode, TableTransformNode } from './internals/graph/table-nodes.js';
 import { keyValueStoreFor } from './internals/materialize.js';
 import { KGroupedTable } from './kgrouped-table.js';
@@ -67,6 +69,40 @@ export class KTable<K, V> {
     return this.transform<V2>('KTABLE-MAPVALUES', mapper, materialized, named, undefined);
   }
 
+  /**
+   * Joins the rows both tables hold for a key (Kafka Streams' KTable.join): an update of either
+   * side updates the result, a delete of either deletes it. The result has a store only when
+   * Materialized is given; otherwise joins read it through both sides.
+   */
+  join<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, otherValue: VO) => VR,
+    materialized?: Materialized<K, VR>,
+    named?: Named,
+  ): KTable<K, VR> {
+    return this.joinTable(other, 'inner', joiner as SideJoiner<V, VO, VR>, materialized, named);
+  }
+
+  /** Like join(), keeping this table's rows: joined with null while the other table has none. */
+  leftJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V, otherValue: VO | null) => VR,
+    materialized?: Materialized<K, VR>,
+    named?: Named,
+  ): KTable<K, VR> {
+    return this.joinTable(other, 'left', joiner as SideJoiner<V, VO, VR>, materialized, named);
+  }
+
+  /** Keeps the rows of either table; the missing side is null. */
+  outerJoin<VO, VR>(
+    other: KTable<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null) => VR,
+    materialized?: Materialized<K, VR>,
+    named?: Named,
+  ): KTable<K, VR> {
+    return this.joinTable(other, 'outer', joiner, materialized, named);
+  }
+
   /** The table's updates as a stream; deletions arrive as null values. */
   toStream(named?: Named): KStream<K, V | null> {
     const name = this.graph.processorName(named?.name, 'KTABLE-TOSTREAM');
@@ -87,6 +123,39 @@ export class KTable<K, V> {
     // The aggregation subtracts each update's old value from the group it leaves.
     this.node.enableSendingOldValues();
     return new KGroupedTable<K2, V2>(this.graph, node, grouped?.keySerde, grouped?.valueSerde, grouped?.name);
+  }
+
+  /** Names as Kafka Streams': store (when unnamed), merge, `-join-this`, `-join-other`. */
+  private joinTable<VO, VR>(
+    other: KTable<K, VO>,
+    kind: TableJoinKind,
+    joiner: SideJoiner<V, VO, VR>,
+    materialized: Materialized<K, VR> | undefined,
+    named: Named | undefined,
+  ): KTable<K, VR> {
+    const storeName = materialized
+      ? (materialized.storeName ?? this.graph.newStoreName('KTABLE-MERGE'))
+      : undefined;
+    const mergeName = this.graph.processorName(named?.name, 'KTABLE-MERGE');
+    const thisName = this.graph.suffixedName(named?.name, '-join-this', 'KTABLE-JOINTHIS');
+    const otherName = this.graph.suffixedName(named?.name, '-join-other', 'KTABLE-JOINOTHER');
+    const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
+    const valueSerde = materialized?.valueSerde;
+    const store =
+      storeName === undefined ? undefined : keyValueStoreFor(storeName, keySerde, valueSerde, materialized);
+    const node = this.graph.add(
+      new TableJoinNode<K, V, VO, VR>(
+        mergeName,
+        thisName,
+        otherName,
+        this.node,
+        other.node,
+        kind,
+        joiner,
+        store,
+      ),
+    );
+    return new KTable<K, VR>(this.graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }
 
   private transform<V2>(

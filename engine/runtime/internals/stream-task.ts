@@ -50,7 +50,6 @@ export class StreamTask {
   private readonly consumed = new Map<string, number>();
   private readonly errors: RecordErrorHandler;
   private idleSinceMs = -1;
-  private recordTimestampMs = 0;
   /** The raw record being processed: what a dead-letter record carries. */
   private currentRaw: ConsumerRecord | null = null;
   /** The raw record processed last: the stream thread names it when its outputs are refused. */
@@ -71,6 +70,7 @@ export class StreamTask {
       punctuations: new PunctuationQueue(),
       stores: new Map(),
       metadata: null,
+      recordTimestampMs: 0,
       streamTimeMs: -1,
       commitRequested: false,
       wallClockMs: env.wallClockMs,
@@ -87,7 +87,7 @@ export class StreamTask {
       env.refusedOutputs,
     );
     this.stateManager = new TaskStateManager(id, subtopology.stores, env, {
-      recordTimestampMs: () => this.recordTimestampMs,
+      recordTimestampMs: () => this.context.recordTimestampMs,
       sendChangelog: (topic, partition, key, value, timestampMs) =>
         env.collector.send(topic, key, value, [], timestampMs, partition),
     });
@@ -171,7 +171,7 @@ export class StreamTask {
       return true;
     }
     if (raw.timestampMs > context.streamTimeMs) context.streamTimeMs = raw.timestampMs;
-    this.recordTimestampMs = raw.timestampMs;
+    context.recordTimestampMs = raw.timestampMs;
     this.currentRaw = raw;
     try {
       source.node.process(new Record(key, value, raw.timestampMs, raw.headers));

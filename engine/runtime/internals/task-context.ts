@@ -26,6 +26,12 @@ export interface TaskContext {
   readonly punctuations: PunctuationQueue;
   readonly stores: Map<string, StateStore>;
   metadata: RecordMetadata | null;
+  /**
+   * The timestamp of the record the running node processes (Kafka Streams' context.timestamp()):
+   * a forward sets it to the forwarded record's for the children, so a store written downstream
+   * stamps what it writes with the record that wrote it, not the input record.
+   */
+  recordTimestampMs: number;
   streamTimeMs: number;
   commitRequested: boolean;
   wallClockMs(): number;
@@ -55,17 +61,24 @@ export class NodeContext
 
   forward(record: Record<unknown, unknown> | FixedKeyRecord<unknown, unknown>, childName?: string): void {
     const children = this.node.children;
-    if (childName !== undefined) {
-      const child = children.find((c) => c.name === childName);
-      if (!child) {
-        throw new StreamsError(
-          `${this.node.name} forwarded to child ${childName}, which is not one of its children (${children.map((c) => c.name).join(', ') || 'none'})`,
-        );
+    const task = this.task;
+    const saved = task.recordTimestampMs;
+    task.recordTimestampMs = record.timestampMs;
+    try {
+      if (childName !== undefined) {
+        const child = children.find((c) => c.name === childName);
+        if (!child) {
+          throw new StreamsError(
+            `${this.node.name} forwarded to child ${childName}, which is not one of its children (${children.map((c) => c.name).join(', ') || 'none'})`,
+          );
+        }
+        child.process(record as Record<unknown, unknown>);
+        return;
       }
-      child.process(record as Record<unknown, unknown>);
-      return;
+      for (let i = 0; i < children.length; i++) children[i]!.process(record as Record<unknown, unknown>);
+    } finally {
+      task.recordTimestampMs = saved;
     }
-    for (let i = 0; i < children.length; i++) children[i]!.process(record as Record<unknown, unknown>);
   }
 
   schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
@@ -83,11 +96,14 @@ export class NodeContext
       cancelled: false,
       run: (timestampMs: number) => {
         const saved = task.metadata;
+        const savedTimestampMs = task.recordTimestampMs;
         task.metadata = null;
+        task.recordTimestampMs = timestampMs;
         try {
           punctuator(timestampMs);
         } finally {
           task.metadata = saved;
+          task.recordTimestampMs = savedTimestampMs;
         }
       },
       cancel() {
