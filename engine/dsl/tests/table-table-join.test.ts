@@ -212,7 +212,7 @@ describe('table-table joins in the graph', () => {
 
   function joinedCounts(table1: KTable<string, string>, table2: KTable<string, string>) {
     return table1
-      .leftJoin(table2, (product, category) => category ?? 'none')
+      .leftJoin(table2, (_product, category) => category ?? 'none')
       .groupBy((_item, category) => ({ key: category, value: category }), Grouped.with(S, S))
       .count();
   }
