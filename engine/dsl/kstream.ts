@@ -17,12 +17,15 @@ import type {
 } from '../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../processor/sink-types.js';
 import type { Serde } from '../serdes/serde.js';
+import { TopologyError } from '../topology/topology-error.js';
 import { BranchedKStream } from './branched-kstream.js';
 import type { Grouped } from './grouped.js';
 import { type GraphNode, ProcessorNode, SinkNode } from './internals/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
 import { RepartitionNode } from './internals/graph/repartition-node.js';
 import { TableSourceNode } from './internals/graph/table-nodes.js';
+import { addStreamJoin } from './internals/stream-stream-join.js';
+import { JoinWindows } from './join-windows.js';
 import type { Joined } from './joined.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import { KTable } from './ktable.js';
@@ -30,6 +33,7 @@ import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import type { Produced } from './produced.js';
 import type { Repartitioned } from './repartitioned.js';
+import type { StreamJoined } from './stream-joined.js';
 
 /** A record stream: every record is an independent event. Mirrors Kafka Streams' KStream. */
 export class KStream<K, V> {
@@ -183,22 +187,69 @@ export class KStream<K, V> {
     return new KTable<K, V>(this.graph, node, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }
 
-  /** Joins each record with the table's current value for its key; records without a match are dropped. */
+  /**
+   * With a KTable: joins each record with the table's current value for its key; records without a
+   * match are dropped. With a KStream and JoinWindows: joins each record with the other stream's
+   * records of the same key within the window, from either side.
+   */
+  join<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
   join<VT, VR>(
     table: KTable<K, VT>,
     joiner: (value: V, tableValue: VT, key: K) => VR,
     joined?: Joined<K, V, VT>,
+  ): KStream<K, VR>;
+  join<VO, VR>(
+    other: KStream<K, VO> | KTable<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    options?: JoinWindows | Joined<K, V, VO>,
+    streamJoined?: StreamJoined<K, V, VO>,
   ): KStream<K, VR> {
-    return this.joinTable(table, joiner as (value: V, tableValue: VT | null, key: K) => VR, false, joined);
+    const lenient = joiner as (value: V | null, otherValue: VO | null, key: K) => VR;
+    return other instanceof KTable
+      ? this.joinTable(other, lenient, false, options as Joined<K, V, VO> | undefined)
+      : this.joinStream(other, lenient, options, streamJoined, false, false);
   }
 
-  /** Like join(), but a record without a match is joined with null. */
+  /**
+   * Like join(), keeping every record of this stream: one without a match is joined with null (for
+   * a stream, once its window has closed, so no result is emitted that a later match would contradict).
+   */
+  leftJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO | null, key: K) => VR,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR>;
   leftJoin<VT, VR>(
     table: KTable<K, VT>,
     joiner: (value: V, tableValue: VT | null, key: K) => VR,
     joined?: Joined<K, V, VT>,
+  ): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    other: KStream<K, VO> | KTable<K, VO>,
+    joiner: (value: V, otherValue: VO | null, key: K) => VR,
+    options?: JoinWindows | Joined<K, V, VO>,
+    streamJoined?: StreamJoined<K, V, VO>,
   ): KStream<K, VR> {
-    return this.joinTable(table, joiner, true, joined);
+    const lenient = joiner as (value: V | null, otherValue: VO | null, key: K) => VR;
+    return other instanceof KTable
+      ? this.joinTable(other, lenient, true, options as Joined<K, V, VO> | undefined)
+      : this.joinStream(other, lenient, options, streamJoined, true, false);
+  }
+
+  /** A stream-stream join keeping the records of both streams; the missing side is null. */
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
+    windows: JoinWindows,
+    streamJoined?: StreamJoined<K, V, VO>,
+  ): KStream<K, VR> {
+    return this.joinStream(other, joiner, windows, streamJoined, true, true);
   }
 
   /**
@@ -223,6 +274,37 @@ export class KStream<K, V> {
     ...storeNames: string[]
   ): KStream<K, VOut> {
     return this.child('KSTREAM-PROCESSVALUES', supplier, undefined, { valueSerde: null, storeNames });
+  }
+
+  private joinStream<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
+    windows: JoinWindows | Joined<K, V, VO> | undefined,
+    streamJoined: StreamJoined<K, V, VO> | undefined,
+    leftOuter: boolean,
+    rightOuter: boolean,
+  ): KStream<K, VR> {
+    if (!(windows instanceof JoinWindows)) {
+      throw new TopologyError(
+        'a stream-stream join needs JoinWindows as its third argument, e.g. JoinWindows.ofTimeDifferenceWithNoGrace(60_000)',
+      );
+    }
+    const node = addStreamJoin<K, V, VO, VR>(
+      this.graph,
+      this,
+      other,
+      joiner,
+      windows,
+      streamJoined,
+      leftOuter,
+      rightOuter,
+    );
+    return new KStream(
+      this.graph,
+      node,
+      (streamJoined?.keySerde ?? undefined) as Serde<unknown> | undefined,
+      undefined,
+    );
   }
 
   private joinTable<VT, VR>(
