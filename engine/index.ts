@@ -49,6 +49,8 @@ export { Materialized } from './dsl/materialized.js';
 export { Named } from './dsl/named.js';
 export { Produced } from './dsl/produced.js';
 export { Repartitioned } from './dsl/repartitioned.js';
+export { SessionWindowedKStream } from './dsl/session-windowed-kstream.js';
+export { SessionWindows } from './dsl/session-windows.js';
 export { StreamJoined } from './dsl/stream-joined.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';

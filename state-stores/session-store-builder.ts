@@ -14,8 +14,8 @@ export class SessionStoreBuilder<K, V> extends BaseStoreBuilder<SessionStore<K, 
   constructor(
     name: string,
     /** @internal */ protected readonly retentionMs: number,
-    /** @internal */ protected readonly keySerde: Serde<K>,
-    /** @internal */ protected readonly valueSerde: Serde<V>,
+    /** @internal */ protected readonly keySerde: Serde<K> | undefined,
+    /** @internal */ protected readonly valueSerde: Serde<V> | undefined,
     options: StoreOptions = DEFAULT_STORE_OPTIONS,
   ) {
     super(name, options);
@@ -27,8 +27,13 @@ export class SessionStoreBuilder<K, V> extends BaseStoreBuilder<SessionStore<K, 
     return timeStoreChangelogConfig(this.retentionMs, this.options.logConfig);
   }
 
-  build(_defaults?: SerdeDefaults): SessionStore<K, V> {
-    return new MeteredSessionStore(this.name, this.keySerde, this.valueSerde, this.retentionMs, {
+  build(defaults?: SerdeDefaults): SessionStore<K, V> {
+    const { keySerde, valueSerde } = this.requireSerdes(
+      'session store',
+      this.keySerde ?? (defaults?.keySerde as Serde<K> | undefined),
+      this.valueSerde ?? (defaults?.valueSerde as Serde<V> | undefined),
+    );
+    return new MeteredSessionStore(this.name, keySerde, valueSerde, this.retentionMs, {
       loggingEnabled: this.options.loggingEnabled,
       cachingEnabled: this.options.cachingEnabled,
       persistent: this.options.storeType === 'persistent',

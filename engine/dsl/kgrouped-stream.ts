@@ -12,6 +12,8 @@ import { AggregationNode } from './internals/graph/table-nodes.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
+import { SessionWindowedKStream } from './session-windowed-kstream.js';
+import { SessionWindows } from './session-windows.js';
 import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './time-windows.js';
 
@@ -69,8 +71,15 @@ export class KGroupedStream<K, V> {
   }
 
   /** Cuts the grouped stream into time windows; aggregations then produce one row per key and window. */
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
-    return new TimeWindowedKStream<K, V>(this.aggregation, windows, this.keySerde, this.valueSerde);
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  /** Cuts the grouped stream into sessions of activity; aggregations produce one row per key and session. */
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(
+    windows: TimeWindows | SessionWindows,
+  ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    return windows instanceof SessionWindows
+      ? new SessionWindowedKStream<K, V>(this.aggregation, windows, this.keySerde, this.valueSerde)
+      : new TimeWindowedKStream<K, V>(this.aggregation, windows, this.keySerde, this.valueSerde);
   }
 
   private doAggregate<VAgg>(

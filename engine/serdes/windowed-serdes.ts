@@ -32,4 +32,30 @@ export const WindowedSerdes = {
       },
     };
   },
+
+  /**
+   * Session keys, byte-compatible with Kafka Streams' SessionWindowedSerde: the inner key, then the
+   * session's end and start as big-endian 64-bit numbers (both inclusive).
+   */
+  sessionWindowedSerdeFrom<K>(inner: Serde<K>): Serde<Windowed<K>> {
+    return {
+      serialize(topic, data) {
+        if (data === null) return null;
+        const key = inner.serialize(topic, data.key);
+        if (key === null)
+          throw new SerializationError(`session key on topic ${topic}: the inner key is null`);
+        return compositeKey(key, data.endMs, data.startMs);
+      },
+      deserialize(topic, data) {
+        if (data === null) return null;
+        if (data.length < 16) {
+          throw new SerializationError(
+            `session key on topic ${topic}: expected at least 16 bytes (key ‖ end ‖ start), got ${data.length}`,
+          );
+        }
+        const { key, timestamps } = splitCompositeKey(data, 2);
+        return { key: inner.deserialize(topic, key) as K, endMs: timestamps[0]!, startMs: timestamps[1]! };
+      },
+    };
+  },
 } as const;

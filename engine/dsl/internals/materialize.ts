@@ -1,4 +1,5 @@
 import { TimestampedKeyValueStoreBuilder } from '../../../state-stores/key-value-store-builder.js';
+import { SessionStoreBuilder } from '../../../state-stores/session-store-builder.js';
 import type { StateStore } from '../../../state-stores/state-store.js';
 import type { BaseStoreBuilder } from '../../../state-stores/store-builder.js';
 import {
@@ -34,6 +35,20 @@ export function windowStoreFor<K, V>(
 ): TimestampedWindowStoreBuilder<K, V> {
   return layered(
     new TimestampedWindowStoreBuilder<K, V>(storeName, spec, keySerde, valueSerde),
+    materialized ?? Materialized.with<K, V>(keySerde, valueSerde),
+  );
+}
+
+/** The session store of a session-windowed aggregation, as keyValueStoreFor (values not timestamped, as in Kafka Streams). */
+export function sessionStoreFor<K, V>(
+  storeName: string,
+  retentionMs: number,
+  keySerde: Serde<K> | undefined,
+  valueSerde: Serde<V> | undefined,
+  materialized: Materialized<K, V> | undefined,
+): SessionStoreBuilder<K, V> {
+  return layered(
+    new SessionStoreBuilder<K, V>(storeName, retentionMs, keySerde, valueSerde),
     materialized ?? Materialized.with<K, V>(keySerde, valueSerde),
   );
 }

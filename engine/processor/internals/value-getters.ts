@@ -1,4 +1,5 @@
 import type { KeyValueStore } from '../../../state-stores/key-value-store.js';
+import type { SessionStore } from '../../../state-stores/session-store.js';
 import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
 import type { WindowStore } from '../../../state-stores/window-store.js';
 import type { Windowed } from '../../../state-stores/windowed.js';
@@ -71,6 +72,25 @@ export function transformedValueGetter<K, V, V2>(
           if (found === null) return null;
           const value = fn(found.value, key);
           return value === null ? null : { value, timestampMs: found.timestampMs };
+        },
+      };
+    },
+  };
+}
+
+/** Reads a session store by session key (session-windowed aggregations); a session's timestamp is its end. */
+export function sessionStoreValueGetter<K, V>(storeName: string): KTableValueGetterSupplier<Windowed<K>, V> {
+  return {
+    storeNames: [storeName],
+    get() {
+      let store!: SessionStore<K, V>;
+      return {
+        init(context) {
+          store = context.getStateStore<SessionStore<K, V>>(storeName);
+        },
+        get(session) {
+          const value = store.fetchSession(session.key, session.startMs, session.endMs);
+          return value === null ? null : { value, timestampMs: session.endMs };
         },
       };
     },
