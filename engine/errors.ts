@@ -40,6 +40,14 @@ export class ClientFatalError extends StreamsError {
   }
 }
 
+/**
+ * A suppression buffer configured to shut down when full is full (Kafka Streams' "buffer exceeded
+ * its max capacity"). Never handled as a record error: the instance stops, naming the node and sizes.
+ */
+export class BufferFullError extends StreamsError {
+  override name = 'BufferFullError';
+}
+
 /** A configuration value is unknown, of the wrong type or out of range; the message names the key and the fix. */
 export class ConfigError extends StreamsError {
   override name = 'ConfigError';

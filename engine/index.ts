@@ -53,9 +53,11 @@ export { SessionWindowedKStream } from './dsl/session-windowed-kstream.js';
 export { SessionWindows } from './dsl/session-windows.js';
 export { StreamJoined } from './dsl/stream-joined.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
+export { BufferConfig, type BufferFullStrategy, Suppressed } from './dsl/suppressed.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
 export { TimeWindows } from './dsl/time-windows.js';
 export {
+  BufferFullError,
   ClientFatalError,
   ConfigError,
   RetriableError,

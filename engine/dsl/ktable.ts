@@ -8,6 +8,7 @@ import type { Serde } from '../serdes/serde.js';
 import type { Grouped } from './grouped.js';
 import { ProcessorNode } from './internals/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
+import { SuppressNode } from './internals/graph/suppress-node.js';
 import { type TableJoinKind, TableJoinNode } from './internals/graph/table-join-node.js';
 import { type TableNode, TableTransformNode } from './internals/graph/table-nodes.js';
 import { keyValueStoreFor } from './internals/materialize.js';
@@ -15,6 +16,7 @@ import { KGroupedTable } from './kgrouped-table.js';
 import { KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
+import type { Suppressed } from './suppressed.js';
 
 /**
  * A changelog stream as a table: the latest value per key. Updates flow downstream with the
@@ -101,6 +103,29 @@ export class KTable<K, V> {
     named?: Named,
   ): KTable<K, VR> {
     return this.joinTable(other, 'outer', joiner, materialized, named);
+  }
+
+  /**
+   * Holds updates back (Kafka Streams' KTable.suppress): `Suppressed.untilWindowCloses(...)` emits one
+   * final result per window of a windowed table once the window closes; `Suppressed.untilTimeLimit`
+   * emits each key's latest update a time limit after its first held one. Held updates are kept in a
+   * logged buffer store, so they survive a crash.
+   */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    const name = suppressed.name ?? this.graph.newProcessorName('KTABLE-SUPPRESS');
+    const storeName =
+      suppressed.name !== undefined ? `${suppressed.name}-store` : this.graph.newStoreName('KTABLE-SUPPRESS');
+    const node = this.graph.add(
+      new SuppressNode<K, V>(
+        name,
+        storeName,
+        this.node,
+        suppressed,
+        this.keySerde as Serde<K> | undefined,
+        this.valueSerde as Serde<V> | undefined,
+      ),
+    );
+    return new KTable<K, V>(this.graph, node, this.keySerde, this.valueSerde);
   }
 
   /** The table's updates as a stream; deletions arrive as null values. */

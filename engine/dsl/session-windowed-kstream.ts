@@ -102,6 +102,7 @@ export class SessionWindowedKStream<K, V> {
         sessionAggregateSupplier<K, V, VAgg>(storeName, this.windows, aggregation),
         sessionStoreFor(storeName, gapMs + graceMs, keySerde, valueSerde, materialized),
         sessionStoreValueGetter<K, VAgg>(storeName),
+        gapMs + graceMs,
       ),
     );
     return new KTable<Windowed<K>, VAgg>(

@@ -94,6 +94,7 @@ export class TimeWindowedKStream<K, V> {
         windowAggregateSupplier<K, V, VAgg>(storeName, this.windows, update),
         store,
         windowStoreValueGetter<K, VAgg>(storeName),
+        graceMs,
       ),
     );
     return new KTable<Windowed<K>, VAgg>(

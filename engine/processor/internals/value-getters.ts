@@ -1,5 +1,6 @@
 import type { KeyValueStore } from '../../../state-stores/key-value-store.js';
 import type { SessionStore } from '../../../state-stores/session-store.js';
+import type { SuppressionBufferStore } from '../../../state-stores/suppression-buffer.js';
 import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
 import type { WindowStore } from '../../../state-stores/window-store.js';
 import type { Windowed } from '../../../state-stores/windowed.js';
@@ -91,6 +92,31 @@ export function sessionStoreValueGetter<K, V>(storeName: string): KTableValueGet
         get(session) {
           const value = store.fetchSession(session.key, session.startMs, session.endMs);
           return value === null ? null : { value, timestampMs: session.endMs };
+        },
+      };
+    },
+  };
+}
+
+/** A suppressed table as downstream saw it (Kafka Streams' KTableSuppressProcessorSupplier.view()): a held key's prior value, else the parent's. */
+export function suppressedValueGetter<K, V>(
+  parent: KTableValueGetterSupplier<K, V>,
+  bufferStoreName: string,
+): KTableValueGetterSupplier<K, V> {
+  return {
+    storeNames: [...parent.storeNames, bufferStoreName],
+    get() {
+      const getter = parent.get();
+      let buffer!: SuppressionBufferStore<K, V>;
+      return {
+        init(context) {
+          getter.init(context);
+          buffer = context.getStateStore<SuppressionBufferStore<K, V>>(bufferStoreName);
+        },
+        get(key) {
+          const held = buffer.get(key);
+          if (held === null) return getter.get(key);
+          return held.prior === null ? null : { value: held.prior, timestampMs: held.timestampMs };
         },
       };
     },

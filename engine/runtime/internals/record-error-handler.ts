@@ -1,4 +1,4 @@
-import { isClientFailure, StreamsError } from '../../errors.js';
+import { BufferFullError, isClientFailure, StreamsError } from '../../errors.js';
 import { type Logger, RateLimitedLog } from '../../logger.js';
 import type { Header } from '../../processor/record.js';
 import type { TaskId } from '../../task-id.js';
@@ -63,7 +63,8 @@ export class RecordErrorHandler {
   }
 
   handle(kind: ErrorKind, raw: ConsumerRecord, error: Error): void {
-    if (isClientFailure(error) || error instanceof RecordFailedError) throw error;
+    if (isClientFailure(error) || error instanceof RecordFailedError || error instanceof BufferFullError)
+      throw error;
     const record = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
     const where = `${raw.topic}-${raw.partition} offset ${raw.offset}`;
     const task = String(this.taskId);

@@ -104,6 +104,8 @@ export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K,
     supplier: AnyProcessorSupplier,
     store: StoreBuilder<StateStore>,
     private readonly getter: KTableValueGetterSupplier<K, V>,
+    /** Windowed aggregations: how long after a window's end it closes (grace; sessions: gap + grace). */
+    readonly windowCloseDelayMs?: number,
   ) {
     super(nodeName, [parent], supplier, { stores: [store] });
   }
