@@ -80,6 +80,14 @@ export type {
 } from './processor/processor.js';
 export { type FixedKeyRecord, type Header, type Headers, Record } from './processor/record.js';
 export type { StreamPartitioner, TopicNameExtractor } from './processor/sink-types.js';
+export {
+  type ExtractorRecord,
+  FailOnInvalidTimestamp,
+  LogAndSkipOnInvalidTimestamp,
+  type TimestampExtractor,
+  UsePartitionTimeOnInvalidTimestamp,
+  WallclockTimestampExtractor,
+} from './processor/timestamp-extractor.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
 export type {
   ErrorHandling,

@@ -24,7 +24,13 @@ export class StreamsBuilder {
     const keySerde = consumed?.keySerde as Serde<unknown> | undefined;
     const valueSerde = consumed?.valueSerde as Serde<unknown> | undefined;
     const node = this.graph.add(
-      new StreamSourceNode(name, typeof topics === 'string' ? [topics] : topics, keySerde, valueSerde),
+      new StreamSourceNode(
+        name,
+        typeof topics === 'string' ? [topics] : topics,
+        keySerde,
+        valueSerde,
+        consumed?.timestampExtractor,
+      ),
     );
     return new KStream<K, V>(this.graph, node, keySerde, valueSerde);
   }
@@ -45,6 +51,7 @@ export class StreamsBuilder {
         [topic],
         consumed?.keySerde as Serde<unknown> | undefined,
         consumed?.valueSerde as Serde<unknown> | undefined,
+        consumed?.timestampExtractor,
       ),
     );
     const node = this.graph.add(

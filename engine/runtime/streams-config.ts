@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { defaultLogger, type Logger } from '../logger.js';
+import type { TimestampExtractor } from '../processor/timestamp-extractor.js';
 import type { Serde } from '../serdes/serde.js';
 import { type ClientSettings, checkClientSettings } from '../transport/client-settings.js';
 import type { ErrorHandlingConfig } from './internals/record-error-handler.js';
@@ -44,6 +45,11 @@ export interface StreamsConfig {
   pollMs?: number;
   defaultKeySerde?: Serde<unknown>;
   defaultValueSerde?: Serde<unknown>;
+  /**
+   * Event time of records from sources without their own extractor (Consumed.withTimestampExtractor).
+   * Default: the record's timestamp, failing on a negative one (FailOnInvalidTimestamp).
+   */
+  defaultTimestampExtractor?: TimestampExtractor;
   /**
    * Stable identity of this instance. When given, the instance is a static member of the group
    * (`group.instance.id`): its partitions wait for it through a restart, and it does not leave the
@@ -93,13 +99,19 @@ type HandlerKeys =
   | 'productionExceptionHandler'
   | 'deadLetterQueueTopic';
 
-type Optional = 'defaultKeySerde' | 'defaultValueSerde' | 'applicationServer' | 'uncaughtExceptionHandler';
+type Optional =
+  | 'defaultKeySerde'
+  | 'defaultValueSerde'
+  | 'defaultTimestampExtractor'
+  | 'applicationServer'
+  | 'uncaughtExceptionHandler';
 
 export interface ResolvedStreamsConfig
   extends Required<Omit<StreamsConfig, Optional | HandlerKeys | 'kafka'>> {
   applicationServer: string | undefined;
   defaultKeySerde: Serde<unknown> | undefined;
   defaultValueSerde: Serde<unknown> | undefined;
+  defaultTimestampExtractor: TimestampExtractor | undefined;
   /** Whether `instanceId` was given (static membership) or generated. */
   staticMembership: boolean;
   uncaughtExceptionHandler: (error: Error) => UncaughtExceptionResponse;
@@ -121,6 +133,7 @@ const KNOWN_KEYS: readonly (keyof StreamsConfig)[] = [
   'pollMs',
   'defaultKeySerde',
   'defaultValueSerde',
+  'defaultTimestampExtractor',
   'instanceId',
   'uncaughtExceptionHandler',
   'numStandbyReplicas',
@@ -199,6 +212,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     ),
     defaultKeySerde: serde('defaultKeySerde', config.defaultKeySerde),
     defaultValueSerde: serde('defaultValueSerde', config.defaultValueSerde),
+    defaultTimestampExtractor: timestampExtractor(config.defaultTimestampExtractor),
     instanceId:
       text('instanceId', config.instanceId) ??
       `${applicationId}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
@@ -278,6 +292,13 @@ function oneOf<T extends string>(key: string, value: unknown, allowed: readonly 
       `config ${key}: ${describe(value)} is not one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
     );
   return value as T;
+}
+
+function timestampExtractor(value: TimestampExtractor | undefined): TimestampExtractor | undefined {
+  if (value === undefined || typeof value?.extract === 'function') return value;
+  throw new ConfigError(
+    `config defaultTimestampExtractor: must be a TimestampExtractor (with extract(record, partitionTimeMs)), e.g. new LogAndSkipOnInvalidTimestamp(); got ${describe(value)}`,
+  );
 }
 
 function serde(key: string, value: Serde<unknown> | undefined): Serde<unknown> | undefined {

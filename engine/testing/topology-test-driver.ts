@@ -37,6 +37,7 @@ export type TestDriverConfig = Partial<
     | 'cacheMaxBytes'
     | 'defaultKeySerde'
     | 'defaultValueSerde'
+    | 'defaultTimestampExtractor'
     | 'deserializationExceptionHandler'
     | 'processingExceptionHandler'
     | 'productionExceptionHandler'
@@ -91,6 +92,7 @@ export class TopologyTestDriver {
         metrics: this.streamsMetrics,
         defaultKeySerde: config.defaultKeySerde,
         defaultValueSerde: config.defaultValueSerde,
+        defaultTimestampExtractor: config.defaultTimestampExtractor,
         maxTaskIdleMs: -1,
         errorHandling: resolveErrorHandling(applicationId, config),
         logger: (config.logger ?? defaultLogger()).child({ applicationId, driver: true }),

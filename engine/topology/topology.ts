@@ -2,6 +2,7 @@ import type { StateStore } from '../../state-stores/state-store.js';
 import type { StoreBuilder } from '../../state-stores/store-builder.js';
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../processor/sink-types.js';
+import type { TimestampExtractor } from '../processor/timestamp-extractor.js';
 import type { Serde } from '../serdes/serde.js';
 import { InternalTopologyBuilder } from './internals/internal-topology-builder.js';
 import { TopologyDescription } from './topology-description.js';
@@ -9,6 +10,8 @@ import { TopologyDescription } from './topology-description.js';
 export interface SourceOptions<K, V> {
   keySerde?: Serde<K>;
   valueSerde?: Serde<V>;
+  /** Event time of each record (default: the config's defaultTimestampExtractor, else the record's timestamp). */
+  timestampExtractor?: TimestampExtractor;
 }
 
 export interface SinkOptions<K, V> {
@@ -31,6 +34,7 @@ export class Topology {
       typeof topics === 'string' ? [topics] : topics,
       options.keySerde as Serde<unknown> | undefined,
       options.valueSerde as Serde<unknown> | undefined,
+      options.timestampExtractor,
     );
     return this;
   }

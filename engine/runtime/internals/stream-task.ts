@@ -3,6 +3,7 @@ import { type Logger, RateLimitedLog } from '../../logger.js';
 import { isDeferredSerde } from '../../processor/internals/change.js';
 import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
+import { FailOnInvalidTimestamp, type TimestampExtractor } from '../../processor/timestamp-extractor.js';
 import { InternalSerde } from '../../serdes/internal-serde.js';
 import type { Serde } from '../../serdes/serde.js';
 import type { TaskId } from '../../task-id.js';
@@ -12,7 +13,7 @@ import type { ConsumerRecord, DeliveryFailure } from '../../transport/ports.js';
 import { PunctuationQueue } from './punctuation.js';
 import type { RecordCollector } from './record-collector.js';
 import { type ErrorHandlingConfig, RecordErrorHandler, RecordFailedError } from './record-error-handler.js';
-import { RecordQueue } from './record-queue.js';
+import { RecordQueue, type StampedRecord } from './record-queue.js';
 import { type RefusedOutputs, refusalError } from './refused-outputs.js';
 import type { StoreEnvironment } from './store-environment.js';
 import { NodeContext, type RuntimeNode, type TaskContext } from './task-context.js';
@@ -22,6 +23,8 @@ import { TaskStateManager } from './task-state-manager.js';
 export interface TaskEnvironment extends StoreEnvironment {
   readonly collector: RecordCollector;
   readonly maxTaskIdleMs: number;
+  /** For sources without their own (Consumed.withTimestampExtractor); else FailOnInvalidTimestamp. */
+  readonly defaultTimestampExtractor?: TimestampExtractor;
   readonly errorHandling: ErrorHandlingConfig;
   /** Full topic name: internal topics get the `<applicationId>-` prefix. */
   resolveTopic(name: string): string;
@@ -30,6 +33,8 @@ export interface TaskEnvironment extends StoreEnvironment {
   /** Outputs the cluster refused: sinks hand them to the production handler instead of sending them. */
   readonly refusedOutputs: RefusedOutputs;
 }
+
+const FAIL_ON_INVALID_TIMESTAMP = new FailOnInvalidTimestamp();
 
 /**
  * One sub-topology on one partition: its processors, stores, input queues and stream time.
@@ -44,7 +49,7 @@ export class StreamTask {
   private readonly queueByTopic = new Map<string, RecordQueue>();
   private readonly sources = new Map<
     string,
-    { node: RuntimeNode; keySerde: Serde<unknown>; valueSerde: Serde<unknown> }
+    { node: RuntimeNode; keySerde: Serde<unknown>; valueSerde: Serde<unknown>; extractor: TimestampExtractor }
   >();
   private readonly processors: Processor<unknown, unknown, unknown, unknown>[] = [];
   private readonly consumed = new Map<string, number>();
@@ -144,37 +149,27 @@ export class StreamTask {
   /** Processes the buffered record with the smallest timestamp; false if none is buffered. */
   process(): boolean {
     let queue: RecordQueue | undefined;
+    let head: StampedRecord | null = null;
     for (const q of this.queues) {
-      if (!q.isEmpty() && (queue === undefined || q.peekTimestamp() < queue.peekTimestamp())) queue = q;
+      const candidate = q.head();
+      if (candidate && (head === null || candidate.timestampMs < head.timestampMs)) {
+        queue = q;
+        head = candidate;
+      }
     }
-    if (!queue) return false;
-    const raw = queue.poll();
+    if (!queue || !head) return false;
+    queue.poll();
+    const { raw, key, value, timestampMs } = head;
     this.lastProcessed = raw;
     const context = this.context;
     context.metadata = { topic: raw.topic, partition: raw.partition, offset: raw.offset };
-    if (raw.timestampMs < 0) {
-      // Kafka Streams' default timestamp extractor (FailOnInvalidTimestamp) fails the same way.
-      throw new StreamsError(
-        `task ${this.id}: the record at ${raw.topic}-${raw.partition} offset ${raw.offset} has an invalid (negative) timestamp ${raw.timestampMs}; ` +
-          'it was probably written by a producer that sets no timestamp. Fix the producer, or remove the record',
-      );
-    }
     this.consumed.set(raw.topic, raw.offset + 1);
     const source = this.sources.get(queue.sourceName)!;
-    let key: unknown;
-    let value: unknown;
-    try {
-      key = source.keySerde.deserialize(raw.topic, raw.key);
-      value = source.valueSerde.deserialize(raw.topic, raw.value);
-    } catch (cause) {
-      this.errors.handle('deserialization', raw, cause as Error);
-      return true;
-    }
-    if (raw.timestampMs > context.streamTimeMs) context.streamTimeMs = raw.timestampMs;
-    context.recordTimestampMs = raw.timestampMs;
+    if (timestampMs > context.streamTimeMs) context.streamTimeMs = timestampMs;
+    context.recordTimestampMs = timestampMs;
     this.currentRaw = raw;
     try {
-      source.node.process(new Record(key, value, raw.timestampMs, raw.headers));
+      source.node.process(new Record(key, value, timestampMs, raw.headers));
     } catch (cause) {
       this.errors.handle('processing', raw, cause as Error);
     } finally {
@@ -183,6 +178,38 @@ export class StreamTask {
     this.env.metrics.processedRecords.inc();
     context.punctuations.mayPunctuate('stream-time', context.streamTimeMs);
     return true;
+  }
+
+  /**
+   * A queue's head, deserialized and stamped with its source's timestamp extractor (Kafka Streams'
+   * RecordQueue.updateHead); null drops it: a deserialization error the handler skipped, or a
+   * negative timestamp (logged and counted). A dropped record counts as consumed.
+   */
+  private stamp(
+    source: { keySerde: Serde<unknown>; valueSerde: Serde<unknown>; extractor: TimestampExtractor },
+    raw: ConsumerRecord,
+    partitionTimeMs: number,
+  ): StampedRecord | null {
+    let key: unknown;
+    let value: unknown;
+    try {
+      key = source.keySerde.deserialize(raw.topic, raw.key);
+      value = source.valueSerde.deserialize(raw.topic, raw.value);
+    } catch (cause) {
+      this.errors.handle('deserialization', raw, cause as Error);
+      this.consumed.set(raw.topic, raw.offset + 1);
+      return null;
+    }
+    const { topic, partition, offset, headers } = raw;
+    const timestampMs = source.extractor.extract(
+      { topic, partition, offset, key, value, timestampMs: raw.timestampMs, headers },
+      partitionTimeMs,
+    );
+    if (timestampMs >= 0) return { raw, key, value, timestampMs };
+    this.consumed.set(raw.topic, raw.offset + 1);
+    this.context.metadata = { topic, partition, offset };
+    this.context.recordDropped('negative-timestamp');
+    return null;
   }
 
   /**
@@ -259,9 +286,19 @@ export class StreamTask {
         );
         const context = new NodeContext(this.context, node, []);
         node.process = (record) => context.forward(record);
-        this.sources.set(def.name, { node, keySerde, valueSerde });
+        // Repartition topics carry the timestamps already extracted upstream.
+        const extractor = internal
+          ? FAIL_ON_INVALID_TIMESTAMP
+          : (def.timestampExtractor ?? this.env.defaultTimestampExtractor ?? FAIL_ON_INVALID_TIMESTAMP);
+        const source = { node, keySerde, valueSerde, extractor };
+        this.sources.set(def.name, source);
         for (const topic of def.topics) {
-          const queue = new RecordQueue(this.env.resolveTopic(topic), this.id.partition, def.name);
+          const queue = new RecordQueue(
+            this.env.resolveTopic(topic),
+            this.id.partition,
+            def.name,
+            (raw, time) => this.stamp(source, raw, time),
+          );
           this.queues.push(queue);
           this.queueByTopic.set(queue.topic, queue);
         }

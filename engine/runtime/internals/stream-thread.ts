@@ -125,6 +125,7 @@ export class StreamThread {
       metrics,
       defaultKeySerde: config.defaultKeySerde,
       defaultValueSerde: config.defaultValueSerde,
+      defaultTimestampExtractor: config.defaultTimestampExtractor,
       maxTaskIdleMs: config.maxTaskIdleMs,
       errorHandling: config.errorHandling,
       recordCache: config.cacheMaxBytes > 0 ? new RecordCache(config.cacheMaxBytes) : null,

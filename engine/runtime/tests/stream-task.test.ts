@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Consumed, Produced, Serdes, StreamsBuilder } from '../../index.js';
+import { Consumed, Produced, Serdes, StreamsBuilder, type TimestampExtractor } from '../../index.js';
 import { defaultLogger } from '../../logger.js';
 import { TaskId } from '../../task-id.js';
 import { compileSubtopologies } from '../../topology/internals/subtopologies.js';
@@ -17,10 +17,11 @@ const FAIL = {
   deadLetterQueueTopic: 'dlq',
 } as const;
 
-function mergedTask(maxTaskIdleMs: number, now: { ms: number }) {
+function mergedTask(maxTaskIdleMs: number, now: { ms: number }, leftExtractor?: TimestampExtractor) {
   const builder = new StreamsBuilder();
+  const left = Consumed.with(S, S);
   builder
-    .stream('left', Consumed.with(S, S))
+    .stream('left', leftExtractor ? left.withTimestampExtractor(leftExtractor) : left)
     .merge(builder.stream('right', Consumed.with(S, S)))
     .to('out', Produced.with(S, S));
   const topology = builder.build();
@@ -64,6 +65,17 @@ describe('StreamTask', () => {
     expect(sent).toEqual(['left@5', 'right@10', 'right@20', 'left@30']);
     expect(task.streamTimeMs).toBe(30);
     expect(Object.fromEntries(task.consumedOffsets())).toEqual({ left: 2, right: 2 });
+  });
+
+  it('compares the inputs by extracted timestamps, and drops and counts a record extracted as negative', () => {
+    // The left records' event time is 100 minus their record timestamp (-1 for the one at 101).
+    const { task, sent } = mergedTask(0, { ms: 0 }, { extract: (r) => 100 - r.timestampMs });
+    task.addRecords('left', [rec('left', 0, 95), rec('left', 1, 101), rec('left', 2, 70)]);
+    task.addRecords('right', [rec('right', 0, 10), rec('right', 1, 20)]);
+    while (task.process());
+    expect(sent).toEqual(['left@95', 'right@10', 'right@20', 'left@70']);
+    expect(task.streamTimeMs).toBe(30);
+    expect(Object.fromEntries(task.consumedOffsets())).toEqual({ left: 3, right: 2 });
   });
 
   it('waits maxTaskIdleMs for an empty input before processing anyway', () => {

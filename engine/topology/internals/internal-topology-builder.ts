@@ -2,6 +2,7 @@ import type { StateStore } from '../../../state-stores/state-store.js';
 import type { StoreBuilder } from '../../../state-stores/store-builder.js';
 import type { AnyProcessorSupplier } from '../../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink-types.js';
+import type { TimestampExtractor } from '../../processor/timestamp-extractor.js';
 import type { Serde } from '../../serdes/serde.js';
 import { TopologyError } from '../topology-error.js';
 import type { NodeDefinition, RepartitionTopicDefinition } from './node-definitions.js';
@@ -22,6 +23,7 @@ export class InternalTopologyBuilder {
     topics: readonly string[],
     keySerde?: Serde<unknown>,
     valueSerde?: Serde<unknown>,
+    timestampExtractor?: TimestampExtractor,
   ): void {
     if (topics.length === 0) throw new TopologyError(`source ${name} needs at least one topic`);
     this.checkNewName(name);
@@ -33,7 +35,14 @@ export class InternalTopologyBuilder {
         );
       this.topicToSource.set(topic, name);
     }
-    this.nodes.set(name, { kind: 'source', name, topics: [...topics], keySerde, valueSerde });
+    this.nodes.set(name, {
+      kind: 'source',
+      name,
+      topics: [...topics],
+      keySerde,
+      valueSerde,
+      timestampExtractor,
+    });
   }
 
   addProcessor(name: string, supplier: AnyProcessorSupplier, parents: readonly string[]): void {

@@ -1,5 +1,6 @@
 import type { AnyProcessorSupplier } from '../../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink-types.js';
+import type { TimestampExtractor } from '../../processor/timestamp-extractor.js';
 import type { Serde } from '../../serdes/serde.js';
 
 export interface SourceDefinition {
@@ -9,6 +10,8 @@ export interface SourceDefinition {
   readonly topics: readonly string[];
   readonly keySerde: Serde<unknown> | undefined;
   readonly valueSerde: Serde<unknown> | undefined;
+  /** Consumed.withTimestampExtractor / SourceOptions; else the config's default. */
+  readonly timestampExtractor: TimestampExtractor | undefined;
 }
 
 export interface ProcessorDefinition {

@@ -2,6 +2,7 @@ import type { StateStore } from '../../../../state-stores/state-store.js';
 import type { StoreBuilder } from '../../../../state-stores/store-builder.js';
 import type { AnyProcessorSupplier } from '../../../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../../processor/sink-types.js';
+import type { TimestampExtractor } from '../../../processor/timestamp-extractor.js';
 import type { Serde } from '../../../serdes/serde.js';
 import type { InternalTopologyBuilder } from '../../../topology/internals/internal-topology-builder.js';
 import { TopologyError } from '../../../topology/topology-error.js';
@@ -56,12 +57,13 @@ export class StreamSourceNode extends GraphNode {
     private readonly topics: readonly string[],
     private readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
+    private readonly timestampExtractor?: TimestampExtractor,
   ) {
     super(nodeName, [], false, true);
   }
 
   protected writeTo(builder: InternalTopologyBuilder): void {
-    builder.addSource(this.nodeName, this.topics, this.keySerde, this.valueSerde);
+    builder.addSource(this.nodeName, this.topics, this.keySerde, this.valueSerde, this.timestampExtractor);
   }
 }
 
