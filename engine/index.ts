@@ -37,6 +37,7 @@ export type {
 export type { Windowed } from '../state-stores/windowed.js';
 export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
+export { CogroupedKStream } from './dsl/cogrouped-kstream.js';
 export { Consumed } from './dsl/consumed.js';
 export { Grouped } from './dsl/grouped.js';
 export { JoinWindows } from './dsl/join-windows.js';

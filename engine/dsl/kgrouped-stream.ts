@@ -5,6 +5,7 @@ import {
 import type { AnyProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
+import { type CogroupAggregator, CogroupedKStream } from './cogrouped-kstream.js';
 import type { GraphNode } from './internals/graph/graph-node.js';
 import { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
@@ -22,7 +23,8 @@ import type { TimeWindows } from './time-windows.js';
  * skipped (and counted as dropped), as in Kafka Streams.
  */
 export class KGroupedStream<K, V> {
-  private readonly aggregation: GroupedStreamAggregation;
+  /** @internal */
+  readonly aggregation: GroupedStreamAggregation;
 
   /** @internal */
   constructor(
@@ -68,6 +70,16 @@ export class KGroupedStream<K, V> {
     named?: Named,
   ): KTable<K, VAgg> {
     return this.doAggregate(initializer, aggregator, materialized, named, undefined);
+  }
+
+  /**
+   * Starts a co-aggregation (Kafka Streams' cogroup): this and other grouped streams, each with its
+   * own aggregator, update one aggregate per key in one store.
+   */
+  cogroup<VOut>(aggregator: (key: K, value: V, aggregate: VOut) => VOut): CogroupedKStream<K, VOut> {
+    return new CogroupedKStream<K, VOut>([
+      { grouped: this.aggregation, aggregator: aggregator as CogroupAggregator<K, VOut> },
+    ]);
   }
 
   /** Cuts the grouped stream into time windows; aggregations then produce one row per key and window. */

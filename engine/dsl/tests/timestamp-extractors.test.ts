@@ -33,7 +33,7 @@ const record = (timestampMs: number): ExtractorRecord => ({
 
 describe('built-in timestamp extractors', () => {
   it('FailOnInvalidTimestamp: the record timestamp; a negative one fails naming the record and the fix', () => {
-    const extractor = new FailOnInvalidTimestamp();
+    const extractor: TimestampExtractor = new FailOnInvalidTimestamp();
     expect(extractor.extract(record(42), 0)).toBe(42);
     expect(() => extractor.extract(record(-1), 0)).toThrow(
       /anyTopic-0 offset 0 has an invalid \(negative\) timestamp -1.*another TimestampExtractor/,
@@ -41,7 +41,7 @@ describe('built-in timestamp extractors', () => {
   });
 
   it('LogAndSkipOnInvalidTimestamp: the record timestamp, negative ones too (the task drops them)', () => {
-    const extractor = new LogAndSkipOnInvalidTimestamp();
+    const extractor: TimestampExtractor = new LogAndSkipOnInvalidTimestamp();
     expect(extractor.extract(record(42), 0)).toBe(42);
     expect(extractor.extract(record(-1), 0)).toBe(-1);
   });

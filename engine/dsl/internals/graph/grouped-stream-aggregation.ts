@@ -15,7 +15,7 @@ export class GroupedStreamAggregation {
   constructor(
     readonly graph: InternalStreamsBuilder,
     private readonly stream: GraphNode,
-    private readonly keySerde: Serde<unknown> | undefined,
+    readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
     private readonly groupName: string | undefined,
   ) {}

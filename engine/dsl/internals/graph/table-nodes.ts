@@ -132,3 +132,24 @@ export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K,
     // Aggregations always forward the previous aggregate.
   }
 }
+
+/** A node that forwards its parents' table updates as one table, whose values are in a store (a cogroup's merge). */
+export class PassThroughTableNode<K, V> extends ProcessorNode implements TableNode<K, V> {
+  constructor(
+    nodeName: string,
+    parents: readonly GraphNode[],
+    supplier: AnyProcessorSupplier,
+    private readonly getter: KTableValueGetterSupplier<K, V>,
+    options: { readonly copartitioned?: boolean } = {},
+  ) {
+    super(nodeName, parents, supplier, options);
+  }
+
+  valueGetterSupplier(): KTableValueGetterSupplier<K, V> {
+    return this.getter;
+  }
+
+  enableSendingOldValues(): void {
+    // The aggregations upstream always forward the previous aggregate.
+  }
+}
