@@ -96,7 +96,7 @@ describe('CogroupedKStreamImplTest', () => {
     const clicks = builder.stream<string, string>('clicks', Consumed.with(S, S)).groupByKey();
     const orders = builder
       .stream<string, number>('orders', Consumed.with(S, Serdes.Integer()))
-      .selectKey((_orderId, amount) => (amount > 10 ? 'big' : 'small'))
+      .selectKey<string>((_orderId, amount) => (amount > 10 ? 'big' : 'small'))
       .groupByKey();
     clicks
       .cogroup<{ clicks: number; total: number }>((_k, _v, agg) => ({ ...agg, clicks: agg.clicks + 1 }))
