@@ -52,6 +52,7 @@ export { Produced } from './dsl/produced.js';
 export { Repartitioned } from './dsl/repartitioned.js';
 export { SessionWindowedKStream } from './dsl/session-windowed-kstream.js';
 export { SessionWindows } from './dsl/session-windows.js';
+export { SlidingWindows } from './dsl/sliding-windows.js';
 export { StreamJoined } from './dsl/stream-joined.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { BufferConfig, type BufferFullStrategy, Suppressed } from './dsl/suppressed.js';

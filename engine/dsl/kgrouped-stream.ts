@@ -15,6 +15,7 @@ import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import { SessionWindowedKStream } from './session-windowed-kstream.js';
 import { SessionWindows } from './session-windows.js';
+import type { SlidingWindows } from './sliding-windows.js';
 import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './time-windows.js';
 
@@ -84,10 +85,12 @@ export class KGroupedStream<K, V> {
 
   /** Cuts the grouped stream into time windows; aggregations then produce one row per key and window. */
   windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  /** Sliding windows: a window per distinct set of records at most the time difference apart. */
+  windowedBy(windows: SlidingWindows): TimeWindowedKStream<K, V>;
   /** Cuts the grouped stream into sessions of activity; aggregations produce one row per key and session. */
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
   windowedBy(
-    windows: TimeWindows | SessionWindows,
+    windows: TimeWindows | SlidingWindows | SessionWindows,
   ): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     return windows instanceof SessionWindows
       ? new SessionWindowedKStream<K, V>(this.aggregation, windows, this.keySerde, this.valueSerde)

@@ -1,4 +1,5 @@
 import type { Windowed } from '../../state-stores/windowed.js';
+import { slidingWindowAggregateSupplier } from '../processor/internals/sliding-window-aggregate-processor.js';
 import { windowStoreValueGetter } from '../processor/internals/value-getters.js';
 import { windowAggregateSupplier } from '../processor/internals/window-aggregate-processors.js';
 import type { Serde } from '../serdes/serde.js';
@@ -10,7 +11,8 @@ import { windowStoreFor } from './internals/materialize.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
-import type { TimeWindows } from './time-windows.js';
+import type { SlidingWindows } from './sliding-windows.js';
+import { TimeWindows } from './time-windows.js';
 
 /**
  * A grouped stream cut into time windows (KGroupedStream.windowedBy): aggregations produce a
@@ -21,16 +23,18 @@ export class TimeWindowedKStream<K, V> {
   /** @internal */
   constructor(
     private readonly aggregation: GroupedStreamAggregation,
-    private readonly windows: TimeWindows,
+    private readonly windows: TimeWindows | SlidingWindows,
     private readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
   ) {}
 
   count(materialized?: Materialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
-    this.aggregation.burnCountStoreName(materialized);
+    // Kafka Streams burns a store number for an unnamed count over time windows, not sliding ones.
+    if (this.windows instanceof TimeWindows) this.aggregation.burnCountStoreName(materialized);
     return this.windowed(
       'KSTREAM-AGGREGATE',
-      (_key, _value, count) => (count ?? 0) + 1,
+      () => 0,
+      (_key, _value, count) => count + 1,
       materialized,
       named,
       Serdes.Long(),
@@ -42,9 +46,11 @@ export class TimeWindowedKStream<K, V> {
     materialized?: Materialized<K, V>,
     named?: Named,
   ): KTable<Windowed<K>, V> {
-    return this.windowed(
+    // Kafka Streams' reduce: a null initial aggregate, taken over by the first value.
+    return this.windowed<V>(
       'KSTREAM-REDUCE',
-      (_key, value, current) => (current === null ? value : reducer(current, value)),
+      () => null as V,
+      (_key, value, aggregate) => (aggregate === null ? value : reducer(aggregate, value)),
       materialized,
       named,
       this.valueSerde as Serde<V> | undefined,
@@ -57,18 +63,13 @@ export class TimeWindowedKStream<K, V> {
     materialized?: Materialized<K, VAgg>,
     named?: Named,
   ): KTable<Windowed<K>, VAgg> {
-    return this.windowed(
-      'KSTREAM-AGGREGATE',
-      (key, value, current) => aggregator(key, value, current ?? initializer()),
-      materialized,
-      named,
-      undefined,
-    );
+    return this.windowed('KSTREAM-AGGREGATE', initializer, aggregator, materialized, named, undefined);
   }
 
   private windowed<VAgg>(
     prefix: string,
-    update: (key: K, value: V, current: VAgg | null) => VAgg,
+    initializer: () => VAgg,
+    aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
     materialized: Materialized<K, VAgg> | undefined,
     named: Named | undefined,
     defaultValueSerde: Serde<VAgg> | undefined,
@@ -79,22 +80,25 @@ export class TimeWindowedKStream<K, V> {
     const parent = this.aggregation.input(storeName);
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
-    const { sizeMs, graceMs } = this.windows;
-    const store = windowStoreFor(
-      storeName,
-      { windowSizeMs: sizeMs, retentionMs: sizeMs + graceMs },
-      keySerde,
-      valueSerde,
-      materialized,
-    );
+    const windows = this.windows;
+    // Time windows: size + grace, keyed by start; sliding windows (Kafka Streams' sizing): 2 × difference + grace.
+    const sizeMs = windows instanceof TimeWindows ? windows.sizeMs : windows.timeDifferenceMs;
+    const retentionMs =
+      windows instanceof TimeWindows ? sizeMs + windows.graceMs : 2 * sizeMs + windows.graceMs;
+    const supplier =
+      windows instanceof TimeWindows
+        ? windowAggregateSupplier<K, V, VAgg>(storeName, windows, (key, value, current) =>
+            aggregator(key, value, current ?? initializer()),
+          )
+        : slidingWindowAggregateSupplier<K, V, VAgg>(storeName, windows, initializer, aggregator);
     const node = graph.add(
       new AggregationNode<Windowed<K>, VAgg>(
         name,
         parent,
-        windowAggregateSupplier<K, V, VAgg>(storeName, this.windows, update),
-        store,
+        supplier,
+        windowStoreFor(storeName, { windowSizeMs: sizeMs, retentionMs }, keySerde, valueSerde, materialized),
         windowStoreValueGetter<K, VAgg>(storeName),
-        graceMs,
+        windows.graceMs,
       ),
     );
     return new KTable<Windowed<K>, VAgg>(
