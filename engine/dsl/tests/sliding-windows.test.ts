@@ -32,7 +32,9 @@ function updatesPerWindow(windows: SlidingWindows, input: [string, number][]): R
     .process({
       get: () => ({
         process: (r) => {
-          (out[r.key.startMs] ??= []).push(`${r.value}@${r.timestampMs}`);
+          const updates = out[r.key.startMs] ?? [];
+          updates.push(`${r.value}@${r.timestampMs}`);
+          out[r.key.startMs] = updates;
         },
       }),
     });
