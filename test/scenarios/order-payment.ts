@@ -28,7 +28,9 @@ const WINDOW_MS = 10_000;
 // Upstream tasks write the repartition topic at their own pace, so its partitions see event time
 // jump back and forth by up to the data's whole span (60 s): the windows' grace covers that.
 const WINDOW_GRACE_MS = 120_000;
-const T0 = 1_000_000;
+// Event time near the wall clock: a broker deletes records older than its retention (7 days) and
+// refuses ones more than an hour ahead. Window-aligned, so the model's windows are the engine's.
+const T0 = Math.floor((Date.now() - 10 * 60_000) / WINDOW_MS) * WINDOW_MS;
 
 export interface OrderPaymentTopics {
   readonly orders: string;
@@ -153,7 +155,7 @@ export function inputCount(count: number): number {
 export async function tick(cluster: TestCluster, t: OrderPaymentTopics): Promise<void> {
   const orderKeys = keysPerPartition('tick-order-');
   const customers = keysPerPartition('tick-customer-');
-  const at = T0 + 10_000_000;
+  const at = T0 + 20 * 60_000;
   await cluster.produce(
     t.orders,
     orderKeys.map((key, i) => ({
@@ -179,8 +181,8 @@ export async function awaitOrderPaymentModel(
     const final = (await cluster.readAll(t.final)).map(
       (r) => [S.deserialize(t.final, r.key)!, L.deserialize(t.final, r.value)!] as const,
     );
-    problem = compare(model, joined, final);
-    if (problem === '') return;
+    problem = `${joined.length} join results and ${final.length} final windows read; ${compare(model, joined, final)}`;
+    if (compare(model, joined, final) === '') return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`the outputs did not reach the model within ${timeoutMs} ms: ${problem}`);

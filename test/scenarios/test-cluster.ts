@@ -106,7 +106,9 @@ export function kafkaCluster(
       const partitions = (await admin.describeTopics([topic])).get(topic) ?? 0;
       const tps = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
       const ends = await admin.endOffsets(tps, true);
-      return readUntil(bootstrapServers, ends);
+      // From the log's start: offset 0 may be gone (retention), and would reset to the end, reading nothing.
+      const starts = await admin.beginningOffsets(tps);
+      return readUntil(bootstrapServers, ends, starts);
     },
     async close() {
       const p = await producer;
@@ -119,6 +121,7 @@ export function kafkaCluster(
 async function readUntil(
   bootstrapServers: string,
   ends: readonly { topic: string; partition: number; offset: number }[],
+  starts: readonly { partition: number; offset: number }[],
 ): Promise<RawRecord[]> {
   const { KafkaConsumer: Consumer } = loadNativeKafka();
   const consumer: KafkaConsumer = new Consumer(
@@ -134,9 +137,12 @@ async function readUntil(
   await new Promise<void>((resolve, reject) =>
     consumer.connect({}, (err) => (err ? reject(err) : resolve())),
   );
-  const pending = new Set(ends.filter((e) => e.offset > 0).map((e) => e.partition));
+  const startOf = (partition: number) => starts.find((s) => s.partition === partition)?.offset ?? 0;
+  const pending = new Set(ends.filter((e) => e.offset > startOf(e.partition)).map((e) => e.partition));
   consumer.on('partition.eof', (eof) => pending.delete(eof.partition));
-  consumer.assign(ends.map((e) => ({ topic: e.topic, partition: e.partition, offset: 0 })));
+  consumer.assign(
+    ends.map((e) => ({ topic: e.topic, partition: e.partition, offset: startOf(e.partition) })),
+  );
   consumer.setDefaultConsumeTimeout(100);
   const out: RawRecord[] = [];
   const deadline = Date.now() + 60_000;
