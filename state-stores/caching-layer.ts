@@ -72,10 +72,10 @@ export class CachingLayer<V> {
       return;
     }
     const start = prefix?.toString('latin1');
-    const cached = [...this.cache.between(from?.toString('latin1'), to?.toString('latin1'))].filter(
+    // In key order (the cache keeps a sorted index for ranges).
+    const cached = [...this.cache.between(from?.toString('latin1') ?? start, to?.toString('latin1'))].filter(
       ([k]) => start === undefined || k.startsWith(start),
     );
-    cached.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (reverse) cached.reverse();
     const before = (a: string, b: string) => (reverse ? a > b : a < b);
     let i = 0;

@@ -1,3 +1,11 @@
+import { createRequire } from 'node:module';
+
+// sorted-btree is CommonJS with the class on `default` (as in in-memory-key-value-bytes-store.ts).
+const { default: BTree, simpleComparator } = createRequire(import.meta.url)(
+  'sorted-btree',
+) as typeof import('sorted-btree');
+type KeyIndex = InstanceType<typeof BTree<string, true>>;
+
 /** One cached key: the typed value, whether it still has to be written, and its record's timestamp. */
 export interface CacheEntry<V> {
   readonly keyBytes: Buffer;
@@ -47,6 +55,12 @@ export class NamedCache<V> {
    * the head of the Map, which a fresh `keys()` per eviction would walk again each time.
    */
   private eldestKeys: IterableIterator<string> | null = null;
+  /**
+   * The keys in order, for range queries (window and session fetches, KV ranges): built at the first
+   * one and kept from then on, so a store that never asks for a range never pays for it. Without it
+   * each range scanned the whole cache (a session aggregation did so per record).
+   */
+  private sorted: KeyIndex | null = null;
 
   constructor(
     private readonly owner: RecordCache,
@@ -78,14 +92,26 @@ export class NamedCache<V> {
     } else {
       this.entries.set(key, { keyBytes, value, dirty: true, timestampMs, size });
       this.dirtyKeys.add(key);
+      this.sorted?.set(key, true);
     }
     if (this.owner.adjust(existing ? 0 : size)) this.evict();
   }
 
-  /** Entries whose key string is within [from, to] (undefined bounds are open), any order. */
+  /** Entries whose key string is within [from, to] (undefined bounds are open), in key order. */
   *between(from: string | undefined, to: string | undefined): IterableIterator<[string, CacheEntry<V>]> {
-    for (const pair of this.entries) {
-      if ((from === undefined || pair[0] >= from) && (to === undefined || pair[0] <= to)) yield pair;
+    if (!this.sorted) {
+      this.sorted = new BTree<string, true>(undefined, simpleComparator);
+      for (const key of this.entries.keys()) this.sorted.set(key, true);
+    }
+    // A snapshot of the matching keys: the caller may write to this cache while it iterates.
+    const keys: string[] = [];
+    for (const key of this.sorted.keys(from)) {
+      if (to !== undefined && key > to) break;
+      keys.push(key);
+    }
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry) yield [key, entry];
     }
   }
 
@@ -107,6 +133,7 @@ export class NamedCache<V> {
     this.entries.clear();
     this.dirtyKeys.clear();
     this.eldestKeys = null;
+    this.sorted = null;
   }
 
   private evict(): void {
@@ -115,6 +142,7 @@ export class NamedCache<V> {
       const eldest = this.entries.get(key)!;
       if (eldest.dirty) this.flush();
       this.entries.delete(key);
+      this.sorted?.delete(key);
       this.owner.adjust(-eldest.size);
     }
   }

@@ -4,6 +4,7 @@ import {
   KEY_SPACE,
   type KeyDistribution,
   regroupKey,
+  SESSION_GAP_MS,
   tableRows,
   WINDOW_ADVANCE_MS,
   WINDOW_SIZE_MS,
@@ -59,6 +60,34 @@ class RecordSumCheck implements OutputCheck {
 }
 
 /** The last value per cell (a key, or a key and window) equals the expected aggregate. */
+/**
+ * A session table: the last value per session key (key, end, start), tombstones deleting the
+ * sessions a later record extended; what is left must be exactly the expected sessions.
+ */
+class SessionTableCheck implements OutputCheck {
+  private readonly table = new Map<string, number>();
+  private wrong = 0;
+  constructor(private readonly expected: Map<string, number>) {}
+  accept(key: Buffer | null, value: Buffer | null): void {
+    if (!key || key.length !== 20 || (value !== null && value.length !== 8)) {
+      this.wrong++;
+      return;
+    }
+    const id = key.toString('hex');
+    if (value === null) this.table.delete(id);
+    else this.table.set(id, Number(value.readBigInt64BE(0)));
+  }
+  problem(): string | null {
+    if (this.wrong > 0) return `${this.wrong} output records with an unexpected key or value`;
+    if (this.table.size !== this.expected.size)
+      return `${this.table.size} sessions in the output table, expected ${this.expected.size}`;
+    for (const [id, n] of this.expected) {
+      if (this.table.get(id) !== n) return `session ${id}: ${this.table.get(id)} instead of ${n}`;
+    }
+    return null;
+  }
+}
+
 class LastValueCheck implements OutputCheck {
   private readonly last: Float64Array;
   private wrongKeys = 0;
@@ -162,6 +191,31 @@ export function outputCheck(input: CheckInput): OutputCheck {
         const start = Number(key.readBigInt64BE(4));
         return ((start - firstStart) / WINDOW_ADVANCE_MS) * KEY_SPACE + key.readInt32BE(0);
       });
+    }
+    case 'session-count': {
+      // Timestamps only grow: a record extends its key's last session (gap at most SESSION_GAP_MS) or opens one.
+      const last = new Map<number, { start: number; end: number; count: number }>();
+      const done: { key: number; start: number; end: number; count: number }[] = [];
+      for (const r of all()) {
+        const session = last.get(r.keyInt);
+        if (session && r.timestampMs - session.end <= SESSION_GAP_MS) {
+          session.end = r.timestampMs;
+          session.count++;
+        } else {
+          if (session) done.push({ key: r.keyInt, ...session });
+          last.set(r.keyInt, { start: r.timestampMs, end: r.timestampMs, count: 1 });
+        }
+      }
+      for (const [key, session] of last) done.push({ key, ...session });
+      const expected = new Map<string, number>();
+      for (const s of done) {
+        const id = Buffer.alloc(20);
+        id.writeInt32BE(s.key, 0);
+        id.writeBigInt64BE(BigInt(s.end), 4);
+        id.writeBigInt64BE(BigInt(s.start), 12);
+        expected.set(id.toString('hex'), s.count);
+      }
+      return new SessionTableCheck(expected);
     }
     case 'stream-table-join': {
       const rows = tableRows(seed);

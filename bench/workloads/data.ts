@@ -135,3 +135,10 @@ export const regroupKey = (value: Buffer): number => value.readUInt16BE(0) % 100
 /** The windowed workload's windows: 1 s, a new one every 0.5 s, no grace. */
 export const WINDOW_SIZE_MS = 1000;
 export const WINDOW_ADVANCE_MS = 500;
+/**
+ * session-count: a key's records at most this far apart form one session (a key recurs every
+ * ~100 ms). The grace (equal to the gap) keeps sessions in the store past the gap: with a store
+ * kept for the gap only, whether a session exactly one gap old still merges depends on when a
+ * cache flushed (so Kafka Streams' own results varied between runs).
+ */
+export const SESSION_GAP_MS = 300;

@@ -5,12 +5,13 @@ import {
   Materialized,
   Produced,
   Serdes,
+  SessionWindows,
   StreamsBuilder,
   TimeWindows,
   type Topology,
   WindowedSerdes,
 } from 'rivulet';
-import { type Event, regroupKey, WINDOW_ADVANCE_MS, WINDOW_SIZE_MS } from './data.js';
+import { type Event, regroupKey, SESSION_GAP_MS, WINDOW_ADVANCE_MS, WINDOW_SIZE_MS } from './data.js';
 import type { WorkloadName } from './workloads.js';
 
 /** The topics of one workload run. */
@@ -87,6 +88,15 @@ export function rivuletTopology(workload: WorkloadName, topics: WorkloadTopics):
         .to(output, Produced.with(I, B));
       break;
     }
+    case 'session-count':
+      builder
+        .stream<number, Buffer>(input, Consumed.with(I, B))
+        .groupByKey()
+        .windowedBy(SessionWindows.ofInactivityGapAndGrace(SESSION_GAP_MS, SESSION_GAP_MS))
+        .count(Materialized.as('sessions'))
+        .toStream()
+        .to(output, Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(I), L));
+      break;
     case 'repartition-count':
       builder
         .stream<number, Buffer>(input, Consumed.with(I, B))

@@ -8,6 +8,7 @@ export const WORKLOAD_NAMES = [
   'windowed-count',
   'stream-table-join',
   'repartition-count',
+  'session-count',
 ] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
@@ -53,6 +54,12 @@ export const WORKLOADS: Readonly<Record<WorkloadName, WorkloadSpec>> = {
   'repartition-count': {
     name: 'repartition-count',
     summary: 'groupBy(new key from the value) → repartition → count → sink',
+    valueKind: 'bytes',
+    joinsTable: false,
+  },
+  'session-count': {
+    name: 'session-count',
+    summary: 'groupByKey → windowedBy(sessions, 300 ms gap and grace) → count (cache on) → sink',
     valueKind: 'bytes',
     joinsTable: false,
   },

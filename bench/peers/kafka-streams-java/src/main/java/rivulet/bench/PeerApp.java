@@ -21,9 +21,11 @@ import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -85,6 +87,15 @@ public final class PeerApp {
                   .withKeySerde(Serdes.Integer()).withValueSerde(Serdes.Long()))
               .toStream()
               .to(output, Produced.with(Serdes.Integer(), Serdes.Long()));
+      case "session-count" ->
+          builder.stream(input, Consumed.with(Serdes.Integer(), Serdes.ByteArray()))
+              .groupByKey()
+              .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(300), Duration.ofMillis(300)))
+              .count(Materialized.<Integer, Long, SessionStore<Bytes, byte[]>>as("sessions")
+                  .withKeySerde(Serdes.Integer()).withValueSerde(Serdes.Long()))
+              .toStream()
+              .to(output, Produced.with(
+                  WindowedSerdes.sessionWindowedSerdeFrom(Integer.class), Serdes.Long()));
       default -> throw new IllegalArgumentException("unknown workload " + workload);
     }
 
