@@ -156,9 +156,9 @@ export class BenchAdmin {
         { 'bootstrap.servers': this.bootstrap, 'group.id': groupId, 'enable.auto.commit': false },
         {},
       );
-      reader = callback<unknown>(`connecting an offset reader for ${groupId}`, (cb) => consumer.connect({}, cb)).then(
-        () => consumer,
-      );
+      reader = callback<unknown>(`connecting an offset reader for ${groupId}`, (cb) =>
+        consumer.connect({}, cb),
+      ).then(() => consumer);
       this.readers.set(groupId, reader);
     }
     return reader;

@@ -69,7 +69,7 @@ class SessionTableCheck implements OutputCheck {
   private wrong = 0;
   constructor(private readonly expected: Map<string, number>) {}
   accept(key: Buffer | null, value: Buffer | null): void {
-    if (!key || key.length !== 20 || (value !== null && value.length !== 8)) {
+    if (key?.length !== 20 || (value !== null && value.length !== 8)) {
       this.wrong++;
       return;
     }

@@ -207,8 +207,7 @@ function compare(
   for (const [w, n] of final) windows.set(w, [...(windows.get(w) ?? []), n]);
   for (const [w, n] of model.final) {
     const got = windows.get(w);
-    if (!got || got.length !== 1 || got[0] !== n)
-      problems.push(`window ${w}: expected [${n}], got [${got ?? ''}]`);
+    if (got?.length !== 1 || got[0] !== n) problems.push(`window ${w}: expected [${n}], got [${got ?? ''}]`);
   }
   for (const w of windows.keys()) if (!model.final.has(w)) problems.push(`unexpected final result for ${w}`);
   return problems.slice(0, 6).join('; ');
