@@ -1,5 +1,6 @@
 // KTable-KTable joins, ported from Kafka Streams' KTableKTable{Inner,Left,Outer}JoinTest.testJoin:
 // the same inputs, keys, timestamps and expected outputs (TOSTRING_JOINER is `${a}+${b}`).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   Consumed,
@@ -241,4 +242,56 @@ describe('table-table joins in the graph', () => {
     ]);
     driver.close();
   });
+});
+
+describe('table-table joins against a model', () => {
+  for (const kind of ['join', 'leftJoin', 'outerJoin'] as const) {
+    it(`${kind}: the output's last value per key is the join of the two final tables`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.tuple(
+              fc.boolean(),
+              fc.constantFrom(0, 1, 2),
+              fc.option(fc.constantFrom('x', 'y', 'z'), { nil: null }),
+            ),
+            { maxLength: 30 },
+          ),
+          fc.boolean(),
+          (updates, materialized) => {
+            const driver = new TopologyTestDriver(joinTopology(kind, materialized), { cacheMaxBytes: 0 }, 0);
+            const t1 = driver.createInputTopic('topic1', I, S);
+            const t2 = driver.createInputTopic('topic2', I, S);
+            const left = new Map<number, string>();
+            const right = new Map<number, string>();
+            updates.forEach(([isLeft, key, value], i) => {
+              const table = isLeft ? left : right;
+              if (value === null) table.delete(key);
+              else table.set(key, value);
+              (isLeft ? t1 : t2).pipeInput(key, value, i);
+            });
+            const last = new Map<number, string | null>();
+            for (const r of driver.createOutputTopic('output', I, S).readRecordsToList())
+              last.set(r.key!, r.value);
+            const expected = new Map<number, string>();
+            for (const key of [0, 1, 2]) {
+              const l = left.get(key) ?? null;
+              const r = right.get(key) ?? null;
+              const keep =
+                kind === 'join'
+                  ? l !== null && r !== null
+                  : kind === 'leftJoin'
+                    ? l !== null
+                    : l !== null || r !== null;
+              if (keep) expected.set(key, joiner(l, r));
+            }
+            const actual = new Map([...last].filter(([, v]) => v !== null) as [number, string][]);
+            expect(actual).toEqual(expected);
+            driver.close();
+          },
+        ),
+        { numRuns: 80 },
+      );
+    });
+  }
 });
