@@ -174,6 +174,7 @@ export function streamJoinSupplier<K, VThis, VOther, VL, VR, VOut>(
           if (timestampMs < tracker.minTimeMs) tracker.minTimeMs = timestampMs;
           const waitingKey = sideKey(key, timestampMs, thisIsLeft);
           const waiting = outerStore.get(waitingKey) ?? [];
+          // This side's value type is VL on the left side and VR on the right one.
           const entry = thisIsLeft
             ? { left: value as unknown as VL, right: null }
             : { left: null, right: value as unknown as VR };
