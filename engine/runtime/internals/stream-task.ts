@@ -200,6 +200,9 @@ export class StreamTask {
       this.consumed.set(raw.topic, raw.offset + 1);
       return null;
     }
+    // The default extractor on a valid timestamp: no record object to build on the per-record path.
+    if (source.extractor === FAIL_ON_INVALID_TIMESTAMP && raw.timestampMs >= 0)
+      return { raw, key, value, timestampMs: raw.timestampMs };
     const { topic, partition, offset, headers } = raw;
     const timestampMs = source.extractor.extract(
       { topic, partition, offset, key, value, timestampMs: raw.timestampMs, headers },
