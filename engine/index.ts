@@ -39,6 +39,7 @@ export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { CogroupedKStream } from './dsl/cogrouped-kstream.js';
 export { Consumed } from './dsl/consumed.js';
+export { GlobalKTable } from './dsl/global-ktable.js';
 export { Grouped } from './dsl/grouped.js';
 export { JoinWindows } from './dsl/join-windows.js';
 export { Joined } from './dsl/joined.js';
@@ -108,7 +109,12 @@ export type { TestRecord } from './testing/test-record.js';
 export { type TestDriverConfig, TopologyTestDriver } from './testing/topology-test-driver.js';
 export type { TopicPartition } from './topic-partition.js';
 export { type SinkOptions, type SourceOptions, Topology } from './topology/topology.js';
-export { type Subtopology, TopologyDescription, type TopologyNode } from './topology/topology-description.js';
+export {
+  type GlobalStore,
+  type Subtopology,
+  TopologyDescription,
+  type TopologyNode,
+} from './topology/topology-description.js';
 export { TopologyError } from './topology/topology-error.js';
 export type { ClientSettings, ClientSettingValue } from './transport/client-settings.js';
 export { EmbeddedLog, type EmbeddedRecord } from './transport/memory/embedded-log.js';

@@ -1,5 +1,5 @@
 import type { KeyValue } from '../../state-stores/key-value-store.js';
-import { streamTableJoinSupplier } from '../processor/internals/join-processors.js';
+import { ownKey, streamTableJoinSupplier } from '../processor/internals/join-processors.js';
 import {
   filterSupplier,
   flatMapSupplier,
@@ -19,6 +19,7 @@ import type { StreamPartitioner, TopicNameExtractor } from '../processor/sink-ty
 import type { Serde } from '../serdes/serde.js';
 import { TopologyError } from '../topology/topology-error.js';
 import { BranchedKStream } from './branched-kstream.js';
+import { GlobalKTable } from './global-ktable.js';
 import type { Grouped } from './grouped.js';
 import { type GraphNode, ProcessorNode, SinkNode } from './internals/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
@@ -34,6 +35,9 @@ import type { Named } from './named.js';
 import type { Produced } from './produced.js';
 import type { Repartitioned } from './repartitioned.js';
 import type { StreamJoined } from './stream-joined.js';
+
+type Joiner<K, V, VO, VR> = (value: V | null, otherValue: VO | null, key: K) => VR;
+type KeySelector<K, V> = (key: K, value: V) => unknown;
 
 /** A record stream: every record is an independent event. Mirrors Kafka Streams' KStream. */
 export class KStream<K, V> {
@@ -203,16 +207,41 @@ export class KStream<K, V> {
     joiner: (value: V, tableValue: VT, key: K) => VR,
     joined?: Joined<K, V, VT>,
   ): KStream<K, VR>;
+  /**
+   * With a GlobalKTable: `keySelector` picks the table key from each record (null: no match), no
+   * repartitioning; records without a match are dropped.
+   */
+  join<KG, VG, VR>(
+    globalTable: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG | null,
+    joiner: (value: V, globalValue: VG, key: K) => VR,
+    named?: Named,
+  ): KStream<K, VR>;
   join<VO, VR>(
-    other: KStream<K, VO> | KTable<K, VO>,
-    joiner: (value: V, otherValue: VO, key: K) => VR,
-    options?: JoinWindows | Joined<K, V, VO>,
-    streamJoined?: StreamJoined<K, V, VO>,
+    other: KStream<K, VO> | KTable<K, VO> | GlobalKTable<unknown, VO>,
+    joiner: ((value: V, otherValue: VO, key: K) => VR) | ((key: K, value: V) => unknown),
+    options?: JoinWindows | Joined<K, V, VO> | ((value: V, globalValue: VO, key: K) => VR),
+    streamJoined?: StreamJoined<K, V, VO> | Named,
   ): KStream<K, VR> {
-    const lenient = joiner as (value: V | null, otherValue: VO | null, key: K) => VR;
+    if (other instanceof GlobalKTable)
+      return this.joinGlobalTable(
+        other,
+        joiner as KeySelector<K, V>,
+        options as Joiner<K, V, VO, VR>,
+        false,
+        streamJoined as Named | undefined,
+      );
+    const lenient = joiner as Joiner<K, V, VO, VR>;
     return other instanceof KTable
       ? this.joinTable(other, lenient, false, options as Joined<K, V, VO> | undefined)
-      : this.joinStream(other, lenient, options, streamJoined, false, false);
+      : this.joinStream(
+          other,
+          lenient,
+          options as JoinWindows | undefined,
+          streamJoined as StreamJoined<K, V, VO> | undefined,
+          false,
+          false,
+        );
   }
 
   /**
@@ -230,16 +259,38 @@ export class KStream<K, V> {
     joiner: (value: V, tableValue: VT | null, key: K) => VR,
     joined?: Joined<K, V, VT>,
   ): KStream<K, VR>;
+  /** With a GlobalKTable: a record without a match (or whose selected key is null) is joined with null. */
+  leftJoin<KG, VG, VR>(
+    globalTable: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG | null,
+    joiner: (value: V, globalValue: VG | null, key: K) => VR,
+    named?: Named,
+  ): KStream<K, VR>;
   leftJoin<VO, VR>(
-    other: KStream<K, VO> | KTable<K, VO>,
-    joiner: (value: V, otherValue: VO | null, key: K) => VR,
-    options?: JoinWindows | Joined<K, V, VO>,
-    streamJoined?: StreamJoined<K, V, VO>,
+    other: KStream<K, VO> | KTable<K, VO> | GlobalKTable<unknown, VO>,
+    joiner: ((value: V, otherValue: VO | null, key: K) => VR) | ((key: K, value: V) => unknown),
+    options?: JoinWindows | Joined<K, V, VO> | ((value: V, globalValue: VO | null, key: K) => VR),
+    streamJoined?: StreamJoined<K, V, VO> | Named,
   ): KStream<K, VR> {
-    const lenient = joiner as (value: V | null, otherValue: VO | null, key: K) => VR;
+    if (other instanceof GlobalKTable)
+      return this.joinGlobalTable(
+        other,
+        joiner as KeySelector<K, V>,
+        options as Joiner<K, V, VO, VR>,
+        true,
+        streamJoined as Named | undefined,
+      );
+    const lenient = joiner as Joiner<K, V, VO, VR>;
     return other instanceof KTable
       ? this.joinTable(other, lenient, true, options as Joined<K, V, VO> | undefined)
-      : this.joinStream(other, lenient, options, streamJoined, true, false);
+      : this.joinStream(
+          other,
+          lenient,
+          options as JoinWindows | undefined,
+          streamJoined as StreamJoined<K, V, VO> | undefined,
+          true,
+          false,
+        );
   }
 
   /** A stream-stream join keeping the records of both streams; the missing side is null. */
@@ -279,7 +330,7 @@ export class KStream<K, V> {
   private joinStream<VO, VR>(
     other: KStream<K, VO>,
     joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
-    windows: JoinWindows | Joined<K, V, VO> | undefined,
+    windows: JoinWindows | undefined,
     streamJoined: StreamJoined<K, V, VO> | undefined,
     leftOuter: boolean,
     rightOuter: boolean,
@@ -326,12 +377,33 @@ export class KStream<K, V> {
     const name = this.graph.processorName(joined?.name, leftJoin ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
     const values = table.node.valueGetterSupplier();
     const node = this.graph.add(
-      new ProcessorNode(name, [parent], streamTableJoinSupplier<K, V, VT, VR>(values, joiner, leftJoin), {
-        storeNames: values.storeNames,
-        copartitioned: true,
-      }),
+      new ProcessorNode(
+        name,
+        [parent],
+        streamTableJoinSupplier<K, V, K, VT, VR>(values, ownKey, joiner, leftJoin),
+        { storeNames: values.storeNames, copartitioned: true },
+      ),
     );
     return new KStream(this.graph, node, keySerde, undefined);
+  }
+
+  /** KStream-GlobalKTable join: a lookup by any key, so neither repartitioning nor co-partitioning. */
+  private joinGlobalTable<KG, VG, VR>(
+    table: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG | null,
+    joiner: (value: V, globalValue: VG | null, key: K) => VR,
+    leftJoin: boolean,
+    named: Named | undefined,
+  ): KStream<K, VR> {
+    const name = this.graph.processorName(named?.name, leftJoin ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
+    const supplier = streamTableJoinSupplier<K, V, KG, VG, VR>(
+      table.valueGetterSupplier,
+      keySelector,
+      joiner,
+      leftJoin,
+    );
+    const node = this.graph.add(new ProcessorNode(name, [this.node], supplier));
+    return new KStream(this.graph, node, this.keySerde, undefined);
   }
 
   /** A child stream; `keySerde`/`valueSerde`: null drops this stream's serde (the type changed). */

@@ -16,6 +16,8 @@ import { KafkaTransport } from '../transport/kafka/kafka-transport.js';
 import { MemoryTransport } from '../transport/memory/memory-transport.js';
 import { partitionForKey } from '../transport/murmur2.js';
 import type { Transport } from '../transport/ports.js';
+import { GlobalStateUpdater } from './internals/global-state-updater.js';
+import { GlobalTask } from './internals/global-task.js';
 import {
   ensureDeadLetterTopic,
   ensureInstancesTopic,
@@ -64,6 +66,8 @@ const MAX_CONSUMER_REPLACEMENTS = 5;
 /** What exists only once the instance has started. */
 interface Started {
   thread: StreamThread | null;
+  /** Keeps the global stores (GlobalKTables) current; null when the topology has none. */
+  readonly global: GlobalStateUpdater | null;
   standbys: StandbyManager | null;
   readonly directory: MembershipDirectory;
   readonly subtopologies: readonly SubtopologyDefinition[];
@@ -143,8 +147,15 @@ export class KafkaStreams {
       const transport = this.transport();
       const admin = transport.admin();
       let taskCounts: Map<number, number>;
+      let globalPartitions: Map<string, number>;
       try {
-        taskCounts = await setUpTopics(builder, subtopologies, applicationId, admin, replicationFactor);
+        ({ taskCounts, globalPartitions } = await setUpTopics(
+          builder,
+          subtopologies,
+          applicationId,
+          admin,
+          replicationFactor,
+        ));
         await ensureDeadLetterTopic(admin, errorHandling, replicationFactor);
         await ensureInstancesTopic(admin, applicationId, replicationFactor);
       } finally {
@@ -162,8 +173,10 @@ export class KafkaStreams {
       const sourceTopics = subtopologies.flatMap((s) =>
         s.sourceTopics.map(topicResolver(applicationId, builder)),
       );
+      const global = this.globalUpdater(transport, globalPartitions);
       this.started = {
         thread: null,
+        global,
         standbys: null,
         directory,
         subtopologies,
@@ -171,6 +184,11 @@ export class KafkaStreams {
         transport,
         sourceTopics,
       };
+      // Global stores are complete before the first stream record can be joined against them.
+      if (global) {
+        await global.start();
+        global.done.catch((err: Error) => this.fail(err));
+      }
       await this.startThread();
     } catch (err) {
       this.fail(err as Error);
@@ -198,6 +216,7 @@ export class KafkaStreams {
           this.transitionIfAlive('RUNNING');
         },
       },
+      started.global?.stores ?? new Map(),
     );
     started.thread = thread;
     if (!started.standbys && this.config.numStandbyReplicas > 0) {
@@ -304,6 +323,7 @@ export class KafkaStreams {
     const done = (async () => {
       await started?.thread?.done.catch(() => {});
       await started?.standbys?.close();
+      await started?.global?.close();
       await started?.directory.close(!failed);
       this.releaseStateDirectory?.();
       return true;
@@ -321,23 +341,29 @@ export class KafkaStreams {
    * local partition; keys hosted elsewhere are found with queryMetadataForKey.
    */
   store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
-    if (!this.topology.internal.stores.has(name))
+    const builder = this.topology.internal;
+    if (!builder.stores.has(name) && !builder.globalStores.has(name))
       throw new StreamsError(`no state store named ${name} in the topology`);
     return localStoreView<K, V>(() => {
-      if (this.currentState !== 'RUNNING') {
+      // A global store is whole once started, through rebalances; a task's store holds its partition.
+      const global = this.started?.global?.stores.get(name);
+      const queryable = this.currentState === 'RUNNING' || (global && this.currentState === 'REBALANCING');
+      if (!queryable) {
         throw new StreamsError(
           `store ${name} cannot be queried while the instance is ${this.currentState}; retry when it is RUNNING`,
         );
       }
-      return this.activeTasks()
-        .map((t) => t.stateManager.stores.get(name))
-        .filter((s) => s !== undefined)
-        .map((s) =>
-          // The DSL's stores keep a timestamp with each value; a key-value query answers the values.
-          isTimestamped(s)
-            ? new KeyValueStoreFacade(s as TimestampedKeyValueStore<K, V>)
-            : (s as KeyValueStore<K, V>),
-        );
+      const stores = global
+        ? [global]
+        : this.activeTasks()
+            .map((t) => t.stateManager.stores.get(name))
+            .filter((s) => s !== undefined);
+      return stores.map((s) =>
+        // The DSL's stores keep a timestamp with each value; a key-value query answers the values.
+        isTimestamped(s)
+          ? new KeyValueStoreFacade(s as TimestampedKeyValueStore<K, V>)
+          : (s as KeyValueStore<K, V>),
+      );
     });
   }
 
@@ -420,6 +446,42 @@ export class KafkaStreams {
       }),
       generation: ++this.generation,
     };
+  }
+
+  /** The updater of the topology's global stores, or null when it has none. */
+  private globalUpdater(
+    transport: Transport,
+    partitionCounts: ReadonlyMap<string, number>,
+  ): GlobalStateUpdater | null {
+    const builder = this.topology.internal;
+    if (builder.globalStores.size === 0) return null;
+    const config = this.config;
+    const logger = this.logger.child({ thread: `${config.instanceId}-global` });
+    const stateDirectory = join(config.stateDir, config.applicationId);
+    // Instances of one process may share a state directory; each needs its own copy of the global stores.
+    const shared = stateDirectoryHolders(stateDirectory) > 1;
+    const task = new GlobalTask(builder.globalStores.values(), {
+      applicationId: config.applicationId,
+      builder,
+      metrics: this.metricsImpl,
+      defaultKeySerde: config.defaultKeySerde,
+      defaultValueSerde: config.defaultValueSerde,
+      defaultTimestampExtractor: config.defaultTimestampExtractor,
+      errorHandling: config.errorHandling,
+      recordCache: null,
+      applicationStateDir: stateDirectory,
+      globalStateDir: join(stateDirectory, shared ? `global-${config.instanceId}` : 'global'),
+      logger,
+      wallClockMs: Date.now,
+    });
+    return new GlobalStateUpdater(task, partitionCounts, transport, {
+      clientId: `${config.instanceId}-global-consumer`,
+      eos: config.processingGuarantee === 'exactly_once_v2',
+      commitIntervalMs: config.commitIntervalMs,
+      taskTimeoutMs: config.taskTimeoutMs,
+      logger,
+      restoreListener: () => this.restoreListener,
+    });
   }
 
   private transport(): Transport {

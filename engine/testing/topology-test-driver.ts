@@ -15,6 +15,7 @@ import {
 import type { WindowStore } from '../../state-stores/window-store.js';
 import { WindowStoreFacade } from '../../state-stores/window-store-facade.js';
 import { defaultLogger } from '../logger.js';
+import { GlobalTask } from '../runtime/internals/global-task.js';
 import { changelogTopicName, topicResolver } from '../runtime/internals/internal-topics.js';
 import { StreamsMetrics } from '../runtime/internals/metrics.js';
 import type { RecordCollector } from '../runtime/internals/record-collector.js';
@@ -53,6 +54,8 @@ export type TestDriverConfig = Partial<
  */
 export class TopologyTestDriver {
   private readonly tasks: StreamTask[] = [];
+  /** The global stores (GlobalKTables) and their processors. */
+  private readonly global: GlobalTask;
   private readonly taskByTopic = new Map<string, StreamTask>();
   private readonly outputs = new Map<string, CapturedRecord[]>();
   private readonly offsets = new Map<string, number>();
@@ -84,6 +87,22 @@ export class TopologyTestDriver {
         this.capture(topic, key, value, headers, timestampMs),
       partitionsFor: () => 1,
     };
+    const logger = (config.logger ?? defaultLogger()).child({ applicationId, driver: true });
+    const errorHandling = resolveErrorHandling(applicationId, config);
+    this.global = new GlobalTask(builder.globalStores.values(), {
+      applicationId,
+      builder,
+      metrics: this.streamsMetrics,
+      defaultKeySerde: config.defaultKeySerde,
+      defaultValueSerde: config.defaultValueSerde,
+      defaultTimestampExtractor: config.defaultTimestampExtractor,
+      errorHandling,
+      recordCache: null,
+      applicationStateDir: this.stateDir,
+      globalStateDir: join(this.stateDir, 'global'),
+      logger,
+      wallClockMs: () => this.wallClockMs,
+    });
     for (const sub of compileSubtopologies(builder)) {
       const task = new StreamTask(new TaskId(sub.id, 0), sub, {
         applicationId,
@@ -94,8 +113,8 @@ export class TopologyTestDriver {
         defaultValueSerde: config.defaultValueSerde,
         defaultTimestampExtractor: config.defaultTimestampExtractor,
         maxTaskIdleMs: -1,
-        errorHandling: resolveErrorHandling(applicationId, config),
-        logger: (config.logger ?? defaultLogger()).child({ applicationId, driver: true }),
+        errorHandling,
+        logger,
         // The driver's collector delivers every record: nothing is ever refused after the fact.
         refusedOutputs: new RefusedOutputs(),
         // Flushed after every record (as Kafka Streams' driver commits after each), so caching never hides an update.
@@ -103,6 +122,7 @@ export class TopologyTestDriver {
         applicationStateDir: this.stateDir,
         resolveTopic: this.resolveTopic,
         wallClockMs: () => this.wallClockMs,
+        globalStores: this.global.stores,
       });
       task.restored(); // nothing to restore: the driver starts from empty stores
       this.tasks.push(task);
@@ -117,9 +137,9 @@ export class TopologyTestDriver {
     startTimestampMs = this.wallClockMs,
     autoAdvanceMs = 0,
   ): TestInputTopic<K, V> {
-    if (!this.taskByTopic.has(topic)) {
+    if (!this.taskByTopic.has(topic) && !this.global.topics().includes(topic)) {
       throw new Error(
-        `topology does not read topic ${topic}; its source topics are: ${[...this.taskByTopic.keys()].join(', ')}`,
+        `topology does not read topic ${topic}; its source topics are: ${[...this.taskByTopic.keys(), ...this.global.topics()].join(', ')}`,
       );
     }
     return new TestInputTopic(
@@ -140,6 +160,8 @@ export class TopologyTestDriver {
   }
 
   getStateStore(name: string): StateStore | undefined {
+    const global = this.global.stores.get(name);
+    if (global) return global;
     for (const task of this.tasks) {
       const store = task.stateManager.stores.get(name);
       if (store) return store;
@@ -205,6 +227,7 @@ export class TopologyTestDriver {
   /** Closes the tasks and deletes the driver's state directory. */
   close(): void {
     for (const task of this.tasks) task.close();
+    this.global.close();
     rmSync(this.stateDir, { recursive: true, force: true });
   }
 
@@ -215,11 +238,16 @@ export class TopologyTestDriver {
     timestampMs: number,
     headers: CapturedRecord['headers'],
   ): void {
-    const task = this.taskByTopic.get(topic)!;
     const offset = this.offsets.get(topic) ?? 0;
     this.offsets.set(topic, offset + 1);
     const record: ConsumerRecord = { topic, partition: 0, offset, key, value, timestampMs, headers };
-    task.addRecords(topic, [record]);
+    const task = this.taskByTopic.get(topic);
+    // A global topic updates its store at once, as the instance's global thread does.
+    if (task) task.addRecords(topic, [record]);
+    else {
+      this.global.update(record);
+      this.global.flush();
+    }
   }
 
   private capture(

@@ -29,10 +29,20 @@ export interface Subtopology {
   readonly stores: readonly string[];
 }
 
+/** A global store as `Topology.describe()` shows it (Kafka Streams' TopologyDescription.GlobalStore). */
+export interface GlobalStore {
+  /** Numbered after the sub-topologies (global stores make no tasks). */
+  readonly id: number;
+  readonly source: TopologyNode;
+  readonly processor: TopologyNode;
+}
+
 /** What `Topology.describe()` returns: printable in Kafka Streams' text format or as Mermaid. */
 export class TopologyDescription {
   readonly subtopologies: readonly Subtopology[];
+  readonly globalStores: readonly GlobalStore[];
   private readonly definitions: readonly SubtopologyDefinition[];
+  private readonly globals: readonly { id: number; nodes: readonly NodeDefinition[] }[];
   private readonly children = new Map<string, string[]>();
 
   /** @internal */
@@ -44,7 +54,16 @@ export class TopologyDescription {
       sourceTopics: sub.sourceTopics,
       stores: sub.stores,
     }));
-    for (const node of builder.nodes.values()) {
+    this.globals = [...builder.globalStores.values()].map((g, i) => ({
+      id: this.definitions.length + i,
+      nodes: [g.source, g.processor],
+    }));
+    this.globalStores = this.globals.map(({ id, nodes: [source, processor] }) => ({
+      id,
+      source: describeNode(source!),
+      processor: describeNode(processor!),
+    }));
+    for (const node of [...builder.nodes.values(), ...this.globals.flatMap((g) => g.nodes)]) {
       if (node.kind === 'source') continue;
       for (const parent of node.parents) {
         const list = this.children.get(parent) ?? [];
@@ -57,9 +76,16 @@ export class TopologyDescription {
   /** Kafka Streams' `TopologyDescription.toString()` layout. */
   toString(): string {
     let out = 'Topologies:\n';
-    for (const sub of this.definitions) {
-      out += `   Sub-topology: ${sub.id}\n`;
-      for (const node of sub.nodes) {
+    const groups = [
+      ...this.definitions.map((sub) => ({ title: `Sub-topology: ${sub.id}`, nodes: sub.nodes })),
+      ...this.globals.map((g) => ({
+        title: `Sub-topology: ${g.id} for global store (will not generate tasks)`,
+        nodes: g.nodes,
+      })),
+    ];
+    for (const group of groups) {
+      out += `   ${group.title}\n`;
+      for (const node of group.nodes) {
         out += `    ${this.header(node)}\n`;
         if (node.kind !== 'sink') out += `      --> ${this.children.get(node.name)?.join(', ') || 'none'}\n`;
         if (node.kind !== 'source') out += `      <-- ${node.parents.join(', ')}\n`;
@@ -74,8 +100,12 @@ export class TopologyDescription {
     const id = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
     const lines = ['flowchart TD'];
     const topics = new Set<string>();
-    for (const sub of this.definitions) {
-      lines.push(`  subgraph sub${sub.id}["Sub-topology ${sub.id}"]`);
+    const groups = [
+      ...this.definitions.map((sub) => ({ id: sub.id, title: `Sub-topology ${sub.id}`, nodes: sub.nodes })),
+      ...this.globals.map((g) => ({ id: g.id, title: `Global store ${g.id}`, nodes: g.nodes })),
+    ];
+    for (const sub of groups) {
+      lines.push(`  subgraph sub${sub.id}["${sub.title}"]`);
       for (const node of sub.nodes) {
         const label =
           node.kind === 'processor' && node.stores.length

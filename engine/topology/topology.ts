@@ -70,6 +70,32 @@ export class Topology {
     return this;
   }
 
+  /**
+   * A global store every instance holds whole (Kafka Streams' addGlobalStore): `processorName`'s
+   * processor is fed every partition of `topic` and keeps the store; any processor may read it
+   * without being connected. The topic is the store's changelog, so the store must not log.
+   */
+  addGlobalStore<K, V>(
+    store: StoreBuilder<StateStore>,
+    sourceName: string,
+    options: SourceOptions<K, V>,
+    topic: string,
+    processorName: string,
+    supplier: ProcessorSupplier<K, V, void, void>,
+  ): this {
+    this.internal.addGlobalStore(
+      store,
+      sourceName,
+      topic,
+      options.keySerde as Serde<unknown> | undefined,
+      options.valueSerde as Serde<unknown> | undefined,
+      options.timestampExtractor,
+      processorName,
+      supplier,
+    );
+    return this;
+  }
+
   connectProcessorAndStateStores(processorName: string, ...storeNames: string[]): this {
     this.internal.connectProcessorAndStateStores(processorName, ...storeNames);
     return this;

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { globalTableJoinScenario } from '../scenarios/global-table-join.js';
 import { expectedCounts, repartitionCountScenario } from '../scenarios/repartition-count.js';
 import { scaleOutScenario } from '../scenarios/scale-out.js';
 import { kafkaCluster } from '../scenarios/test-cluster.js';
@@ -44,6 +45,26 @@ describeKafka('shared scenarios on a real broker', () => {
       const started = Date.now();
       expect(await scaleOutScenario(cluster, options, 60_000)).toEqual(expectedCounts(options));
       console.log(`scale-out: ${Date.now() - started} ms`);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
+describeKafka('GlobalKTable join on a real broker', () => {
+  it('exactly_once_v2: restored before the first stream record is joined, whole on 3+1 instances, across restarts', async () => {
+    const cluster = kafkaCluster(kafkaBootstrap);
+    const name = uniqueName('global');
+    try {
+      const started = Date.now();
+      const problems = await globalTableJoinScenario(cluster, {
+        applicationId: name,
+        guarantee: 'exactly_once_v2',
+        products: 300,
+        orders: 400,
+      });
+      expect(problems).toEqual([]);
+      console.log(`GlobalKTable join scenario: ${Date.now() - started} ms`);
     } finally {
       await cluster.close();
     }

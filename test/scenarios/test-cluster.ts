@@ -15,10 +15,10 @@ export interface RawRecord {
 export interface TestCluster {
   readonly bootstrapServers: string;
   createTopic(name: string, partitions: number): Promise<void>;
-  /** Appends records (murmur2 on the key), acknowledged when this resolves. */
+  /** Appends records (murmur2 on the key; a null value is a tombstone), acknowledged when this resolves. */
   produce(
     topic: string,
-    records: readonly { key: Buffer; value: Buffer; timestampMs?: number }[],
+    records: readonly { key: Buffer; value: Buffer | null; timestampMs?: number }[],
   ): Promise<void>;
   /** Every committed record of the topic, read_committed, up to the current end offsets. */
   readAll(topic: string): Promise<RawRecord[]>;

@@ -38,6 +38,11 @@ export function storeValueGetter<K, V>(storeName: string): KTableValueGetterSupp
   };
 }
 
+/** Reads a global store (GlobalKTable): any processor may, without being connected to it. */
+export function globalStoreValueGetter<K, V>(storeName: string): KTableValueGetterSupplier<K, V> {
+  return { ...storeValueGetter<K, V>(storeName), storeNames: [] };
+}
+
 /** Reads a timestamped window store by window key (windowed aggregations). */
 export function windowStoreValueGetter<K, V>(storeName: string): KTableValueGetterSupplier<Windowed<K>, V> {
   return {

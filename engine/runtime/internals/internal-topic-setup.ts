@@ -11,7 +11,8 @@ import type { ErrorHandlingConfig } from './record-error-handler.js';
  * assignment: a sub-topology has as many tasks as its largest source topic has partitions; a
  * repartition topic has as many partitions as the sub-topologies writing to it have tasks (unless
  * `Repartitioned` fixed it); a changelog has one partition per task of its store's sub-topology.
- * Returns the task count of each sub-topology.
+ * Global stores' topics must exist too. Returns the task count of each sub-topology and the
+ * partition count of each global topic.
  */
 export async function setUpTopics(
   builder: InternalTopologyBuilder,
@@ -19,10 +20,12 @@ export async function setUpTopics(
   applicationId: string,
   admin: AdminPort,
   replicationFactor: number,
-): Promise<Map<number, number>> {
+): Promise<{ taskCounts: Map<number, number>; globalPartitions: Map<string, number> }> {
   const resolve = (name: string) => (builder.isInternalTopic(name) ? `${applicationId}-${name}` : name);
+  const globalTopics = [...builder.globalStores.values()].map((g) => g.source.topics[0]!);
   const userTopics = [
     ...new Set(subtopologies.flatMap((s) => s.sourceTopics).filter((t) => !builder.isInternalTopic(t))),
+    ...globalTopics,
   ];
   // Sinks with a fixed topic write to it from the first record on: it must exist, as sources must.
   const sinkTopics = [
@@ -103,7 +106,7 @@ export async function setUpTopics(
     );
   }
   await admin.createTopics(wanted.filter((t) => !existing.has(t.name)));
-  return taskCounts;
+  return { taskCounts, globalPartitions: new Map(globalTopics.map((t) => [t, described.get(t)!])) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { StateStore } from '../../../state-stores/state-store.js';
 import { isClientFailure, StreamsError } from '../../errors.js';
 import { type Logger, RateLimitedLog } from '../../logger.js';
 import { isDeferredSerde } from '../../processor/internals/change.js';
@@ -32,6 +33,8 @@ export interface TaskEnvironment extends StoreEnvironment {
   readonly logger: Logger;
   /** Outputs the cluster refused: sinks hand them to the production handler instead of sending them. */
   readonly refusedOutputs: RefusedOutputs;
+  /** The instance's global stores (GlobalKTables), read by any processor. */
+  readonly globalStores: ReadonlyMap<string, StateStore>;
 }
 
 const FAIL_ON_INVALID_TIMESTAMP = new FailOnInvalidTimestamp();
@@ -74,6 +77,7 @@ export class StreamTask {
       taskId: id,
       punctuations: new PunctuationQueue(),
       stores: new Map(),
+      globalStores: env.globalStores,
       metadata: null,
       recordTimestampMs: 0,
       streamTimeMs: -1,

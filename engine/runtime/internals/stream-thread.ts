@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { RecordCache } from '../../../state-stores/record-cache.js';
 import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
+import type { StateStore } from '../../../state-stores/state-store.js';
 import { ClientFatalError, isClientFailure, StreamsError, TaskMigratedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { TaskId } from '../../task-id.js';
@@ -99,6 +100,7 @@ export class StreamThread {
     private readonly transport: Transport,
     private readonly metrics: StreamsMetrics,
     private readonly callbacks: ThreadCallbacks,
+    globalStores: ReadonlyMap<string, StateStore>,
   ) {
     this.eos = config.processingGuarantee === 'exactly_once_v2';
     this.logger = config.logger.child({ thread: `${config.instanceId}-thread` });
@@ -134,6 +136,7 @@ export class StreamThread {
       wallClockMs: Date.now,
       logger: this.logger,
       refusedOutputs: this.refused,
+      globalStores,
     };
     this.taskManager = new TaskManager(subtopologies, this.taskEnvironment, {
       restoreConsumer: () =>

@@ -25,6 +25,8 @@ export interface TaskContext {
   readonly taskId: TaskId;
   readonly punctuations: PunctuationQueue;
   readonly stores: Map<string, StateStore>;
+  /** The instance's global stores: every processor may read them without being connected. */
+  readonly globalStores: ReadonlyMap<string, StateStore>;
   metadata: RecordMetadata | null;
   /**
    * The timestamp of the record the running node processes (Kafka Streams' context.timestamp()):
@@ -115,6 +117,8 @@ export class NodeContext
   }
 
   getStateStore<S extends StateStore>(name: string): S {
+    const global = this.task.globalStores.get(name);
+    if (global) return global as S;
     const store = this.task.stores.get(name);
     if (!store)
       throw new StreamsError(`${this.node.name}: no state store named ${name} in task ${this.task.taskId}`);

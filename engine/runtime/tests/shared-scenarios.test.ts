@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { globalTableJoinScenario } from '../../../test/scenarios/global-table-join.js';
 import { expectedCounts, repartitionCountScenario } from '../../../test/scenarios/repartition-count.js';
 import { scaleOutScenario } from '../../../test/scenarios/scale-out.js';
 import { memoryCluster } from '../../../test/scenarios/test-cluster.js';
@@ -38,4 +39,23 @@ describe('scale-out on memory://', () => {
       await cluster.close();
     }
   });
+});
+
+describe('GlobalKTable join on memory://', () => {
+  for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
+    it(`${guarantee}: restored before the first stream record is joined, whole on every instance, across restarts`, async () => {
+      const cluster = memoryCluster(`global-${guarantee}-${Date.now()}`);
+      try {
+        const problems = await globalTableJoinScenario(cluster, {
+          applicationId: `global-${guarantee}`,
+          guarantee,
+          products: 300,
+          orders: 400,
+        });
+        expect(problems).toEqual([]);
+      } finally {
+        await cluster.close();
+      }
+    });
+  }
 });

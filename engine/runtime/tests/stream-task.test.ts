@@ -42,6 +42,7 @@ function mergedTask(maxTaskIdleMs: number, now: { ms: number }, leftExtractor?: 
     wallClockMs: () => now.ms,
     logger: defaultLogger(),
     refusedOutputs: new RefusedOutputs(),
+    globalStores: new Map(),
   });
   return { task, sent };
 }
@@ -116,6 +117,7 @@ describe('StreamTask', () => {
       wallClockMs: () => 0,
       logger: defaultLogger(),
       refusedOutputs: new RefusedOutputs(),
+      globalStores: new Map(),
     });
     task.addRecords('in', [{ ...rec('in', 41, 1), partition: 2, value: Buffer.from('{not json') }]);
     expect(() => task.process()).toThrow(/task 0_2: deserialization error for the record at in-2 offset 41/);

@@ -5,7 +5,11 @@ import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink
 import type { TimestampExtractor } from '../../processor/timestamp-extractor.js';
 import type { Serde } from '../../serdes/serde.js';
 import { TopologyError } from '../topology-error.js';
-import type { NodeDefinition, RepartitionTopicDefinition } from './node-definitions.js';
+import type {
+  GlobalStoreDefinition,
+  NodeDefinition,
+  RepartitionTopicDefinition,
+} from './node-definitions.js';
 
 /**
  * The graph of sources, processors, sinks and stores that both the DSL and the Processor API
@@ -17,6 +21,8 @@ export class InternalTopologyBuilder {
   readonly repartitionTopics = new Map<string, RepartitionTopicDefinition>();
   /** Nodes (joins) whose sub-topology's source topics must be co-partitioned. */
   readonly copartitionedNodes = new Set<string>();
+  /** Global stores by store name: not part of any sub-topology's tasks. */
+  readonly globalStores = new Map<string, GlobalStoreDefinition>();
   private readonly topicToSource = new Map<string, string>();
   addSource(
     name: string,
@@ -27,14 +33,7 @@ export class InternalTopologyBuilder {
   ): void {
     if (topics.length === 0) throw new TopologyError(`source ${name} needs at least one topic`);
     this.checkNewName(name);
-    for (const topic of topics) {
-      const owner = this.topicToSource.get(topic);
-      if (owner)
-        throw new TopologyError(
-          `topic ${topic} is already read by source ${owner}; read it once and share the stream`,
-        );
-      this.topicToSource.set(topic, name);
-    }
+    this.claimTopics(name, topics);
     this.nodes.set(name, {
       kind: 'source',
       name,
@@ -43,6 +42,50 @@ export class InternalTopologyBuilder {
       valueSerde,
       timestampExtractor,
     });
+  }
+
+  /**
+   * A global store fed by `processorName` from every partition of `topic` (Kafka Streams'
+   * Topology.addGlobalStore). The topic is the store's changelog, so the store must not log.
+   */
+  addGlobalStore(
+    store: StoreBuilder<StateStore>,
+    sourceName: string,
+    topic: string,
+    keySerde: Serde<unknown> | undefined,
+    valueSerde: Serde<unknown> | undefined,
+    timestampExtractor: TimestampExtractor | undefined,
+    processorName: string,
+    supplier: AnyProcessorSupplier,
+  ): void {
+    if (store.loggingEnabled)
+      throw new TopologyError(
+        `global store ${store.name} must not have logging enabled: its topic ${topic} is its changelog; build it withLoggingDisabled()`,
+      );
+    if (this.stores.has(store.name) || this.globalStores.has(store.name))
+      throw new TopologyError(`a state store named ${store.name} already exists`);
+    this.checkNewName(sourceName);
+    this.checkNewName(processorName);
+    if (sourceName === processorName)
+      throw new TopologyError(`global store ${store.name}: its source and processor need different names`);
+    this.claimTopics(sourceName, [topic]);
+    this.globalStores.set(store.name, {
+      store,
+      source: { kind: 'source', name: sourceName, topics: [topic], keySerde, valueSerde, timestampExtractor },
+      processor: {
+        kind: 'processor',
+        name: processorName,
+        parents: [sourceName],
+        supplier,
+        stores: [store.name],
+      },
+    });
+  }
+
+  /** The global store a source topic feeds, if any. */
+  globalStoreOfTopic(topic: string): GlobalStoreDefinition | undefined {
+    for (const global of this.globalStores.values()) if (global.source.topics[0] === topic) return global;
+    return undefined;
   }
 
   addProcessor(name: string, supplier: AnyProcessorSupplier, parents: readonly string[]): void {
@@ -77,7 +120,7 @@ export class InternalTopologyBuilder {
   }
 
   addStateStore(builder: StoreBuilder<StateStore>, ...processorNames: string[]): void {
-    if (this.stores.has(builder.name))
+    if (this.stores.has(builder.name) || this.globalStores.has(builder.name))
       throw new TopologyError(`a state store named ${builder.name} already exists`);
     this.stores.set(builder.name, builder);
     for (const processor of processorNames) this.connectProcessorAndStateStores(processor, builder.name);
@@ -89,6 +132,10 @@ export class InternalTopologyBuilder {
       throw new TopologyError(`cannot connect stores to ${processorName}: no processor has that name`);
     }
     for (const store of storeNames) {
+      if (this.globalStores.has(store))
+        throw new TopologyError(
+          `processor ${processorName}: ${store} is a global store, which every processor can read without being connected to it; do not name it`,
+        );
       if (!this.stores.has(store)) {
         throw new TopologyError(
           `processor ${processorName} uses state store ${store}, which is not in the topology; add it with addStateStore() or a supplier's stores()`,
@@ -115,9 +162,23 @@ export class InternalTopologyBuilder {
     return this.topicToSource.get(topic);
   }
 
+  private claimTopics(sourceName: string, topics: readonly string[]): void {
+    for (const topic of topics) {
+      const owner = this.topicToSource.get(topic);
+      if (owner)
+        throw new TopologyError(
+          `topic ${topic} is already read by source ${owner}; read it once and share the stream`,
+        );
+      this.topicToSource.set(topic, sourceName);
+    }
+  }
+
   private checkNewName(name: string): void {
     if (!name) throw new TopologyError('node names must not be empty');
-    if (this.nodes.has(name))
+    const global = [...this.globalStores.values()].some(
+      (g) => g.source.name === name || g.processor.name === name,
+    );
+    if (this.nodes.has(name) || global)
       throw new TopologyError(`a node named ${name} already exists; names must be unique`);
   }
 

@@ -1,3 +1,5 @@
+import type { StateStore } from '../../../state-stores/state-store.js';
+import type { StoreBuilder } from '../../../state-stores/store-builder.js';
 import type { AnyProcessorSupplier } from '../../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../processor/sink-types.js';
 import type { TimestampExtractor } from '../../processor/timestamp-extractor.js';
@@ -33,6 +35,17 @@ export interface SinkDefinition {
 }
 
 export type NodeDefinition = SourceDefinition | ProcessorDefinition | SinkDefinition;
+
+/**
+ * A global store (Kafka Streams' addGlobalStore / GlobalKTable): every instance holds all of it,
+ * fed from all partitions of one topic by its own processor, outside the group's tasks. The topic
+ * is its changelog, so the store itself logs nothing.
+ */
+export interface GlobalStoreDefinition {
+  readonly store: StoreBuilder<StateStore>;
+  readonly source: SourceDefinition;
+  readonly processor: ProcessorDefinition;
+}
 
 export interface RepartitionTopicDefinition {
   readonly name: string;

@@ -8,6 +8,7 @@ import {
   transformedValueGetter,
 } from '../../../processor/internals/value-getters.js';
 import type { AnyProcessorSupplier } from '../../../processor/processor.js';
+import type { TimestampExtractor } from '../../../processor/timestamp-extractor.js';
 import type { Serde } from '../../../serdes/serde.js';
 import type { InternalTopologyBuilder } from '../../../topology/internals/internal-topology-builder.js';
 import type { Materialized } from '../../materialized.js';
@@ -151,5 +152,36 @@ export class PassThroughTableNode<K, V> extends ProcessorNode implements TableNo
 
   enableSendingOldValues(): void {
     // The aggregations upstream always forward the previous aggregate.
+  }
+}
+
+/**
+ * builder.globalTable(), as Kafka Streams' global TableSourceNode: a global store fed by a table
+ * source processor from every partition of the topic. Its store never logs: the topic is its changelog.
+ */
+export class GlobalTableSourceNode<K, V> extends GraphNode {
+  constructor(
+    private readonly sourceName: string,
+    processorName: string,
+    private readonly topic: string,
+    private readonly store: StoreBuilder<StateStore>,
+    private readonly keySerde: Serde<K> | undefined,
+    private readonly valueSerde: Serde<V> | undefined,
+    private readonly timestampExtractor: TimestampExtractor | undefined,
+  ) {
+    super(processorName, [], false, true);
+  }
+
+  protected writeTo(builder: InternalTopologyBuilder): void {
+    builder.addGlobalStore(
+      this.store,
+      this.sourceName,
+      this.topic,
+      this.keySerde as Serde<unknown> | undefined,
+      this.valueSerde as Serde<unknown> | undefined,
+      this.timestampExtractor,
+      this.nodeName,
+      tableSourceSupplier<K, V>(this.store.name),
+    );
   }
 }
