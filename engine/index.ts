@@ -57,6 +57,7 @@ export { SlidingWindows } from './dsl/sliding-windows.js';
 export { StreamJoined } from './dsl/stream-joined.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { BufferConfig, type BufferFullStrategy, Suppressed } from './dsl/suppressed.js';
+export { TableJoined } from './dsl/table-joined.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
 export { TimeWindows } from './dsl/time-windows.js';
 export {

@@ -6,17 +6,30 @@ import {
 } from '../processor/internals/table-processors.js';
 import type { Serde } from '../serdes/serde.js';
 import type { Grouped } from './grouped.js';
+import { ForeignKeyJoinNode } from './internals/graph/foreign-key-join-node.js';
 import { ProcessorNode } from './internals/graph/graph-node.js';
 import type { InternalStreamsBuilder } from './internals/graph/internal-streams-builder.js';
 import { SuppressNode } from './internals/graph/suppress-node.js';
 import { type TableJoinKind, TableJoinNode } from './internals/graph/table-join-node.js';
-import { type TableNode, TableTransformNode } from './internals/graph/table-nodes.js';
+import { type TableNode, TableSourceNode, TableTransformNode } from './internals/graph/table-nodes.js';
 import { keyValueStoreFor } from './internals/materialize.js';
 import { KGroupedTable } from './kgrouped-table.js';
 import { KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
 import type { Suppressed } from './suppressed.js';
+import type { TableJoined } from './table-joined.js';
+
+type ForeignKeyExtractor<K, V> = (value: V, key: K) => unknown;
+type ForeignJoiner<V, VO, VR> = (value: V | null, foreignValue: VO | null) => VR;
+/** What join / leftJoin take, for either form: (table, joiner, materialized?, named?) or (table, extractor, joiner, tableJoined?, materialized?). */
+type JoinArguments<K, V> = [
+  KTable<unknown, unknown>,
+  ForeignKeyExtractor<K, V>,
+  Materialized<K, unknown> | ForeignJoiner<V, unknown, unknown> | undefined,
+  Named | TableJoined | undefined,
+  Materialized<K, unknown> | undefined,
+];
 
 /**
  * A changelog stream as a table: the latest value per key. Updates flow downstream with the
@@ -81,8 +94,38 @@ export class KTable<K, V> {
     joiner: (value: V, otherValue: VO) => VR,
     materialized?: Materialized<K, VR>,
     named?: Named,
-  ): KTable<K, VR> {
-    return this.joinTable(other, 'inner', joiner as SideJoiner<V, VO, VR>, materialized, named);
+  ): KTable<K, VR>;
+  /**
+   * A foreign-key join (KIP-213): each row of this table joins the row of `other` whose key
+   * `foreignKeyExtractor` takes from it (null: no match), whatever partitions the two tables' keys
+   * are in. The result is keyed by this table's key; it follows changes of either side, including
+   * a row moving to another foreign key, and a stale answer is never emitted.
+   */
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null,
+    joiner: (value: V, foreignValue: VO) => VR,
+    tableJoined?: TableJoined,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  join(...args: unknown[]): KTable<K, unknown> {
+    const [other, joinerOrExtractor, third, fourth, fifth] = args as JoinArguments<K, V>;
+    if (typeof third === 'function')
+      return this.joinForeignKey(
+        other,
+        joinerOrExtractor,
+        third,
+        false,
+        fourth as TableJoined | undefined,
+        fifth,
+      );
+    return this.joinTable(
+      other as KTable<K, unknown>,
+      'inner',
+      joinerOrExtractor as SideJoiner<V, unknown, unknown>,
+      third,
+      fourth as Named | undefined,
+    );
   }
 
   /** Like join(), keeping this table's rows: joined with null while the other table has none. */
@@ -91,8 +134,33 @@ export class KTable<K, V> {
     joiner: (value: V, otherValue: VO | null) => VR,
     materialized?: Materialized<K, VR>,
     named?: Named,
-  ): KTable<K, VR> {
-    return this.joinTable(other, 'left', joiner as SideJoiner<V, VO, VR>, materialized, named);
+  ): KTable<K, VR>;
+  /** A foreign-key left join: a row without a foreign row (or foreign key) joins null. */
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null,
+    joiner: (value: V, foreignValue: VO | null) => VR,
+    tableJoined?: TableJoined,
+    materialized?: Materialized<K, VR>,
+  ): KTable<K, VR>;
+  leftJoin(...args: unknown[]): KTable<K, unknown> {
+    const [other, joinerOrExtractor, third, fourth, fifth] = args as JoinArguments<K, V>;
+    if (typeof third === 'function')
+      return this.joinForeignKey(
+        other,
+        joinerOrExtractor,
+        third,
+        true,
+        fourth as TableJoined | undefined,
+        fifth,
+      );
+    return this.joinTable(
+      other as KTable<K, unknown>,
+      'left',
+      joinerOrExtractor as SideJoiner<V, unknown, unknown>,
+      third,
+      fourth as Named | undefined,
+    );
   }
 
   /** Keeps the rows of either table; the missing side is null. */
@@ -148,6 +216,45 @@ export class KTable<K, V> {
     // The aggregation subtracts each update's old value from the group it leaves.
     this.node.enableSendingOldValues();
     return new KGroupedTable<K2, V2>(this.graph, node, grouped?.keySerde, grouped?.valueSerde, grouped?.name);
+  }
+
+  /**
+   * The subscription and response topics and nodes (Kafka Streams' names, or `<name>-…` with
+   * TableJoined), then the result: a table source whose store exists when Materialized names it or
+   * downstream needs it. The foreign table's key serde partitions the subscriptions, so it must be
+   * the one its topic was written with.
+   */
+  private joinForeignKey<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: ForeignKeyExtractor<K, V>,
+    joiner: ForeignJoiner<V, VO, VR>,
+    leftJoin: boolean,
+    tableJoined: TableJoined | undefined,
+    materialized: Materialized<K, VR> | undefined,
+  ): KTable<K, VR> {
+    const name = tableJoined?.name;
+    const node = this.graph.add(
+      ForeignKeyJoinNode.create<K, V, KO, VO, VR>(this.graph, name, {
+        primary: this.node,
+        foreign: other.node,
+        foreignKeyExtractor: foreignKeyExtractor as (value: V, key: K) => KO | null,
+        joiner,
+        leftJoin,
+        primaryKeySerde: this.keySerde as Serde<K> | undefined,
+        primaryValueSerde: this.valueSerde as Serde<V> | undefined,
+        foreignKeySerde: other.keySerde as Serde<KO> | undefined,
+        foreignValueSerde: other.valueSerde as Serde<VO> | undefined,
+      }),
+    );
+    const resultName = this.graph.suffixedName(name, '-result', 'KTABLE-FK-JOIN-OUTPUT');
+    // As Kafka Streams: the store name is taken (a number burnt) even when nothing is materialized.
+    const storeName = materialized?.storeName ?? this.graph.newStoreName('KTABLE-FK-JOIN-OUTPUT');
+    const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
+    const valueSerde = materialized?.valueSerde;
+    const result = this.graph.add(
+      new TableSourceNode<K, VR>(resultName, node, storeName, keySerde, valueSerde, materialized),
+    );
+    return new KTable<K, VR>(this.graph, result, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
   }
 
   /** Names as Kafka Streams': store (when unnamed), merge, `-join-this`, `-join-other`. */

@@ -27,7 +27,13 @@ function joinTopology(kind: Join, materialized: boolean): Topology {
   const builder = new StreamsBuilder();
   const table1 = builder.table<number, string>('topic1', Consumed.with(I, S));
   const table2 = builder.table<number, string>('topic2', Consumed.with(I, S));
-  const result = table1[kind](table2, joiner, materialized ? Materialized.with(I, S) : undefined);
+  const store = materialized ? Materialized.with(I, S) : undefined;
+  const result =
+    kind === 'join'
+      ? table1.join(table2, joiner, store)
+      : kind === 'leftJoin'
+        ? table1.leftJoin(table2, joiner, store)
+        : table1.outerJoin(table2, joiner, store);
   result.toStream().to('output', Produced.with(I, S));
   return builder.build();
 }
