@@ -39,6 +39,7 @@ export { Branched } from './dsl/branched.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { CogroupedKStream } from './dsl/cogrouped-kstream.js';
 export { Consumed } from './dsl/consumed.js';
+export { EmitStrategy } from './dsl/emit-strategy.js';
 export { GlobalKTable } from './dsl/global-ktable.js';
 export { Grouped } from './dsl/grouped.js';
 export { JoinWindows } from './dsl/join-windows.js';

@@ -2,12 +2,19 @@ import type { Windowed } from '../../state-stores/windowed.js';
 import { slidingWindowAggregateSupplier } from '../processor/internals/sliding-window-aggregate-processor.js';
 import { windowStoreValueGetter } from '../processor/internals/value-getters.js';
 import { windowAggregateSupplier } from '../processor/internals/window-aggregate-processors.js';
+import {
+  type CloseRange,
+  slidingWindowCloseRange,
+  timeWindowCloseRange,
+  WindowCloseEmitter,
+} from '../processor/internals/window-close-emitter.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
 import { WindowedSerdes } from '../serdes/windowed-serdes.js';
+import { EmitStrategy } from './emit-strategy.js';
 import type { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
 import { AggregationNode } from './internals/graph/table-nodes.js';
-import { windowStoreFor } from './internals/materialize.js';
+import { lastEmitTimeStore, windowStoreFor } from './internals/materialize.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -26,7 +33,17 @@ export class TimeWindowedKStream<K, V> {
     private readonly windows: TimeWindows | SlidingWindows,
     private readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
+    private readonly strategy: EmitStrategy = EmitStrategy.onWindowUpdate(),
   ) {}
+
+  /**
+   * `EmitStrategy.onWindowClose()`: each window's final result once, when it closes, instead of
+   * every update (no suppress() needed). Its store then has no cache; the emit progress is kept in
+   * a logged store `<store>-last-emit-time`, so final results are neither repeated nor lost on restart.
+   */
+  emitStrategy(strategy: EmitStrategy): TimeWindowedKStream<K, V> {
+    return new TimeWindowedKStream(this.aggregation, this.windows, this.keySerde, this.valueSerde, strategy);
+  }
 
   count(materialized?: Materialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
     // Kafka Streams burns a store number for an unnamed count over time windows, not sliding ones.
@@ -85,20 +102,42 @@ export class TimeWindowedKStream<K, V> {
     const sizeMs = windows instanceof TimeWindows ? windows.sizeMs : windows.timeDifferenceMs;
     const retentionMs =
       windows instanceof TimeWindows ? sizeMs + windows.graceMs : 2 * sizeMs + windows.graceMs;
+    const onClose = this.strategy.type === 'ON_WINDOW_CLOSE';
+    const metadataStore = onClose ? lastEmitTimeStore(storeName) : undefined;
+    const emitter = (range: CloseRange) =>
+      metadataStore && (() => new WindowCloseEmitter<K, VAgg>(metadataStore.name, range));
     const supplier =
       windows instanceof TimeWindows
-        ? windowAggregateSupplier<K, V, VAgg>(storeName, windows, (key, value, current) =>
-            aggregator(key, value, current ?? initializer()),
+        ? windowAggregateSupplier<K, V, VAgg>(
+            storeName,
+            windows,
+            (key, value, current) => aggregator(key, value, current ?? initializer()),
+            emitter(timeWindowCloseRange(sizeMs, (t) => windows.windowStartsFor(t))),
           )
-        : slidingWindowAggregateSupplier<K, V, VAgg>(storeName, windows, initializer, aggregator);
+        : slidingWindowAggregateSupplier<K, V, VAgg>(
+            storeName,
+            windows,
+            initializer,
+            aggregator,
+            emitter(slidingWindowCloseRange(sizeMs)),
+          );
+    const store = windowStoreFor(
+      storeName,
+      { windowSizeMs: sizeMs, retentionMs },
+      keySerde,
+      valueSerde,
+      materialized,
+    );
     const node = graph.add(
       new AggregationNode<Windowed<K>, VAgg>(
         name,
         parent,
         supplier,
-        windowStoreFor(storeName, { windowSizeMs: sizeMs, retentionMs }, keySerde, valueSerde, materialized),
+        // Final results come from the store itself: a cache would only delay them.
+        onClose ? store.withCachingDisabled() : store,
         windowStoreValueGetter<K, VAgg>(storeName),
         windows.graceMs,
+        metadataStore,
       ),
     );
     return new KTable<Windowed<K>, VAgg>(

@@ -1,4 +1,7 @@
-import { TimestampedKeyValueStoreBuilder } from '../../../state-stores/key-value-store-builder.js';
+import {
+  KeyValueStoreBuilder,
+  TimestampedKeyValueStoreBuilder,
+} from '../../../state-stores/key-value-store-builder.js';
 import { SessionStoreBuilder } from '../../../state-stores/session-store-builder.js';
 import type { StateStore } from '../../../state-stores/state-store.js';
 import type { BaseStoreBuilder } from '../../../state-stores/store-builder.js';
@@ -7,6 +10,7 @@ import {
   type WindowStoreSpec,
 } from '../../../state-stores/window-store-builder.js';
 import type { Serde } from '../../serdes/serde.js';
+import { Serdes } from '../../serdes/serdes.js';
 import { Materialized } from '../materialized.js';
 
 /**
@@ -59,4 +63,12 @@ function layered<B extends BaseStoreBuilder<StateStore>, K, V>(store: B, options
     ? typed.withLoggingEnabled({ ...options.logConfig })
     : typed.withLoggingDisabled();
   return options.cachingEnabled ? logged.withCachingEnabled() : logged;
+}
+
+/**
+ * Where an `onWindowClose()` aggregation keeps the close time of its last emit (Kafka Streams keeps
+ * it in the commit's metadata): one logged entry per task, restored with the window store.
+ */
+export function lastEmitTimeStore(windowStoreName: string): KeyValueStoreBuilder<string, number> {
+  return new KeyValueStoreBuilder(`${windowStoreName}-last-emit-time`, Serdes.String(), Serdes.Long());
 }

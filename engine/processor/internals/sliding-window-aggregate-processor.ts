@@ -6,6 +6,7 @@ import type { Record } from '../record.js';
 import type { Change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
+import type { WindowCloseEmitter } from './window-close-emitter.js';
 
 /** What the processor needs of the DSL's SlidingWindows. */
 export interface SlidingSpec {
@@ -27,6 +28,8 @@ export function slidingWindowAggregateSupplier<K, V, VAgg>(
   windows: SlidingSpec,
   initializer: () => VAgg,
   aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
+  /** emitStrategy(onWindowClose()): forwards nothing per update, only closed windows' final results. */
+  closeEmitter?: () => WindowCloseEmitter<K, VAgg>,
 ): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> {
   const diff = windows.timeDifferenceMs;
   return {
@@ -35,6 +38,7 @@ export function slidingWindowAggregateSupplier<K, V, VAgg>(
       let store!: WindowStore<K, ValueAndTimestamp<VAgg>>;
       let forwarder!: TimestampedTupleForwarder<Windowed<K>, VAgg>;
       let observedStreamTimeMs = -1;
+      const emitter = closeEmitter?.();
 
       const forward = (
         record: Record<K, V>,
@@ -42,13 +46,15 @@ export function slidingWindowAggregateSupplier<K, V, VAgg>(
         old: VAgg | null,
         next: VAgg,
         timestampMs: number,
-      ) =>
+      ) => {
+        if (emitter) return; // final results only, at window close
         forwarder.maybeForward(
           record.withKey({ key: record.key, startMs, endMs: startMs + diff }),
           next,
           old,
           timestampMs,
         );
+      };
 
       /** Kafka Streams' updateWindowAndForward: add the record to a window that is not closed. */
       const update = (
@@ -162,6 +168,7 @@ export function slidingWindowAggregateSupplier<K, V, VAgg>(
           context = ctx as InternalProcessorContext<Windowed<K>, Change<VAgg>>;
           store = ctx.getStateStore<WindowStore<K, ValueAndTimestamp<VAgg>>>(storeName);
           forwarder = new TimestampedTupleForwarder(store, context);
+          emitter?.init(ctx);
         },
         process(record) {
           if (
@@ -179,6 +186,8 @@ export function slidingWindowAggregateSupplier<K, V, VAgg>(
             context.recordDropped('window-closed');
             return;
           }
+          // Before this record's updates, which never touch a closed window (see windowAggregateSupplier).
+          emitter?.maybeEmit(record, closeTimeMs, store, context);
           if (record.timestampMs < diff) processEarly(record, closeTimeMs);
           else processReverse(record, closeTimeMs);
         },

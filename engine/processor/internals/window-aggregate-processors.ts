@@ -5,6 +5,7 @@ import type { ProcessorSupplier } from '../processor.js';
 import type { Change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
+import type { WindowCloseEmitter } from './window-close-emitter.js';
 
 /** What the processor needs of the DSL's TimeWindows (the DSL is a layer above). */
 export interface WindowSpec {
@@ -27,6 +28,8 @@ export function windowAggregateSupplier<K, V, VAgg>(
   windows: WindowSpec,
   /** The window's new aggregate from its current one (null: the window is new). */
   update: (key: K, value: V, current: VAgg | null) => VAgg,
+  /** emitStrategy(onWindowClose()): forwards nothing per update, only closed windows' final results. */
+  closeEmitter?: () => WindowCloseEmitter<K, VAgg>,
 ): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> {
   return {
     get() {
@@ -34,11 +37,13 @@ export function windowAggregateSupplier<K, V, VAgg>(
       let store!: WindowStore<K, ValueAndTimestamp<VAgg>>;
       let forwarder!: TimestampedTupleForwarder<Windowed<K>, VAgg>;
       let observedStreamTimeMs = -1;
+      const emitter = closeEmitter?.();
       return {
         init(ctx) {
           context = ctx as InternalProcessorContext<Windowed<K>, Change<VAgg>>;
           store = ctx.getStateStore<WindowStore<K, ValueAndTimestamp<VAgg>>>(storeName);
           forwarder = new TimestampedTupleForwarder(store, context);
+          emitter?.init(ctx);
         },
         process(record) {
           if (record.key === null || record.key === undefined) {
@@ -48,6 +53,9 @@ export function windowAggregateSupplier<K, V, VAgg>(
           const timestampMs = record.timestampMs;
           if (timestampMs > observedStreamTimeMs) observedStreamTimeMs = timestampMs;
           const closeTimeMs = observedStreamTimeMs - windows.graceMs;
+          // Before this record's updates, which never touch a closed window: a window is emitted
+          // before the store's retention (size + grace of stream time) can drop it.
+          emitter?.maybeEmit(record, closeTimeMs, store, context);
           for (const startMs of windows.windowStartsFor(timestampMs)) {
             const endMs = startMs + windows.sizeMs;
             if (endMs <= closeTimeMs) {
@@ -60,7 +68,13 @@ export function windowAggregateSupplier<K, V, VAgg>(
             // A null value is the stream's own (its value type says whether it can be null).
             const next = update(record.key, record.value as V, old);
             store.put(record.key, next === null ? null : { value: next, timestampMs: resultMs }, startMs);
-            forwarder.maybeForward(record.withKey({ key: record.key, startMs, endMs }), next, old, resultMs);
+            if (!emitter)
+              forwarder.maybeForward(
+                record.withKey({ key: record.key, startMs, endMs }),
+                next,
+                old,
+                resultMs,
+              );
           }
         },
       };

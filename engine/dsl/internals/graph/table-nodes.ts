@@ -107,8 +107,10 @@ export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K,
     private readonly getter: KTableValueGetterSupplier<K, V>,
     /** Windowed aggregations: how long after a window's end it closes (grace; sessions: gap + grace). */
     readonly windowCloseDelayMs?: number,
+    /** A store of the processor's own besides the result's (an onWindowClose emit's progress). */
+    extraStore?: StoreBuilder<StateStore>,
   ) {
-    super(nodeName, [parent], supplier, { stores: [store] });
+    super(nodeName, [parent], supplier, { stores: extraStore ? [store, extraStore] : [store] });
   }
 
   /** An aggregation into a timestamped key-value store, with Materialized's options. */
