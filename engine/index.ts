@@ -52,6 +52,7 @@ export { Materialized } from './dsl/materialized.js';
 export { Named } from './dsl/named.js';
 export { Produced } from './dsl/produced.js';
 export { Repartitioned } from './dsl/repartitioned.js';
+export { SessionWindowedCogroupedKStream } from './dsl/session-windowed-cogrouped-kstream.js';
 export { SessionWindowedKStream } from './dsl/session-windowed-kstream.js';
 export { SessionWindows } from './dsl/session-windows.js';
 export { SlidingWindows } from './dsl/sliding-windows.js';
@@ -59,6 +60,7 @@ export { StreamJoined } from './dsl/stream-joined.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export { BufferConfig, type BufferFullStrategy, Suppressed } from './dsl/suppressed.js';
 export { TableJoined } from './dsl/table-joined.js';
+export { TimeWindowedCogroupedKStream } from './dsl/time-windowed-cogrouped-kstream.js';
 export { TimeWindowedKStream } from './dsl/time-windowed-kstream.js';
 export { TimeWindows } from './dsl/time-windows.js';
 export {

@@ -1,21 +1,25 @@
 import { streamAggregateSupplier } from '../processor/internals/aggregate-processors.js';
-import { passThroughSupplier } from '../processor/internals/stream-processors.js';
 import { storeValueGetter } from '../processor/internals/value-getters.js';
 import type { Serde } from '../serdes/serde.js';
 import { TopologyError } from '../topology/topology-error.js';
-import { ProcessorNode } from './internals/graph/graph-node.js';
+import { cogroupAggregation } from './internals/cogroup-aggregation.js';
 import type { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
-import { AggregationNode, PassThroughTableNode } from './internals/graph/table-nodes.js';
 import { keyValueStoreFor } from './internals/materialize.js';
 import type { KGroupedStream } from './kgrouped-stream.js';
-import { KTable } from './ktable.js';
+import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
+import { SessionWindowedCogroupedKStream } from './session-windowed-cogrouped-kstream.js';
+import { SessionWindows } from './session-windows.js';
+import type { SlidingWindows } from './sliding-windows.js';
+import { TimeWindowedCogroupedKStream } from './time-windowed-cogrouped-kstream.js';
+import type { TimeWindows } from './time-windows.js';
 
 /** @internal An aggregator over one cogrouped stream's values (their types differ per stream). */
 export type CogroupAggregator<K, VOut> = (key: K, value: never, aggregate: VOut) => VOut;
 
-interface Cogrouped<K, VOut> {
+/** @internal */
+export interface Cogrouped<K, VOut> {
   readonly grouped: GroupedStreamAggregation;
   readonly aggregator: CogroupAggregator<K, VOut>;
 }
@@ -50,34 +54,29 @@ export class CogroupedKStream<K, VOut> {
    */
   aggregate(initializer: () => VOut, materialized?: Materialized<K, VOut>, named?: Named): KTable<K, VOut> {
     const first = this.streams[0]!.grouped;
-    const { graph } = first;
     const storeName = first.storeName(materialized, 'COGROUPKSTREAM-AGGREGATE');
-    const parents = this.streams.map((s) => s.grouped.input(storeName));
     const keySerde = (materialized?.keySerde ?? first.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde;
-    const store = keyValueStoreFor(storeName, keySerde, valueSerde, materialized);
-    const aggregates = this.streams.map(({ aggregator }, i) => {
-      const name = graph.suffixedName(named?.name, `-cogroup-agg-${i}`, 'COGROUPKSTREAM-AGGREGATE');
-      const supplier = streamAggregateSupplier<K, never, VOut>(storeName, initializer, aggregator);
-      // The first node brings the store; the others share it.
-      return graph.add(
-        i === 0
-          ? new AggregationNode<K, VOut>(name, parents[i]!, supplier, store, storeValueGetter(storeName))
-          : new ProcessorNode(name, [parents[i]!], supplier, { storeNames: [storeName] }),
-      );
+    return cogroupAggregation<K, K, VOut>(this.streams, {
+      storeName,
+      store: keyValueStoreFor(storeName, keySerde, valueSerde, materialized),
+      getter: storeValueGetter(storeName),
+      supplier: (aggregator) => streamAggregateSupplier<K, never, VOut>(storeName, initializer, aggregator),
+      named,
+      keySerde,
+      valueSerde,
     });
-    const mergeName = graph.suffixedName(named?.name, '-cogroup-merge', 'COGROUPKSTREAM-MERGE');
-    const merge = graph.add(
-      new PassThroughTableNode<K, VOut>(
-        mergeName,
-        aggregates,
-        passThroughSupplier(),
-        storeValueGetter(storeName),
-        {
-          copartitioned: true,
-        },
-      ),
-    );
-    return new KTable<K, VOut>(graph, merge, keySerde as Serde<unknown>, valueSerde as Serde<unknown>);
+  }
+
+  /** Cogroups per time window (or sliding window): aggregate into a windowed table. */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedCogroupedKStream<K, VOut>;
+  /** Cogroups per session: aggregate with a session merger into a session-windowed table. */
+  windowedBy(windows: SessionWindows): SessionWindowedCogroupedKStream<K, VOut>;
+  windowedBy(
+    windows: TimeWindows | SlidingWindows | SessionWindows,
+  ): TimeWindowedCogroupedKStream<K, VOut> | SessionWindowedCogroupedKStream<K, VOut> {
+    return windows instanceof SessionWindows
+      ? new SessionWindowedCogroupedKStream(this.streams, windows)
+      : new TimeWindowedCogroupedKStream(this.streams, windows);
   }
 }

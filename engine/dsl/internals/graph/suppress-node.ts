@@ -11,7 +11,7 @@ import type { InternalTopologyBuilder } from '../../../topology/internals/intern
 import { TopologyError } from '../../../topology/topology-error.js';
 import type { Suppressed } from '../../suppressed.js';
 import { GraphNode } from './graph-node.js';
-import { AggregationNode, type TableNode } from './table-nodes.js';
+import { AggregationNode, PassThroughTableNode, type TableNode } from './table-nodes.js';
 
 /**
  * KTable.suppress, as Kafka Streams' TableSuppressNode: holds the table's updates in a buffer store
@@ -70,7 +70,10 @@ export class SuppressNode<K, V> extends GraphNode implements TableNode<K, V> {
 
 /** Kafka Streams' GraphGraceSearchUtil: the close delay of the windowed aggregation(s) upstream. */
 function windowCloseDelay(node: GraphNode, chain: string): number {
-  if (node instanceof AggregationNode && node.windowCloseDelayMs !== undefined)
+  if (
+    (node instanceof AggregationNode || node instanceof PassThroughTableNode) &&
+    node.windowCloseDelayMs !== undefined
+  )
     return node.windowCloseDelayMs;
   const path = chain ? `${node.nodeName}->${chain}` : node.nodeName;
   if (node.parents.length === 0 || node instanceof AggregationNode) {

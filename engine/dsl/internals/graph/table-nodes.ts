@@ -143,10 +143,14 @@ export class PassThroughTableNode<K, V> extends ProcessorNode implements TableNo
     parents: readonly GraphNode[],
     supplier: AnyProcessorSupplier,
     private readonly getter: KTableValueGetterSupplier<K, V>,
-    options: { readonly copartitioned?: boolean } = {},
+    options: { readonly copartitioned?: boolean; readonly windowCloseDelayMs?: number | undefined } = {},
   ) {
     super(nodeName, parents, supplier, options);
+    this.windowCloseDelayMs = options.windowCloseDelayMs;
   }
+
+  /** A windowed cogroup's merge: how long after a window's end it closes (suppress needs it). */
+  readonly windowCloseDelayMs: number | undefined;
 
   valueGetterSupplier(): KTableValueGetterSupplier<K, V> {
     return this.getter;
