@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { EmbeddedLog, KafkaStreams, Serdes, TopologyTestDriver } from 'rivulet';
 import { outputCheck } from '../workloads/checks.js';
 import { DEFAULT_SEED, type InputRecord, inputRecords, tableRecords } from '../workloads/data.js';
-import { joinIdleMs, rivuletTopology, type WorkloadTopics } from '../workloads/topologies.js';
+import { rivuletTopology, type WorkloadTopics } from '../workloads/topologies.js';
 import { parseWorkloads, WORKLOADS, type WorkloadName } from '../workloads/workloads.js';
 
 const { values } = parseArgs({
@@ -82,7 +82,6 @@ async function onEmbeddedLog(workload: WorkloadName): Promise<Result> {
     applicationId: `bench-${workload}`,
     bootstrapServers: `memory://${cluster}`,
     commitIntervalMs: 1000,
-    maxTaskIdleMs: joinIdleMs(workload),
     stateDir,
   });
   const started = performance.now();

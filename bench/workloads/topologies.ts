@@ -33,14 +33,6 @@ export interface Projected {
   readonly amount: number;
 }
 
-/**
- * maxTaskIdleMs (max.task.idle.ms) per workload. The join waits up to a second for an empty input
- * partition, so the preloaded table rows (stamped before the stream) are joined first: rivulet does
- * not yet know a partition's fetch lag (Kafka Streams' KIP-695), so without idling it would process
- * stream records while the table's first fetch is still on its way.
- */
-export const joinIdleMs = (workload: WorkloadName): number => (workload === 'stream-table-join' ? 1000 : 0);
-
 /** rivulet's implementation of each workload (bench/peers/kafka-streams-java has the same in Java). */
 export function rivuletTopology(workload: WorkloadName, topics: WorkloadTopics): Topology {
   const builder = new StreamsBuilder();

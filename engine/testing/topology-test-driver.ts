@@ -113,6 +113,8 @@ export class TopologyTestDriver {
         defaultValueSerde: config.defaultValueSerde,
         defaultTimestampExtractor: config.defaultTimestampExtractor,
         maxTaskIdleMs: -1,
+        // Every piped record is processed to the end at once: nothing is ever waiting on a broker.
+        isCaughtUp: () => true,
         errorHandling,
         logger,
         // The driver's collector delivers every record: nothing is ever refused after the fact.

@@ -57,6 +57,12 @@ export interface ConsumerPort {
   resume(partitions: readonly TopicPartition[]): void;
   /** The offset the next poll reads from, for an assigned partition. */
   position(partition: TopicPartition): number;
+  /**
+   * Whether the consumer knows it has fetched everything readable in the partition so far (Kafka
+   * Streams' fetched lag of 0): false while the lag is unknown (nothing fetched since assignment
+   * or a seek) or records are known to be waiting on the broker.
+   */
+  caughtUp(partition: TopicPartition): boolean;
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   committed(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]>;
   /** The offset after the last readable record: the last stable offset under read_committed. */

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { globalTableJoinScenario } from '../scenarios/global-table-join.js';
+import { joinIdlingScenario } from '../scenarios/join-idling.js';
 import { expectedCounts, repartitionCountScenario } from '../scenarios/repartition-count.js';
 import { scaleOutScenario } from '../scenarios/scale-out.js';
 import { kafkaCluster } from '../scenarios/test-cluster.js';
@@ -69,4 +70,24 @@ describeKafka('GlobalKTable join on a real broker', () => {
       await cluster.close();
     }
   });
+});
+
+describeKafka('join idling that knows fetch lag (KIP-695) on a real broker', () => {
+  for (const guarantee of ['at_least_once', 'exactly_once_v2'] as const) {
+    it(`${guarantee}, maxTaskIdleMs 0: every stream record joins the table rows that precede it`, async () => {
+      const cluster = kafkaCluster(kafkaBootstrap);
+      try {
+        const unjoined = await joinIdlingScenario(cluster, {
+          applicationId: uniqueName('join-idling'),
+          tableRows: 20_000,
+          streamRecords: 2_000,
+          guarantee,
+          rowPaddingBytes: 1_000,
+        });
+        expect(unjoined.slice(0, 5)).toEqual([]);
+      } finally {
+        await cluster.close();
+      }
+    });
+  }
 });

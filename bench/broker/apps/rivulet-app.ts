@@ -1,7 +1,7 @@
 // rivulet running one benchmark workload against a broker; started by the runner as its own
 // process (node --max-old-space-size=1024) so its CPU and memory can be measured alone.
 import { KafkaStreams } from 'rivulet';
-import { joinIdleMs, rivuletTopology } from '../../workloads/topologies.js';
+import { rivuletTopology } from '../../workloads/topologies.js';
 import { appArgs, READY_LINE } from './app-args.js';
 
 const args = appArgs();
@@ -13,7 +13,6 @@ const streams = new KafkaStreams(
     processingGuarantee: args.guarantee,
     commitIntervalMs: args.commitIntervalMs,
     cacheMaxBytes: 10 * 1024 * 1024,
-    maxTaskIdleMs: joinIdleMs(args.workload),
     stateDir: args.stateDir,
   },
 );

@@ -24,6 +24,8 @@ import { TaskStateManager } from './task-state-manager.js';
 export interface TaskEnvironment extends StoreEnvironment {
   readonly collector: RecordCollector;
   readonly maxTaskIdleMs: number;
+  /** Whether the consumer has fetched everything readable of an input partition (KIP-695's fetched lag 0). */
+  isCaughtUp(topic: string, partition: number): boolean;
   /** For sources without their own (Consumed.withTimestampExtractor); else FailOnInvalidTimestamp. */
   readonly defaultTimestampExtractor?: TimestampExtractor;
   readonly errorHandling: ErrorHandlingConfig;
@@ -57,7 +59,8 @@ export class StreamTask {
   private readonly processors: Processor<unknown, unknown, unknown, unknown>[] = [];
   private readonly consumed = new Map<string, number>();
   private readonly errors: RecordErrorHandler;
-  private idleSinceMs = -1;
+  /** Per empty input: when its idling ends (set once its fetched lag is known to be 0). */
+  private readonly idleDeadlines = new Map<RecordQueue, number>();
   /** The raw record being processed: what a dead-letter record carries. */
   private currentRaw: ConsumerRecord | null = null;
   /** The raw record processed last: the stream thread names it when its outputs are refused. */
@@ -135,19 +138,37 @@ export class StreamTask {
   }
 
   /**
-   * Whether the task may process now. With an input partition empty it waits up to maxTaskIdleMs
-   * (so co-partitioned inputs are processed in timestamp order), then processes anyway.
+   * Whether the task may process now (Kafka Streams' PartitionGroup.readyToProcess, KIP-695), so
+   * co-partitioned inputs are processed in timestamp order. With an input partition empty it waits
+   * while the broker still has records for it (or nothing was fetched yet), and then up to
+   * maxTaskIdleMs more (0: not at all) before processing the other inputs anyway. With
+   * maxTaskIdleMs -1 it never waits.
    */
   isProcessable(nowMs: number): boolean {
     let empty = 0;
     for (const q of this.queues) if (q.isEmpty()) empty++;
     if (empty === this.queues.length) return false;
     if (empty === 0 || this.env.maxTaskIdleMs < 0) {
-      this.idleSinceMs = -1;
+      this.idleDeadlines.clear();
       return true;
     }
-    if (this.idleSinceMs < 0) this.idleSinceMs = nowMs;
-    return nowMs - this.idleSinceMs >= this.env.maxTaskIdleMs;
+    for (const q of this.queues) {
+      if (!q.isEmpty()) {
+        this.idleDeadlines.delete(q);
+        continue;
+      }
+      if (!this.env.isCaughtUp(q.topic, this.id.partition)) {
+        this.idleDeadlines.delete(q);
+        return false;
+      }
+      let deadline = this.idleDeadlines.get(q);
+      if (deadline === undefined) {
+        deadline = nowMs + this.env.maxTaskIdleMs;
+        this.idleDeadlines.set(q, deadline);
+      }
+      if (nowMs < deadline) return false;
+    }
+    return true;
   }
 
   /** Processes the buffered record with the smallest timestamp; false if none is buffered. */

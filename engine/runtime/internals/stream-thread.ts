@@ -129,6 +129,7 @@ export class StreamThread {
       defaultValueSerde: config.defaultValueSerde,
       defaultTimestampExtractor: config.defaultTimestampExtractor,
       maxTaskIdleMs: config.maxTaskIdleMs,
+      isCaughtUp: (topic, partition) => this.consumer.caughtUp({ topic, partition }),
       errorHandling: config.errorHandling,
       recordCache: config.cacheMaxBytes > 0 ? new RecordCache(config.cacheMaxBytes) : null,
       applicationStateDir: join(config.stateDir, config.applicationId),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { globalTableJoinScenario } from '../../../test/scenarios/global-table-join.js';
+import { joinIdlingScenario } from '../../../test/scenarios/join-idling.js';
 import { expectedCounts, repartitionCountScenario } from '../../../test/scenarios/repartition-count.js';
 import { scaleOutScenario } from '../../../test/scenarios/scale-out.js';
 import { memoryCluster } from '../../../test/scenarios/test-cluster.js';
@@ -58,4 +59,21 @@ describe('GlobalKTable join on memory://', () => {
       }
     });
   }
+});
+
+describe('join idling that knows fetch lag (KIP-695) on memory://', () => {
+  it('maxTaskIdleMs 0: every stream record joins the table rows that precede it, though the table takes many polls', async () => {
+    const cluster = memoryCluster(`join-idling-${Date.now()}`);
+    try {
+      const unjoined = await joinIdlingScenario(cluster, {
+        applicationId: 'join-idling',
+        tableRows: 20_000,
+        streamRecords: 2_000,
+        guarantee: 'at_least_once',
+      });
+      expect(unjoined.slice(0, 5)).toEqual([]);
+    } finally {
+      await cluster.close();
+    }
+  });
 });

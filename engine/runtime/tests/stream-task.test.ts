@@ -17,7 +17,12 @@ const FAIL = {
   deadLetterQueueTopic: 'dlq',
 } as const;
 
-function mergedTask(maxTaskIdleMs: number, now: { ms: number }, leftExtractor?: TimestampExtractor) {
+function mergedTask(
+  maxTaskIdleMs: number,
+  now: { ms: number },
+  leftExtractor?: TimestampExtractor,
+  caughtUp: Set<string> = new Set(['left', 'right']),
+) {
   const builder = new StreamsBuilder();
   const left = Consumed.with(S, S);
   builder
@@ -35,6 +40,7 @@ function mergedTask(maxTaskIdleMs: number, now: { ms: number }, leftExtractor?: 
     defaultKeySerde: undefined,
     defaultValueSerde: undefined,
     maxTaskIdleMs,
+    isCaughtUp: (topic) => caughtUp.has(topic),
     errorHandling: FAIL,
     recordCache: null,
     applicationStateDir: '/nonexistent',
@@ -90,6 +96,30 @@ describe('StreamTask', () => {
     expect(task.isProcessable(now.ms)).toBe(true);
   });
 
+  it('waits for an empty input the broker still has records for, whatever maxTaskIdleMs says (KIP-695)', () => {
+    const caughtUp = new Set(['left']);
+    const { task } = mergedTask(0, { ms: 0 }, undefined, caughtUp);
+    task.addRecords('left', [rec('left', 0, 5)]);
+    expect(task.isProcessable(1_000_000)).toBe(false);
+    caughtUp.add('right'); // the fetch found the right input's end: nothing to wait for
+    expect(task.isProcessable(1_000_000)).toBe(true);
+    // With maxTaskIdleMs -1 a task never waits.
+    const eager = mergedTask(-1, { ms: 0 }, undefined, new Set(['left']));
+    eager.task.addRecords('left', [rec('left', 0, 5)]);
+    expect(eager.task.isProcessable(0)).toBe(true);
+  });
+
+  it('idles maxTaskIdleMs from when an empty input is known to be caught up, per input', () => {
+    const caughtUp = new Set(['left']);
+    const { task } = mergedTask(500, { ms: 0 }, undefined, caughtUp);
+    task.addRecords('left', [rec('left', 0, 5)]);
+    expect(task.isProcessable(100)).toBe(false); // lag unknown: no idling starts
+    caughtUp.add('right');
+    expect(task.isProcessable(200)).toBe(false); // idling from 200
+    expect(task.isProcessable(699)).toBe(false);
+    expect(task.isProcessable(700)).toBe(true);
+  });
+
   it('processes at once with maxTaskIdleMs 0, and never when all inputs are empty', () => {
     const { task } = mergedTask(0, { ms: 0 });
     expect(task.isProcessable(0)).toBe(false);
@@ -110,6 +140,7 @@ describe('StreamTask', () => {
       defaultKeySerde: undefined,
       defaultValueSerde: undefined,
       maxTaskIdleMs: 0,
+      isCaughtUp: () => true,
       errorHandling: FAIL,
       recordCache: null,
       applicationStateDir: '/nonexistent',

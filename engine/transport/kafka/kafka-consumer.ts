@@ -40,6 +40,8 @@ export class KafkaConsumerPort implements ConsumerPort {
   private readonly assigned = new Set<string>();
   /** End offsets reported by partition-EOF events: a read_committed reader steps over transaction markers there. */
   private readonly eofOffsets = new Map<string, number>();
+  /** The offset after the last record poll returned, per partition (what an EOF must reach to mean "caught up"). */
+  private readonly fetchedUpTo = new Map<string, number>();
   private readonly startOffsets = new Map<string, number>();
   private listener: RebalanceListener | null = null;
   private admin: KafkaAdmin | null = null;
@@ -109,6 +111,7 @@ export class KafkaConsumerPort implements ConsumerPort {
     for (const p of partitions) {
       this.startOffsets.set(tpKey(p), p.offset);
       this.eofOffsets.delete(tpKey(p));
+      this.fetchedUpTo.delete(tpKey(p));
     }
     void this.ready.then(() =>
       this.consumer.assign(
@@ -136,6 +139,7 @@ export class KafkaConsumerPort implements ConsumerPort {
     for (const m of messages) {
       // Records of partitions revoked while this batch was in flight go to their next owner instead.
       if (this.config.groupId && !this.assigned.has(tpKey(m))) continue;
+      this.fetchedUpTo.set(tpKey(m), m.offset + 1);
       records.push(toRecord(m));
     }
     return records;
@@ -144,6 +148,7 @@ export class KafkaConsumerPort implements ConsumerPort {
   async seek(position: TopicPartitionOffset): Promise<void> {
     await this.ready;
     this.eofOffsets.delete(tpKey(position));
+    this.fetchedUpTo.delete(tpKey(position));
     await this.call(`seeking ${position.topic}-${position.partition} to ${position.offset}`, (cb) =>
       this.consumer.seek(
         { topic: position.topic, partition: position.partition, offset: position.offset },
@@ -161,6 +166,14 @@ export class KafkaConsumerPort implements ConsumerPort {
   resume(partitions: readonly TopicPartition[]): void {
     if (this.closing) return;
     this.consumer.resume(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
+  }
+
+  /** An EOF event at or past the last record returned: librdkafka fetched up to the end (the LSO under read_committed). */
+  caughtUp(tp: TopicPartition): boolean {
+    const eof = this.eofOffsets.get(tpKey(tp));
+    return (
+      eof !== undefined && eof >= (this.fetchedUpTo.get(tpKey(tp)) ?? this.startOffsets.get(tpKey(tp)) ?? 0)
+    );
   }
 
   position(tp: TopicPartition): number {
@@ -277,6 +290,7 @@ export class KafkaConsumerPort implements ConsumerPort {
         for (const tp of event.partitions) {
           this.assigned.add(tpKey(tp));
           this.eofOffsets.delete(tpKey(tp));
+          this.fetchedUpTo.delete(tpKey(tp));
         }
         this.consumer.assign(event.partitions);
         await this.listener?.onPartitionsAssigned(event.partitions);

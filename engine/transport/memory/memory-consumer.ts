@@ -76,6 +76,13 @@ export class MemoryConsumer implements ConsumerPort {
     for (const tp of partitions) this.paused.delete(tpKey(tp));
   }
 
+  caughtUp(tp: TopicPartition): boolean {
+    const entry = this.positions.get(tpKey(tp));
+    if (!entry) return false;
+    const partition = this.cluster.partition(tp.topic, tp.partition);
+    return entry.offset >= (this.readCommitted ? partition.lastStableOffset() : partition.endOffset());
+  }
+
   position(tp: TopicPartition): number {
     const entry = this.positions.get(tpKey(tp));
     if (!entry) throw new Error(`position: ${tp.topic}-${tp.partition} is not assigned to this consumer`);

@@ -107,8 +107,8 @@ public final class PeerApp {
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 10 * 1024 * 1024L);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, args.getOrDefault("threads", "1"));
     props.put(StreamsConfig.STATE_DIR_CONFIG, required(args, "state-dir"));
-    // The same as rivulet's for this workload (see joinIdleMs in bench/workloads/topologies.ts).
-    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "stream-table-join".equals(workload) ? 1000L : 0L);
+    // max.task.idle.ms stays at its default (0), as rivulet's maxTaskIdleMs: both know each input's
+    // fetch lag (KIP-695), so the join reads the preloaded table rows before the stream records after them.
     props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
 
     KafkaStreams streams = new KafkaStreams(builder.build(), props);
