@@ -95,14 +95,24 @@ async function onEmbeddedLog(workload: WorkloadName): Promise<Result> {
       )?.[1] ?? 0,
     );
   while ((await processedOf()) < sourceRecords) await new Promise((r) => setTimeout(r, 5));
+  // fk-join: its subscriptions and answers are records of internal topics too, as many as the
+  // caches let through; it is done when its output table is complete.
+  const outputProblem = () => {
+    const verdict = check(workload);
+    for (const r of log.read('output', B, B)) verdict.accept(r.key, r.value);
+    return verdict.problem();
+  };
+  if (workload === 'fk-join') {
+    const deadline = performance.now() + 120_000;
+    while (outputProblem() !== null && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+  }
   const seconds = (performance.now() - started) / 1000;
   const cpuUsed = cpuSeconds(cpu);
   await streams.close(); // flushes the caches: the output is complete
-  const verdict = check(workload);
-  for (const r of log.read('output', B, B)) verdict.accept(r.key, r.value);
+  const problem = outputProblem();
   EmbeddedLog.reset(cluster);
   rmSync(stateDir, { recursive: true, force: true });
-  const problem = verdict.problem();
   if (problem) throw new Error(`${workload} on memory:// produced a wrong output: ${problem}`);
   return result(workload, 'memory://', seconds, cpuUsed);
 }

@@ -1,10 +1,14 @@
 import {
   type Event,
+  foreignKeyOf,
   inputRecords,
+  intKey,
+  joinedBytes,
   KEY_SPACE,
   type KeyDistribution,
   regroupKey,
   SESSION_GAP_MS,
+  STREAM_JOIN_WINDOW_MS,
   tableRows,
   WINDOW_ADVANCE_MS,
   WINDOW_SIZE_MS,
@@ -121,6 +125,31 @@ class LastValueCheck implements OutputCheck {
   }
 }
 
+/** A table of byte values by int key: the last value per key (a tombstone deletes) must be exactly the expected table. */
+class LastBytesCheck implements OutputCheck {
+  private readonly table = new Map<number, Buffer>();
+  private wrong = 0;
+  constructor(private readonly expected: Map<number, Buffer>) {}
+  accept(key: Buffer | null, value: Buffer | null): void {
+    if (key?.length !== 4) {
+      this.wrong++;
+      return;
+    }
+    if (value === null) this.table.delete(key.readInt32BE(0));
+    else this.table.set(key.readInt32BE(0), value);
+  }
+  problem(): string | null {
+    if (this.wrong > 0) return `${this.wrong} output records with an unexpected key`;
+    if (this.table.size !== this.expected.size)
+      return `${this.table.size} keys in the output table, expected ${this.expected.size}`;
+    for (const [key, value] of this.expected) {
+      if (!this.table.get(key)?.equals(value))
+        return `key ${key}: ${this.table.get(key)?.toString('hex')} instead of ${value.toString('hex')}`;
+    }
+    return null;
+  }
+}
+
 const cellOfIntKey = (key: Buffer) => (key.length === 4 ? key.readInt32BE(0) : -1);
 
 /** The raw client limit copies its input unchanged: its output must be exactly the input records. */
@@ -222,6 +251,35 @@ export function outputCheck(input: CheckInput): OutputCheck {
       let sum = 0;
       for (const r of all()) sum = (sum + recordHash(r.key, rows[r.keyInt]!)) % 4294967296;
       return new RecordSumCheck(records, sum, recordHash);
+    }
+    case 'stream-stream-join': {
+      // A self-join: every ordered pair (a, b) of one key's records at most the window apart, a = b
+      // included (each record joins itself once its right side is stored), as joined(a, b).
+      const byKey = new Map<number, { t: number; value: Buffer }[]>();
+      for (const r of all()) {
+        const list = byKey.get(r.keyInt) ?? [];
+        list.push({ t: r.timestampMs, value: r.value });
+        byKey.set(r.keyInt, list);
+      }
+      let count = 0;
+      let sum = 0;
+      for (const [keyInt, list] of byKey) {
+        const key = intKey(keyInt);
+        for (const a of list)
+          for (const b of list) {
+            if (Math.abs(a.t - b.t) > STREAM_JOIN_WINDOW_MS) continue;
+            count++;
+            sum = (sum + recordHash(key, joinedBytes(a.value, b.value))) % 4294967296;
+          }
+      }
+      return new RecordSumCheck(count, sum, recordHash);
+    }
+    case 'fk-join': {
+      // A table: each key's last value joined with the row its foreign key names.
+      const rows = tableRows(seed);
+      const expected = new Map<number, Buffer>();
+      for (const r of all()) expected.set(r.keyInt, joinedBytes(r.value, rows[foreignKeyOf(r.value)]!));
+      return new LastBytesCheck(expected);
     }
   }
 }

@@ -142,3 +142,14 @@ export const WINDOW_ADVANCE_MS = 500;
  * cache flushed (so Kafka Streams' own results varied between runs).
  */
 export const SESSION_GAP_MS = 300;
+
+/** stream-stream-join: the input joined with itself, records of a key at most this far apart (a key recurs every ~100 ms). */
+export const STREAM_JOIN_WINDOW_MS = 50;
+
+/** fk-join: the table row a primary value points at (the foreign key), one of the first 1000 rows. */
+export const foreignKeyOf = (value: Buffer): number => value.readUInt16BE(0) % 1000;
+
+/** What both joins output: the first 8 bytes of each side. */
+export function joinedBytes(left: Buffer, right: Buffer): Buffer {
+  return Buffer.concat([left.subarray(0, 8), right.subarray(0, 8)]);
+}

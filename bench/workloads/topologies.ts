@@ -2,23 +2,34 @@ import {
   Consumed,
   Grouped,
   Joined,
+  JoinWindows,
   Materialized,
   Produced,
   Serdes,
   SessionWindows,
+  StreamJoined,
   StreamsBuilder,
   TimeWindows,
   type Topology,
   WindowedSerdes,
 } from 'rivulet';
-import { type Event, regroupKey, SESSION_GAP_MS, WINDOW_ADVANCE_MS, WINDOW_SIZE_MS } from './data.js';
+import {
+  type Event,
+  foreignKeyOf,
+  joinedBytes,
+  regroupKey,
+  SESSION_GAP_MS,
+  STREAM_JOIN_WINDOW_MS,
+  WINDOW_ADVANCE_MS,
+  WINDOW_SIZE_MS,
+} from './data.js';
 import type { WorkloadName } from './workloads.js';
 
 /** The topics of one workload run. */
 export interface WorkloadTopics {
   readonly input: string;
   readonly output: string;
-  /** The table topic (stream-table-join only). */
+  /** The table topic (stream-table-join and fk-join). */
   readonly table?: string;
 }
 
@@ -89,6 +100,32 @@ export function rivuletTopology(workload: WorkloadName, topics: WorkloadTopics):
         .toStream()
         .to(output, Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(I), L));
       break;
+    case 'stream-stream-join': {
+      const stream = builder.stream<number, Buffer>(input, Consumed.with(I, B));
+      stream
+        .join(
+          stream,
+          (left, right) => joinedBytes(left, right),
+          JoinWindows.ofTimeDifferenceWithNoGrace(STREAM_JOIN_WINDOW_MS),
+          StreamJoined.with(I, B, B),
+        )
+        .to(output, Produced.with(I, B));
+      break;
+    }
+    case 'fk-join': {
+      if (!topics.table) throw new Error('fk-join needs a table topic');
+      const rows = builder.table<number, Buffer>(topics.table, Consumed.with(I, B));
+      builder
+        .table<number, Buffer>(input, Consumed.with(I, B))
+        .join(
+          rows,
+          (value) => foreignKeyOf(value),
+          (value, row) => joinedBytes(value, row),
+        )
+        .toStream()
+        .to(output, Produced.with(I, B));
+      break;
+    }
     case 'repartition-count':
       builder
         .stream<number, Buffer>(input, Consumed.with(I, B))

@@ -1,6 +1,6 @@
 import type { ValueKind } from './data.js';
 
-/** The six workloads, Kafka Streams' SimpleBenchmark shapes; each engine implements each the same way. */
+/** The workloads, Kafka Streams' SimpleBenchmark shapes and more; each engine implements each the same way. */
 export const WORKLOAD_NAMES = [
   'passthrough',
   'stateless',
@@ -9,6 +9,8 @@ export const WORKLOAD_NAMES = [
   'stream-table-join',
   'repartition-count',
   'session-count',
+  'stream-stream-join',
+  'fk-join',
 ] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
@@ -62,6 +64,19 @@ export const WORKLOADS: Readonly<Record<WorkloadName, WorkloadSpec>> = {
     summary: 'groupByKey → windowedBy(sessions, 300 ms gap and grace) → count (cache on) → sink',
     valueKind: 'bytes',
     joinsTable: false,
+  },
+  'stream-stream-join': {
+    name: 'stream-stream-join',
+    summary: 'the stream joined with itself within ±50 ms (two window stores) → sink',
+    valueKind: 'bytes',
+    joinsTable: false,
+  },
+  'fk-join': {
+    name: 'fk-join',
+    summary:
+      'the stream as a table, joined by foreign key (2 bytes of the value) with the 10,000-key table → sink',
+    valueKind: 'bytes',
+    joinsTable: true,
   },
 };
 

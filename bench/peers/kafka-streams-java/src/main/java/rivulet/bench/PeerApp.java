@@ -17,11 +17,14 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.SessionWindows;
+import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.WindowedSerdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -96,6 +99,22 @@ public final class PeerApp {
               .toStream()
               .to(output, Produced.with(
                   WindowedSerdes.sessionWindowedSerdeFrom(Integer.class), Serdes.Long()));
+      case "stream-stream-join" -> {
+        KStream<Integer, byte[]> stream =
+            builder.stream(input, Consumed.with(Serdes.Integer(), Serdes.ByteArray()));
+        stream.join(stream, PeerApp::joined,
+                JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(50)),
+                StreamJoined.with(Serdes.Integer(), Serdes.ByteArray(), Serdes.ByteArray()))
+            .to(output, Produced.with(Serdes.Integer(), Serdes.ByteArray()));
+      }
+      case "fk-join" -> {
+        KTable<Integer, byte[]> rows = builder.table(required(args, "table"),
+            Consumed.with(Serdes.Integer(), Serdes.ByteArray()));
+        builder.table(input, Consumed.with(Serdes.Integer(), Serdes.ByteArray()))
+            .join(rows, (byte[] v) -> (ByteBuffer.wrap(v).getShort(0) & 0xffff) % 1000, PeerApp::joined)
+            .toStream()
+            .to(output, Produced.with(Serdes.Integer(), Serdes.ByteArray()));
+      }
       default -> throw new IllegalArgumentException("unknown workload " + workload);
     }
 
@@ -123,6 +142,14 @@ public final class PeerApp {
     }));
     streams.start();
     done.await();
+  }
+
+  /** Both joins' output: the first 8 bytes of each side (bench/workloads/data.ts joinedBytes). */
+  private static byte[] joined(byte[] left, byte[] right) {
+    byte[] out = new byte[16];
+    System.arraycopy(left, 0, out, 0, 8);
+    System.arraycopy(right, 0, out, 8, 8);
+    return out;
   }
 
   private static JsonNode parse(byte[] value) {
