@@ -22,12 +22,20 @@ export type {
   StoreOptions,
   StoreType,
 } from '../state-stores/store-builder.js';
-export { Stores } from '../state-stores/stores.js';
+export { Stores, type VersionedStoreSupplier } from '../state-stores/stores.js';
 export type {
   ReadOnlyTimestampedKeyValueStore,
   TimestampedKeyValueStore,
   ValueAndTimestamp,
 } from '../state-stores/value-and-timestamp.js';
+export {
+  PUT_RETURN_CODE_NOT_PUT,
+  PUT_RETURN_CODE_VALID_TO_UNDEFINED,
+  type ReadOnlyVersionedKeyValueStore,
+  type VersionedKeyValueStore,
+  type VersionedRecord,
+} from '../state-stores/versioned-key-value-store.js';
+export type { VersionedKeyValueStoreBuilder } from '../state-stores/versioned-key-value-store-builder.js';
 export type { ReadOnlyWindowStore, WindowStore } from '../state-stores/window-store.js';
 export type {
   TimestampedWindowStoreBuilder,

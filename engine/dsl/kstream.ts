@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../state-stores/key-value-store.js';
+import { Stores } from '../../state-stores/stores.js';
 import { ownKey, streamTableJoinSupplier } from '../processor/internals/join-processors.js';
 import {
   filterSupplier,
@@ -17,6 +18,7 @@ import type {
 } from '../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../processor/sink-types.js';
 import type { Serde } from '../serdes/serde.js';
+import { Serdes } from '../serdes/serdes.js';
 import { TopologyError } from '../topology/topology-error.js';
 import { BranchedKStream } from './branched-kstream.js';
 import { GlobalKTable } from './global-ktable.js';
@@ -376,12 +378,23 @@ export class KStream<K, V> {
       : this.node;
     const name = this.graph.processorName(joined?.name, leftJoin ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN');
     const values = table.node.valueGetterSupplier();
+    // Joined.withGracePeriod: stream records wait in a logged buffer (Kafka Streams' "<name>-Buffer").
+    const grace =
+      joined?.gracePeriodMs === undefined
+        ? undefined
+        : { graceMs: joined.gracePeriodMs, bufferStoreName: `${name}-Buffer` };
     const node = this.graph.add(
       new ProcessorNode(
         name,
         [parent],
-        streamTableJoinSupplier<K, V, K, VT, VR>(values, ownKey, joiner, leftJoin),
-        { storeNames: values.storeNames, copartitioned: true },
+        streamTableJoinSupplier<K, V, K, VT, VR>(values, ownKey, joiner, leftJoin, grace),
+        {
+          storeNames: values.storeNames,
+          copartitioned: true,
+          stores: grace
+            ? [Stores.keyValueStoreBuilder(grace.bufferStoreName, Serdes.Bytes(), Serdes.Bytes())]
+            : [],
+        },
       ),
     );
     return new KStream(this.graph, node, keySerde, undefined);

@@ -12,7 +12,7 @@ import type { InternalStreamsBuilder } from './internals/graph/internal-streams-
 import { SuppressNode } from './internals/graph/suppress-node.js';
 import { type TableJoinKind, TableJoinNode } from './internals/graph/table-join-node.js';
 import { type TableNode, TableSourceNode, TableTransformNode } from './internals/graph/table-nodes.js';
-import { keyValueStoreFor } from './internals/materialize.js';
+import { keyValueStoreFor, tableStoreFor } from './internals/materialize.js';
 import { KGroupedTable } from './kgrouped-table.js';
 import { KStream } from './kstream.js';
 import type { Materialized } from './materialized.js';
@@ -304,7 +304,7 @@ export class KTable<K, V> {
     const outValueSerde = (materialized?.valueSerde ?? valueSerde) as Serde<V2> | undefined;
     const store =
       storeName !== undefined && materialized?.storeName !== undefined
-        ? keyValueStoreFor(storeName, keySerde, outValueSerde, materialized)
+        ? tableStoreFor(storeName, keySerde, outValueSerde, materialized)
         : undefined;
     const node = this.graph.add(new TableTransformNode<K, V, V2>(name, this.node, fn, store));
     return new KTable<K, V2>(this.graph, node, keySerde as Serde<unknown>, outValueSerde as Serde<unknown>);

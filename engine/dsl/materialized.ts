@@ -1,7 +1,10 @@
 import type { StoreType } from '../../state-stores/store-builder.js';
+import type { VersionedStoreSupplier } from '../../state-stores/stores.js';
 import type { Serde } from '../serdes/serde.js';
 
 interface MaterializedOptions {
+  /** Set when the table is kept in a versioned store (Materialized.as(Stores.persistentVersionedKeyValueStore(...))). */
+  readonly versionedHistoryRetentionMs?: number;
   readonly loggingEnabled: boolean;
   readonly logConfig: Readonly<Record<string, string>>;
   readonly cachingEnabled: boolean;
@@ -25,9 +28,21 @@ export class Materialized<K, V> {
     private readonly options: MaterializedOptions,
   ) {}
 
-  static as<K, V>(storeName: string): Materialized<K, V> {
-    if (!storeName) throw new Error('Materialized.as: the store name must not be empty');
-    return new Materialized<K, V>(storeName, undefined, undefined, DEFAULTS);
+  /** A named store; or a versioned one (`Stores.persistentVersionedKeyValueStore(name, historyRetentionMs)`) for a table. */
+  static as<K, V>(store: string | VersionedStoreSupplier): Materialized<K, V> {
+    if (typeof store !== 'string')
+      return new Materialized<K, V>(store.name, undefined, undefined, {
+        ...DEFAULTS,
+        cachingEnabled: false,
+        versionedHistoryRetentionMs: store.historyRetentionMs,
+      });
+    if (!store) throw new Error('Materialized.as: the store name must not be empty');
+    return new Materialized<K, V>(store, undefined, undefined, DEFAULTS);
+  }
+
+  /** The history retention of a versioned store, or undefined for a plain one. */
+  get versionedHistoryRetentionMs(): number | undefined {
+    return this.options.versionedHistoryRetentionMs;
   }
 
   static with<K, V>(keySerde: Serde<K> | undefined, valueSerde: Serde<V> | undefined): Materialized<K, V> {

@@ -12,6 +12,7 @@ import {
   type TimestampedKeyValueStore,
   type ValueAndTimestamp,
 } from '../../state-stores/value-and-timestamp.js';
+import { isVersioned, type VersionedKeyValueStore } from '../../state-stores/versioned-key-value-store.js';
 import type { WindowStore } from '../../state-stores/window-store.js';
 import { WindowStoreFacade } from '../../state-stores/window-store-facade.js';
 import { defaultLogger } from '../logger.js';
@@ -205,6 +206,14 @@ export class TopologyTestDriver {
     if (!store || !('windowSizeMs' in store) || !isTimestamped(store))
       throw new Error(`no timestamped window store named ${name} in the topology`);
     return store as WindowStore<K, ValueAndTimestamp<V>>;
+  }
+
+  /** A versioned key-value store (a table materialized with Stores.persistentVersionedKeyValueStore). */
+  getVersionedKeyValueStore<K, V>(name: string): VersionedKeyValueStore<K, V> {
+    const store = this.getStateStore(name);
+    if (!store || !isVersioned(store))
+      throw new Error(`no versioned key-value store named ${name} in the topology`);
+    return store as VersionedKeyValueStore<K, V>;
   }
 
   getSessionStore<K, V>(name: string): SessionStore<K, V> {

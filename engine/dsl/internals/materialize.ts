@@ -5,12 +5,14 @@ import {
 import { SessionStoreBuilder } from '../../../state-stores/session-store-builder.js';
 import type { StateStore } from '../../../state-stores/state-store.js';
 import type { BaseStoreBuilder } from '../../../state-stores/store-builder.js';
+import { VersionedKeyValueStoreBuilder } from '../../../state-stores/versioned-key-value-store-builder.js';
 import {
   TimestampedWindowStoreBuilder,
   type WindowStoreSpec,
 } from '../../../state-stores/window-store-builder.js';
 import type { Serde } from '../../serdes/serde.js';
 import { Serdes } from '../../serdes/serdes.js';
+import { TopologyError } from '../../topology/topology-error.js';
 import { Materialized } from '../materialized.js';
 
 /**
@@ -23,10 +25,32 @@ export function keyValueStoreFor<K, V>(
   valueSerde: Serde<V> | undefined,
   materialized: Materialized<K, V> | undefined,
 ): TimestampedKeyValueStoreBuilder<K, V> {
+  if (materialized?.versionedHistoryRetentionMs !== undefined)
+    throw new TopologyError(
+      `store ${storeName}: a versioned store keeps a table read from a topic (builder.table, toTable) or a filter/mapValues of one; use a plain Materialized.as(name) here`,
+    );
   return layered(
     new TimestampedKeyValueStoreBuilder<K, V>(storeName, keySerde, valueSerde),
     materialized ?? Materialized.with<K, V>(keySerde, valueSerde),
   );
+}
+
+/**
+ * The store of a table read from a topic, or of a filter/mapValues of a table: versioned when
+ * Materialized says so (never cached then), else as keyValueStoreFor.
+ */
+export function tableStoreFor<K, V>(
+  storeName: string,
+  keySerde: Serde<K> | undefined,
+  valueSerde: Serde<V> | undefined,
+  materialized: Materialized<K, V> | undefined,
+): TimestampedKeyValueStoreBuilder<K, V> | VersionedKeyValueStoreBuilder<K, V> {
+  const retentionMs = materialized?.versionedHistoryRetentionMs;
+  if (retentionMs === undefined) return keyValueStoreFor(storeName, keySerde, valueSerde, materialized);
+  const store = new VersionedKeyValueStoreBuilder<K, V>(storeName, retentionMs, keySerde, valueSerde);
+  return materialized!.loggingEnabled
+    ? store.withLoggingEnabled({ ...materialized!.logConfig })
+    : store.withLoggingDisabled();
 }
 
 /** The window store of a windowed aggregation, as keyValueStoreFor. */

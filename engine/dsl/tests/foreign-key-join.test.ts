@@ -324,6 +324,7 @@ describe('foreign-key join response resolver (ResponseJoinProcessorSupplierTest)
       get: () => ({
         init: () => {},
         get: () => (current === null ? null : { value: current, timestampMs: 0 }),
+        isVersioned: () => false,
       }),
     };
     const processor = responseJoinSupplier(getter, hash, (a, b) => `(${a},${b})`, leftJoin).get();

@@ -5,6 +5,7 @@ import type { Record } from '../record.js';
 import { type Change, change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
+import { TableStore } from './table-store.js';
 
 /** What an update computes: the new aggregate, its timestamp, and the old value to forward with it. */
 interface Update<V> {
@@ -158,23 +159,33 @@ export function tableReduceSupplier<K, V>(
 export function tableSourceSupplier<K, V>(
   storeName: string | undefined,
 ): ProcessorSupplier<K, V | null, K, Change<V>> {
-  if (storeName !== undefined) {
-    return storeUpdatingSupplier<K, V | null, V>(storeName, (record, current) => ({
-      value: record.value ?? null,
-      timestampMs: record.timestampMs,
-      old: current?.value ?? null,
-    }));
-  }
   return {
     get() {
       let context!: InternalProcessorContext<K, Change<V>>;
+      let store: TableStore<K, V> | undefined;
+      let forwarder: TimestampedTupleForwarder<K, V> | undefined;
       return {
         init(ctx) {
           context = ctx as InternalProcessorContext<K, Change<V>>;
+          if (storeName === undefined) return;
+          store = TableStore.of<K, V>(ctx.getStateStore(storeName));
+          forwarder = new TimestampedTupleForwarder(store.store, context);
         },
         process(record) {
-          if (record.key === null || record.key === undefined) context.recordDropped('null-key');
-          else context.forward(record.withValue(change(record.value ?? null, null)));
+          if (record.key === null || record.key === undefined) {
+            context.recordDropped('null-key');
+            return;
+          }
+          const value = record.value ?? null;
+          if (!store || !forwarder) {
+            context.forward(record.withValue(change(value, null)));
+            return;
+          }
+          const old = store.get(record.key)?.value ?? null;
+          const put = store.put(record.key, value, record.timestampMs);
+          // A versioned table takes an out-of-order update into its history, and says so downstream.
+          if (put === 'not-put') context.recordDropped('expired-versioned-put');
+          else forwarder.maybeForward(record, value, old, record.timestampMs, put === 'latest');
         },
       };
     },

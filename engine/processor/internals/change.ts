@@ -4,10 +4,20 @@ import type { Serde } from '../../serdes/serde.js';
 export interface Change<V> {
   readonly newValue: V | null;
   readonly oldValue: V | null;
+  /**
+   * false for an out-of-order update of a versioned table (older than the key's latest version):
+   * it went into the table's history, and joins and aggregations skip it (KIP-914). Absent: latest.
+   */
+  readonly isLatest?: boolean;
 }
 
-export function change<V>(newValue: V | null, oldValue: V | null): Change<V> {
-  return { newValue, oldValue };
+export function change<V>(newValue: V | null, oldValue: V | null, isLatest = true): Change<V> {
+  return isLatest ? { newValue, oldValue } : { newValue, oldValue, isLatest: false };
+}
+
+/** An update a join or an aggregation over a versioned table skips (Kafka Streams' versioned semantics, KIP-914). */
+export function isOutOfOrder(update: Change<unknown>): boolean {
+  return update.isLatest === false;
 }
 
 /**

@@ -6,7 +6,7 @@ import { InternalSerde } from '../../serdes/internal-serde.js';
 import type { Serde } from '../../serdes/serde.js';
 import { Serdes } from '../../serdes/serdes.js';
 import type { ProcessorSupplier } from '../processor.js';
-import type { Change } from './change.js';
+import { type Change, isOutOfOrder } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
 import type { KTableValueGetterSupplier } from './value-getters.js';
 
@@ -118,6 +118,8 @@ export function subscriptionSendSupplier<K, V, KO>(
           context = ctx as InternalProcessorContext<KO | null, Subscription<K>>;
         },
         process(record) {
+          // An out-of-order update of a versioned table changes no join result (KIP-914).
+          if (isOutOfOrder(record.value)) return context.recordDropped('out-of-order-versioned-update');
           const { newValue, oldValue } = record.value;
           const key = record.key;
           const primaryPartition = context.recordMetadata()?.partition ?? 0;
@@ -274,6 +276,7 @@ export function foreignTableJoinSupplier<K, KO, VO>(
         },
         process(record) {
           if (record.key === null || record.key === undefined) return context.recordDropped('null-key');
+          if (isOutOfOrder(record.value)) return context.recordDropped('out-of-order-versioned-update');
           const prefix = combinedKey.prefix(record.key);
           const subscribers = [...store.prefixScan(prefix, Serdes.Bytes())];
           for (const { key, value } of subscribers) {

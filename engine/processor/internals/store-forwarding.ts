@@ -53,8 +53,11 @@ export class TimestampedTupleForwarder<KOut, V> {
     newValue: V | null,
     oldValue: V | null,
     timestampMs: number,
+    isLatest = true,
   ): void {
     if (!this.caching)
-      this.context.forward(new Record(record.key, change(newValue, oldValue), timestampMs, record.headers));
+      this.context.forward(
+        new Record(record.key, change(newValue, oldValue, isLatest), timestampMs, record.headers),
+      );
   }
 }

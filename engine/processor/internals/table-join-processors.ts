@@ -2,7 +2,7 @@ import type { KeyValueStore } from '../../../state-stores/key-value-store.js';
 import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
 import type { ProcessorSupplier } from '../processor.js';
 import { Record } from '../record.js';
-import { type Change, change } from './change.js';
+import { type Change, change, isOutOfOrder } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
 import type { KTableValueGetterSupplier } from './value-getters.js';
@@ -49,6 +49,11 @@ export function tableJoinSupplier<K, V, VO, VR>(
         process(record) {
           if (record.key === null || record.key === undefined) {
             context.recordDropped('null-key');
+            return;
+          }
+          // An out-of-order update of a versioned table changes no join result (KIP-914).
+          if (isOutOfOrder(record.value)) {
+            context.recordDropped('out-of-order-versioned-update');
             return;
           }
           const { newValue, oldValue } = record.value;
@@ -129,6 +134,8 @@ export function joinedValueGetter<K, V, VO, VR>(
           const timestampMs = Math.max(l?.timestampMs ?? -1, r?.timestampMs ?? -1);
           return { value: joiner(l?.value ?? null, r?.value ?? null), timestampMs };
         },
+        // An unmaterialized join result has no history, whatever its inputs keep (as Kafka Streams).
+        isVersioned: () => false,
       };
     },
   };

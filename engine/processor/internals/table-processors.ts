@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KeyValue, KeyValueStore } from '../../../state-stores/key-value-store.js';
-import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
+import type { KeyValue } from '../../../state-stores/key-value-store.js';
 import type { ProcessorContext, ProcessorSupplier } from '../processor.js';
-import { type Change, change } from './change.js';
+import { type Change, change, isOutOfOrder } from './change.js';
+import type { InternalProcessorContext } from './internal-context.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
+import { TableStore } from './table-store.js';
 
 /**
  * KTable.filter / mapValues, as Kafka Streams' KTableFilter and KTableMapValues: applies `fn` to the
@@ -18,15 +19,15 @@ export function tableTransformSupplier<K, V, V2>(
 ): ProcessorSupplier<K, Change<V>, K, Change<V2>> {
   return {
     get() {
-      let context!: ProcessorContext<K, Change<V2>>;
-      let store: KeyValueStore<K, ValueAndTimestamp<V2>> | undefined;
+      let context!: InternalProcessorContext<K, Change<V2>>;
+      let store: TableStore<K, V2> | undefined;
       let forwarder: TimestampedTupleForwarder<K, V2> | undefined;
       return {
         init(ctx) {
-          context = ctx;
+          context = ctx as InternalProcessorContext<K, Change<V2>>;
           if (storeName) {
-            store = ctx.getStateStore<KeyValueStore<K, ValueAndTimestamp<V2>>>(storeName);
-            forwarder = new TimestampedTupleForwarder(store, ctx);
+            store = TableStore.of<K, V2>(ctx.getStateStore(storeName));
+            forwarder = new TimestampedTupleForwarder(store.store, ctx);
           }
         },
         process(record) {
@@ -34,12 +35,13 @@ export function tableTransformSupplier<K, V, V2>(
           const next = newValue === null ? null : fn(newValue, record.key);
           if (!store || !forwarder) {
             const previous = oldValue === null ? null : fn(oldValue, record.key);
-            context.forward(record.withValue(change(next, previous)));
+            context.forward(record.withValue(change(next, previous, !isOutOfOrder(record.value))));
             return;
           }
           const previous = store.get(record.key)?.value ?? null;
-          store.put(record.key, next === null ? null : { value: next, timestampMs: record.timestampMs });
-          forwarder.maybeForward(record, next, previous, record.timestampMs);
+          const put = store.put(record.key, next, record.timestampMs);
+          if (put === 'not-put') context.recordDropped('expired-versioned-put');
+          else forwarder.maybeForward(record, next, previous, record.timestampMs, put === 'latest');
         },
       };
     },
@@ -74,12 +76,17 @@ export function tableRepartitionMapSupplier<K, V, K2, V2>(
 ): ProcessorSupplier<K, Change<V>, K2, Change<V2>> {
   return {
     get() {
-      let context!: ProcessorContext<K2, Change<V2>>;
+      let context!: InternalProcessorContext<K2, Change<V2>>;
       return {
         init(ctx) {
-          context = ctx;
+          context = ctx as InternalProcessorContext<K2, Change<V2>>;
         },
         process(record) {
+          // An out-of-order update of a versioned table changes no aggregate (KIP-914).
+          if (isOutOfOrder(record.value)) {
+            context.recordDropped('out-of-order-versioned-update');
+            return;
+          }
           const { newValue, oldValue } = record.value;
           const old = oldValue === null ? null : usable(selector(record.key, oldValue));
           const next = newValue === null ? null : usable(selector(record.key, newValue));

@@ -2,6 +2,7 @@ import type { KeyValueStore } from '../../../state-stores/key-value-store.js';
 import type { SessionStore } from '../../../state-stores/session-store.js';
 import type { SuppressionBufferStore } from '../../../state-stores/suppression-buffer.js';
 import type { ValueAndTimestamp } from '../../../state-stores/value-and-timestamp.js';
+import { isVersioned, type VersionedKeyValueStore } from '../../../state-stores/versioned-key-value-store.js';
 import type { WindowStore } from '../../../state-stores/window-store.js';
 import type { Windowed } from '../../../state-stores/windowed.js';
 import type { ProcessingContext } from '../processor.js';
@@ -13,7 +14,10 @@ import type { ProcessingContext } from '../processor.js';
  */
 export interface KTableValueGetter<K, V> {
   init(context: ProcessingContext): void;
-  get(key: K): ValueAndTimestamp<V> | null;
+  /** The latest value; with `asOfTimestampMs`, a versioned table's value as of then (others ignore it). */
+  get(key: K, asOfTimestampMs?: number): ValueAndTimestamp<V> | null;
+  /** Whether `get` answers as of a time (the table is kept in a versioned store). */
+  isVersioned(): boolean;
 }
 
 /** Makes a getter per task; `storeNames` are the stores its processor must be connected to. */
@@ -28,11 +32,16 @@ export function storeValueGetter<K, V>(storeName: string): KTableValueGetterSupp
     storeNames: [storeName],
     get() {
       let store!: KeyValueStore<K, ValueAndTimestamp<V>>;
+      let versioned: VersionedKeyValueStore<K, V> | null = null;
       return {
         init(context) {
-          store = context.getStateStore<KeyValueStore<K, ValueAndTimestamp<V>>>(storeName);
+          const found = context.getStateStore<KeyValueStore<K, ValueAndTimestamp<V>>>(storeName);
+          if (isVersioned(found)) versioned = found as unknown as VersionedKeyValueStore<K, V>;
+          else store = found;
         },
-        get: (key) => store.get(key),
+        get: (key, asOfTimestampMs) =>
+          versioned ? versioned.get(key, asOfTimestampMs as number) : store.get(key),
+        isVersioned: () => versioned !== null,
       };
     },
   };
@@ -54,6 +63,7 @@ export function windowStoreValueGetter<K, V>(storeName: string): KTableValueGett
           store = context.getStateStore<WindowStore<K, ValueAndTimestamp<V>>>(storeName);
         },
         get: (windowed) => store.fetch(windowed.key, windowed.startMs),
+        isVersioned: () => false,
       };
     },
   };
@@ -73,12 +83,13 @@ export function transformedValueGetter<K, V, V2>(
       const getter = parent.get();
       return {
         init: (context) => getter.init(context),
-        get(key) {
-          const found = getter.get(key);
+        get(key, asOfTimestampMs) {
+          const found = getter.get(key, asOfTimestampMs);
           if (found === null) return null;
           const value = fn(found.value, key);
           return value === null ? null : { value, timestampMs: found.timestampMs };
         },
+        isVersioned: () => getter.isVersioned(),
       };
     },
   };
@@ -98,6 +109,7 @@ export function sessionStoreValueGetter<K, V>(storeName: string): KTableValueGet
           const value = store.fetchSession(session.key, session.startMs, session.endMs);
           return value === null ? null : { value, timestampMs: session.endMs };
         },
+        isVersioned: () => false,
       };
     },
   };
@@ -123,6 +135,7 @@ export function suppressedValueGetter<K, V>(
           if (held === null) return getter.get(key);
           return held.prior === null ? null : { value: held.prior, timestampMs: held.timestampMs };
         },
+        isVersioned: () => false,
       };
     },
   };

@@ -12,7 +12,7 @@ import type { TimestampExtractor } from '../../../processor/timestamp-extractor.
 import type { Serde } from '../../../serdes/serde.js';
 import type { InternalTopologyBuilder } from '../../../topology/internals/internal-topology-builder.js';
 import type { Materialized } from '../../materialized.js';
-import { keyValueStoreFor } from '../materialize.js';
+import { keyValueStoreFor, tableStoreFor } from '../materialize.js';
 import { GraphNode, ProcessorNode } from './graph-node.js';
 
 /** A graph node that produces a KTable: it can tell a join the table's values, and send old values. */
@@ -40,7 +40,7 @@ export class TableSourceNode<K, V> extends GraphNode implements TableNode<K, V> 
     materialized: Materialized<K, V> | undefined,
   ) {
     super(nodeName, [parent], false, false);
-    this.store = keyValueStoreFor(storeName, keySerde, valueSerde, materialized);
+    this.store = tableStoreFor(storeName, keySerde, valueSerde, materialized);
     this.materialized = materialized?.storeName !== undefined;
   }
 
