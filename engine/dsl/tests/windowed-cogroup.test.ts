@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   BufferConfig,
@@ -6,6 +7,7 @@ import {
   type KTable,
   Materialized,
   Named,
+  Produced,
   Serdes,
   SessionWindows,
   StreamsBuilder,
@@ -211,4 +213,46 @@ describe('session-windowed cogroup (SessionWindowedCogroupedKStreamImplTest)', (
     ]);
     t.driver.close();
   });
+});
+
+// The model: one aggregate per key (and window), every record of either stream applied in the
+// order the records are processed, each with its own stream's aggregator.
+describe('cogroup against a model (fast-check)', () => {
+  for (const windowed of [false, true]) {
+    it(`${windowed ? 'tumbling windows' : 'no windows'}: every update, and the final aggregates, as the model says`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.boolean(), fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 99 })), {
+            maxLength: 30,
+          }),
+          (records) => {
+            const { builder, cogrouped } = setUp();
+            const out = windowed
+              ? cogrouped
+                  .windowedBy(TimeWindows.ofSizeAndGrace(10, 1_000))
+                  .aggregate(() => '0', Materialized.with(S, S))
+                  .toStream()
+                  .map((w, v) => ({ key: `${w.key}@${w.startMs}`, value: v }))
+              : cogrouped.aggregate(() => '0', Materialized.with(S, S)).toStream();
+            out.to('output', Produced.with(S, S));
+            const driver = new TopologyTestDriver(builder.build(), {}, 0);
+            const inputs = [driver.createInputTopic('topic', S, S), driver.createInputTopic('topic2', S, S)];
+            const model = new Map<string, string>();
+            const updates: [string, string][] = [];
+            records.forEach(([second, key, t], i) => {
+              inputs[second ? 1 : 0]!.pipeInput(key, `v${i}`, t);
+              const cell = windowed ? `${key}@${t - (t % 10)}` : key;
+              const next = (second ? remover : adder)(key, `v${i}`, model.get(cell) ?? '0');
+              model.set(cell, next);
+              updates.push([cell, next]);
+            });
+            const got = driver.createOutputTopic('output', S, S).readKeyValuesToList();
+            expect(got.map((kv) => [kv.key, kv.value])).toEqual(updates);
+            driver.close();
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  }
 });
