@@ -89,29 +89,24 @@ describe('VersionedKeyValueStore against a model (fast-check)', () => {
   for (const persistent of [false, true]) {
     it(`${persistent ? 'LMDB' : 'in memory'}: puts (out of order, deletes, too old) and reads as of any time; a restore from the changelog answers the same`, () => {
       fc.assert(
-        fc.property(
-          fc.array(operation, { maxLength: 40 }),
-          fc.array(fc.integer({ min: -10, max: 260 }), { minLength: 5, maxLength: 5 }),
-          (ops, queries) => {
-            const { store, changelog } = openStore(persistent);
-            const model = new Model();
-            for (const { key, value, t } of ops)
-              expect(store.put(key, value, t)).toBe(model.put(key, value, t));
-            const check = (s: VersionedKeyValueStore<string, string>) => {
-              for (const key of ['a', 'b', 'c']) {
-                expect(s.get(key)).toEqual(model.get(key));
-                for (let asOf = -5; asOf <= 205; asOf++)
-                  expect(s.get(key, asOf)).toEqual(model.get(key, asOf));
-              }
-            };
-            check(store);
-            store.close();
-            const restored = openStore(persistent);
-            for (const [key, value, t] of changelog) restored.replayInto()(key, value, t);
-            check(restored.store);
-            restored.store.close();
-          },
-        ),
+        fc.property(fc.array(operation, { maxLength: 40 }), (ops) => {
+          const { store, changelog } = openStore(persistent);
+          const model = new Model();
+          for (const { key, value, t } of ops)
+            expect(store.put(key, value, t)).toBe(model.put(key, value, t));
+          const check = (s: VersionedKeyValueStore<string, string>) => {
+            for (const key of ['a', 'b', 'c']) {
+              expect(s.get(key)).toEqual(model.get(key));
+              for (let asOf = -5; asOf <= 205; asOf++) expect(s.get(key, asOf)).toEqual(model.get(key, asOf));
+            }
+          };
+          check(store);
+          store.close();
+          const restored = openStore(persistent);
+          for (const [key, value, t] of changelog) restored.replayInto()(key, value, t);
+          check(restored.store);
+          restored.store.close();
+        }),
         { numRuns: persistent ? 25 : 100 },
       );
     });

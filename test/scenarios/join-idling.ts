@@ -34,7 +34,7 @@ export async function joinIdlingScenario(
   for (let i = 0; i < options.tableRows; i++)
     rows.push({
       key: Buffer.from(`k${i % 500}`),
-      value: Buffer.from(`v${i}`),
+      value: Buffer.from(`v${i}|${padding}`),
       timestampMs: t0 + Math.floor(i / 100),
     });
   await cluster.produce(table, rows);
