@@ -109,23 +109,7 @@ export class KTable<K, V> {
     materialized?: Materialized<K, VR>,
   ): KTable<K, VR>;
   join(...args: unknown[]): KTable<K, unknown> {
-    const [other, joinerOrExtractor, third, fourth, fifth] = args as JoinArguments<K, V>;
-    if (typeof third === 'function')
-      return this.joinForeignKey(
-        other,
-        joinerOrExtractor,
-        third,
-        false,
-        fourth as TableJoined | undefined,
-        fifth,
-      );
-    return this.joinTable(
-      other as KTable<K, unknown>,
-      'inner',
-      joinerOrExtractor as SideJoiner<V, unknown, unknown>,
-      third,
-      fourth as Named | undefined,
-    );
+    return this.joinEither('inner', args as JoinArguments<K, V>);
   }
 
   /** Like join(), keeping this table's rows: joined with null while the other table has none. */
@@ -144,19 +128,26 @@ export class KTable<K, V> {
     materialized?: Materialized<K, VR>,
   ): KTable<K, VR>;
   leftJoin(...args: unknown[]): KTable<K, unknown> {
-    const [other, joinerOrExtractor, third, fourth, fifth] = args as JoinArguments<K, V>;
+    return this.joinEither('left', args as JoinArguments<K, V>);
+  }
+
+  /** A key join (table, joiner, materialized?, named?) or a foreign-key join (table, extractor, joiner, tableJoined?, materialized?). */
+  private joinEither(
+    kind: 'inner' | 'left',
+    [other, joinerOrExtractor, third, fourth, fifth]: JoinArguments<K, V>,
+  ): KTable<K, unknown> {
     if (typeof third === 'function')
       return this.joinForeignKey(
         other,
         joinerOrExtractor,
         third,
-        true,
+        kind === 'left',
         fourth as TableJoined | undefined,
         fifth,
       );
     return this.joinTable(
       other as KTable<K, unknown>,
-      'left',
+      kind,
       joinerOrExtractor as SideJoiner<V, unknown, unknown>,
       third,
       fourth as Named | undefined,

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import {
   awaitOrderPaymentModel,
   inputCount,
@@ -8,7 +8,7 @@ import {
 } from '../scenarios/order-payment.js';
 import { kafkaCluster } from '../scenarios/test-cluster.js';
 import { describeKafka, kafkaBootstrap, uniqueName } from './broker-context.js';
-import { type ChildInstance, kill, startChild, waitFor } from './child-instance.js';
+import { withKills } from './child-instance.js';
 
 const ORDERS = 600;
 const KILLS = 2;
@@ -26,45 +26,25 @@ describeKafka('order-payment scenario on the broker under kill -9', () => {
       joined: `${name}-joined`,
       final: `${name}-final`,
     };
-    for (const topic of Object.values(topics)) await cluster.createTopic(topic, PARTITIONS);
-    const args = [kafkaBootstrap, name, topics.orders, topics.payments, topics.joined, topics.final];
-    const start = (id: string) => startChild(args, id, 'order-payment-app.ts');
-    const instances: ChildInstance[] = [start('a'), start('b')];
-    const running = () =>
-      waitFor(
-        'both instances RUNNING',
-        () => instances.every((i) => i.output.includes('STATE RUNNING')),
-        90_000,
-      );
     try {
-      await running();
+      for (const topic of Object.values(topics)) await cluster.createTopic(topic, PARTITIONS);
       const total = inputCount(ORDERS);
       const step = Math.ceil(total / (KILLS + 1));
-      for (let batch = 0; batch <= KILLS; batch++) {
-        await produceOrderPayments(
-          cluster,
-          topics,
-          ORDERS,
-          batch * step,
-          Math.min(total, (batch + 1) * step),
-        );
-        if (batch === KILLS) break;
-        await new Promise((r) => setTimeout(r, 1_000 + Math.random() * 1_000));
-        const victim = batch % instances.length;
-        const old = instances[victim]!;
-        await kill(old);
-        instances[victim] = start(old.id);
-        await running();
-      }
-      await new Promise((r) => setTimeout(r, 2_000));
-      await tick(cluster, topics);
-      await awaitOrderPaymentModel(cluster, topics, ORDERS, 120_000);
-      for (const i of instances) expect(i.output, `instance ${i.id} failed`).not.toContain('STATE ERROR');
-    } catch (error) {
-      for (const i of instances) console.log(`--- ${i.id}:\n${i.output.split('\n').slice(-40).join('\n')}`);
-      throw error;
+      await withKills({
+        args: [kafkaBootstrap, name, topics.orders, topics.payments, topics.joined, topics.final],
+        app: 'order-payment-app.ts',
+        ids: ['a', 'b'],
+        kills: KILLS,
+        produceBatch: (batch) =>
+          produceOrderPayments(cluster, topics, ORDERS, batch * step, Math.min(total, (batch + 1) * step)),
+        killAfterMs: () => 1_000 + Math.random() * 1_000,
+        finish: async () => {
+          await new Promise((r) => setTimeout(r, 2_000));
+          await tick(cluster, topics);
+          await awaitOrderPaymentModel(cluster, topics, ORDERS, 120_000);
+        },
+      });
     } finally {
-      await Promise.all(instances.map(kill));
       await cluster.close();
     }
   }, 300_000);

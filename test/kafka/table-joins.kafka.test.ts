@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
 import {
   awaitTableJoinModel,
   PARTITIONS,
@@ -7,7 +7,7 @@ import {
 } from '../scenarios/table-joins.js';
 import { kafkaCluster } from '../scenarios/test-cluster.js';
 import { describeKafka, kafkaBootstrap, uniqueName } from './broker-context.js';
-import { type ChildInstance, kill, startChild, waitFor } from './child-instance.js';
+import { withKills } from './child-instance.js';
 
 const UPDATES = 6_000;
 const KILLS = 2;
@@ -26,43 +26,21 @@ describeKafka('table joins scenario on the broker under kill -9', () => {
       withCustomer: `${name}-with-customer`,
       withShipment: `${name}-with-shipment`,
     };
-    for (const topic of Object.values(topics)) await cluster.createTopic(topic, PARTITIONS);
-    const model = tableJoinHistory(UPDATES, 11);
-    const args = [kafkaBootstrap, name, ...Object.values(topics)];
-    const start = (id: string) => startChild(args, id, 'table-joins-app.ts');
-    const instances: ChildInstance[] = [start('a'), start('b')];
-    const running = () =>
-      waitFor(
-        'both instances RUNNING',
-        () => instances.every((i) => i.output.includes('STATE RUNNING')),
-        90_000,
-      );
     try {
-      await running();
+      for (const topic of Object.values(topics)) await cluster.createTopic(topic, PARTITIONS);
+      const model = tableJoinHistory(UPDATES, 11);
       const step = Math.ceil(UPDATES / (KILLS + 1));
-      for (let batch = 0; batch <= KILLS; batch++) {
-        await produceHistory(
-          cluster,
-          topics,
-          model.history,
-          batch * step,
-          Math.min(UPDATES, (batch + 1) * step),
-        );
-        if (batch === KILLS) break;
-        await new Promise((r) => setTimeout(r, 200 + Math.random() * 500));
-        const victim = batch % instances.length;
-        const old = instances[victim]!;
-        await kill(old);
-        instances[victim] = start(old.id);
-        await running();
-      }
-      await awaitTableJoinModel(cluster, topics, model, 120_000);
-      for (const i of instances) expect(i.output, `instance ${i.id} failed`).not.toContain('STATE ERROR');
-    } catch (error) {
-      for (const i of instances) console.log(`--- ${i.id}:\n${i.output.split('\n').slice(-40).join('\n')}`);
-      throw error;
+      await withKills({
+        args: [kafkaBootstrap, name, ...Object.values(topics)],
+        app: 'table-joins-app.ts',
+        ids: ['a', 'b'],
+        kills: KILLS,
+        produceBatch: (batch) =>
+          produceHistory(cluster, topics, model.history, batch * step, Math.min(UPDATES, (batch + 1) * step)),
+        killAfterMs: () => 200 + Math.random() * 500,
+        finish: () => awaitTableJoinModel(cluster, topics, model, 120_000),
+      });
     } finally {
-      await Promise.all(instances.map(kill));
       await cluster.close();
     }
   }, 300_000);

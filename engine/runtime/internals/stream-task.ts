@@ -2,6 +2,7 @@ import type { StateStore } from '../../../state-stores/state-store.js';
 import { isClientFailure, StreamsError } from '../../errors.js';
 import { type Logger, RateLimitedLog } from '../../logger.js';
 import { isDeferredSerde } from '../../processor/internals/change.js';
+import { ROUTINE_DROP_REASONS } from '../../processor/internals/internal-context.js';
 import type { Processor } from '../../processor/processor.js';
 import { Record } from '../../processor/record.js';
 import { FailOnInvalidTimestamp, type TimestampExtractor } from '../../processor/timestamp-extractor.js';
@@ -396,6 +397,10 @@ export class StreamTask {
     const task = String(this.id);
     this.env.metrics.droppedRecords.inc({ task, reason });
     const at = this.context.metadata;
+    if (ROUTINE_DROP_REASONS.has(reason)) {
+      this.logger.debug({ reason, record: at }, `skipped a record (${reason})`);
+      return;
+    }
     this.skips.warn(
       reason,
       { reason, record: at },

@@ -5,6 +5,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Consumed, Grouped, KafkaStreams, Materialized, Produced, Serdes, StreamsBuilder } from 'rivulet';
+import { runChild } from './run-child.js';
 
 const [bootstrapServers, applicationId, instanceId, input, sums] = process.argv.slice(2) as [
   string,
@@ -37,9 +38,4 @@ const streams = new KafkaStreams(builder.build(), {
   stateDir: join(tmpdir(), 'rivulet-bounce-test', applicationId, instanceId),
   replicationFactor: 3,
 });
-streams.setStateListener((next) => {
-  console.log(`STATE ${next}`);
-  if (next === 'ERROR') console.log(`ERROR ${streams.error()?.stack}`);
-});
-process.on('SIGTERM', () => void streams.close().then(() => process.exit(0)));
-await streams.start();
+await runChild(streams);

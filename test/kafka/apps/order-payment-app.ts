@@ -2,6 +2,7 @@
 // Usage: node --import tsx --conditions rivulet-source order-payment-app.ts <bootstrap> <appId> <instanceId> <orders> <payments> <joined> <final>
 // Prints `STATE <state>` on each change.
 import { orderPaymentInstance } from '../../scenarios/order-payment-run.js';
+import { runChild } from './run-child.js';
 
 const [bootstrapServers, applicationId, instanceId, orders, payments, joined, final] = process.argv.slice(
   2,
@@ -13,9 +14,4 @@ const streams = orderPaymentInstance(
   { orders, payments, joined, final },
   'exactly_once_v2',
 );
-streams.setStateListener((next) => {
-  console.log(`STATE ${next}`);
-  if (next === 'ERROR') console.log(`ERROR ${streams.error()?.stack}`);
-});
-process.on('SIGTERM', () => void streams.close().then(() => process.exit(0)));
-await streams.start();
+await runChild(streams);

@@ -2,6 +2,7 @@
 // Usage: node --import tsx --conditions rivulet-source table-joins-app.ts <bootstrap> <appId> <instanceId> <orders> <customers> <shipments> <withCustomer> <withShipment>
 // Prints `STATE <state>` on each change.
 import { tableJoinsInstance } from '../../scenarios/table-joins.js';
+import { runChild } from './run-child.js';
 
 const [
   bootstrapServers,
@@ -20,9 +21,4 @@ const streams = tableJoinsInstance(
   { orders, customers, shipments, withCustomer, withShipment },
   'exactly_once_v2',
 );
-streams.setStateListener((next) => {
-  console.log(`STATE ${next}`);
-  if (next === 'ERROR') console.log(`ERROR ${streams.error()?.stack}`);
-});
-process.on('SIGTERM', () => void streams.close().then(() => process.exit(0)));
-await streams.start();
+await runChild(streams);

@@ -2,6 +2,7 @@
 // Usage: node --import tsx --conditions rivulet-source temporal-join-app.ts <bootstrap> <appId> <instanceId> <prices> <orders> <priced>
 // Prints `STATE <state>` on each change.
 import { temporalJoinInstance } from '../../scenarios/temporal-join.js';
+import { runChild } from './run-child.js';
 
 const [bootstrapServers, applicationId, instanceId, prices, orders, priced] = process.argv.slice(2) as [
   string,
@@ -18,9 +19,4 @@ const streams = temporalJoinInstance(
   { prices, orders, priced },
   'exactly_once_v2',
 );
-streams.setStateListener((next) => {
-  console.log(`STATE ${next}`);
-  if (next === 'ERROR') console.log(`ERROR ${streams.error()?.stack}`);
-});
-process.on('SIGTERM', () => void streams.close().then(() => process.exit(0)));
-await streams.start();
+await runChild(streams);
