@@ -4,7 +4,7 @@ import type { StateStore } from '../../../state-stores/state-store.js';
 import { StreamsError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { type TopicPartition, type TopicPartitionOffset, tpKey } from '../../topic-partition.js';
-import type { ConsumerPort, Transport } from '../../transport/ports.js';
+import type { ConsumerPort, ConsumerRecord, Transport } from '../../transport/ports.js';
 import type { GlobalTask } from './global-task.js';
 import { withRetries } from './retry.js';
 
@@ -37,6 +37,10 @@ export class GlobalStateUpdater {
   private readonly partitions: TopicPartition[];
   private running = false;
   private loop: Promise<void> = Promise.resolve();
+  /** Per partition, the offset after the last record applied: what a checkpoint may vouch for. */
+  private readonly applied = new Map<string, number>();
+  /** False once an update failed: the stores may hold part of a batch, so no checkpoint is written. */
+  private consistent = false;
 
   constructor(
     private readonly task: GlobalTask,
@@ -65,11 +69,16 @@ export class GlobalStateUpdater {
       { timeoutMs: this.options.taskTimeoutMs, logger: this.options.logger },
     );
     const starts = this.restoreStarts();
+    for (const [k, offset] of starts) this.applied.set(k, offset);
     this.consumer.assign(this.partitions.map((tp) => ({ ...tp, offset: starts.get(tpKey(tp)) ?? 0 })));
     await this.restore(starts, new Map(ends.map((e) => [tpKey(e), e.offset])));
+    this.consistent = true;
     this.writeCheckpoint();
     this.running = true;
-    this.loop = this.run();
+    this.loop = this.run().catch((err: Error) => {
+      this.consistent = false;
+      throw err;
+    });
   }
 
   /** The global stores by name, for stream tasks and queries. */
@@ -142,7 +151,7 @@ export class GlobalStateUpdater {
       }
       const inBatch = new Map<string, { count: number; last: number }>();
       for (const record of batch) {
-        this.task.update(record);
+        this.apply(record);
         const k = tpKey(record);
         const entry = pending.get(k);
         if (!entry) continue;
@@ -170,7 +179,7 @@ export class GlobalStateUpdater {
     let checkpointedAtMs = Date.now();
     while (this.running) {
       const batch = await this.consumer.poll(10_000, POLL_TIMEOUT_MS);
-      for (const record of batch) this.task.update(record);
+      for (const record of batch) this.apply(record);
       if (Date.now() - checkpointedAtMs >= this.options.commitIntervalMs) {
         this.writeCheckpoint();
         checkpointedAtMs = Date.now();
@@ -178,14 +187,20 @@ export class GlobalStateUpdater {
     }
   }
 
-  /** Flushes the stores, then checkpoints the positions the persistent ones are flushed up to. */
+  private apply(record: ConsumerRecord): void {
+    this.task.update(record);
+    this.applied.set(tpKey(record), record.offset + 1);
+  }
+
+  /** Flushes the stores, then checkpoints what the persistent ones hold (nothing after a failed update). */
   private writeCheckpoint(): void {
+    if (!this.consistent) return;
     this.task.flush();
     const persistent = this.partitions.filter((tp) => this.task.storeOfTopic(tp.topic).persistent);
     if (persistent.length === 0) return;
     const offsets: TopicPartitionOffset[] = persistent.map((tp) => ({
       ...tp,
-      offset: this.consumer.position(tp),
+      offset: this.applied.get(tpKey(tp)) ?? 0,
     }));
     this.checkpoint.write(offsets);
   }
