@@ -84,6 +84,13 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K, V> implements
     return this.scan(key, 0, MAX_TIMESTAMP, false);
   }
 
+  *all(): IterableIterator<KeyValue<Windowed<K>, V>> {
+    for (const entry of this.cache.range(null, null, false)) {
+      const session = this.session(entry.key);
+      if (!this.backend.expired(session.endMs)) yield { key: session, value: entry.value };
+    }
+  }
+
   private *scan(
     key: K,
     earliestEndMs: number,

@@ -19,6 +19,8 @@ export interface ReadOnlySessionStore<K, V> {
   fetchSession(key: K, startMs: number, endMs: number): V | null;
   /** Every session of `key`. */
   fetch(key: K): IterableIterator<KeyValue<Windowed<K>, V>>;
+  /** Every session of every key (in key-byte order, then by end). */
+  all(): IterableIterator<KeyValue<Windowed<K>, V>>;
 }
 
 export interface SessionStore<K, V> extends StateStore, ReadOnlySessionStore<K, V> {

@@ -3,13 +3,15 @@ import {
   type SessionAggregation,
   sessionAggregateSupplier,
 } from '../processor/internals/session-aggregate-processor.js';
+import { SessionCloseEmitter } from '../processor/internals/session-close-emitter.js';
 import { sessionStoreValueGetter } from '../processor/internals/value-getters.js';
 import type { Serde } from '../serdes/serde.js';
 import { Serdes } from '../serdes/serdes.js';
 import { WindowedSerdes } from '../serdes/windowed-serdes.js';
+import { EmitStrategy } from './emit-strategy.js';
 import type { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
 import { AggregationNode } from './internals/graph/table-nodes.js';
-import { sessionStoreFor } from './internals/materialize.js';
+import { lastEmitTimeStore, sessionStoreFor } from './internals/materialize.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -29,7 +31,23 @@ export class SessionWindowedKStream<K, V> {
     private readonly windows: SessionWindows,
     private readonly keySerde: Serde<unknown> | undefined,
     private readonly valueSerde: Serde<unknown> | undefined,
+    private readonly strategy: EmitStrategy = EmitStrategy.onWindowUpdate(),
   ) {}
+
+  /**
+   * `EmitStrategy.onWindowClose()`: each session's final result once, when stream time − gap −
+   * grace passes its end, instead of every update; as for time windows, its store then has no cache
+   * and the emit progress is kept in a logged store `<store>-last-emit-time`.
+   */
+  emitStrategy(strategy: EmitStrategy): SessionWindowedKStream<K, V> {
+    return new SessionWindowedKStream(
+      this.aggregation,
+      this.windows,
+      this.keySerde,
+      this.valueSerde,
+      strategy,
+    );
+  }
 
   count(materialized?: Materialized<K, number>, named?: Named): KTable<Windowed<K>, number> {
     this.aggregation.burnCountStoreName(materialized);
@@ -95,14 +113,27 @@ export class SessionWindowedKStream<K, V> {
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
     const { gapMs, graceMs } = this.windows;
+    const metadataStore = this.strategy.type === 'ON_WINDOW_CLOSE' ? lastEmitTimeStore(storeName) : undefined;
+    // A session closes when stream time passes its end + gap + grace (strictly): with onWindowClose
+    // the store keeps it one millisecond longer than per-update aggregations do (Kafka Streams'
+    // gap + grace), so no session expires before it is emitted.
+    const retentionMs = gapMs + graceMs + (metadataStore ? 1 : 0);
+    const store = sessionStoreFor(storeName, retentionMs, keySerde, valueSerde, materialized);
     const node = graph.add(
       new AggregationNode<Windowed<K>, VAgg>(
         name,
         parent,
-        sessionAggregateSupplier<K, V, VAgg>(storeName, this.windows, aggregation),
-        sessionStoreFor(storeName, gapMs + graceMs, keySerde, valueSerde, materialized),
+        sessionAggregateSupplier<K, V, VAgg>(
+          storeName,
+          this.windows,
+          aggregation,
+          metadataStore && (() => new SessionCloseEmitter<K, VAgg>(metadataStore.name)),
+        ),
+        // Final results come from the store itself: a cache would only delay them.
+        metadataStore ? store.withCachingDisabled() : store,
         sessionStoreValueGetter<K, VAgg>(storeName),
         gapMs + graceMs,
+        metadataStore,
       ),
     );
     return new KTable<Windowed<K>, VAgg>(

@@ -12,6 +12,7 @@ import {
   Materialized,
   Produced,
   Serdes,
+  SessionWindows,
   SlidingWindows,
   StreamsBuilder,
   TimeWindows,
@@ -230,5 +231,184 @@ describe('onWindowClose() against a model (fast-check)', () => {
       ),
       { numRuns: 80 },
     );
+  });
+});
+
+// Ports of Kafka Streams' KStreamSessionWindowAggregateProcessorTest cases with ON_WINDOW_CLOSE:
+// sessions with a 5 s gap and no grace, counted; each session's final count once, when it closes.
+describe('EmitStrategy.onWindowClose() for session windows (KStreamSessionWindowAggregateProcessorTest)', () => {
+  const GAP = 5_000;
+  function sessions(records: [string, number][]) {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('input', Consumed.with(S, S))
+      .groupByKey(Grouped.with(S, S))
+      .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(GAP))
+      .emitStrategy(EmitStrategy.onWindowClose())
+      .count()
+      .toStream()
+      .map((w, n) => ({ key: `${w.key}[${w.startMs},${w.endMs}]`, value: String(n) }))
+      .to('output', Produced.with(S, S));
+    const driver = new TopologyTestDriver(builder.build(), {}, 0);
+    const input = driver.createInputTopic('input', S, S);
+    for (const [key, t] of records) input.pipeInput(key, 'v', t);
+    const out = driver
+      .createOutputTopic('output', S, S)
+      .readRecordsToList()
+      .map((r) => [r.key, r.value, r.timestampMs]);
+    driver.close();
+    return out;
+  }
+
+  it('shouldHaveMultipleSessionsForSameIdWhenTimestampApartBySessionGap', () => {
+    const t2 = GAP + 1;
+    const t3 = 2 * GAP + 2;
+    expect(
+      sessions([
+        ['mel', 0],
+        ['mel', t2],
+        ['mel', t2],
+        ['mel', t3],
+        ['mel', t3],
+        ['mel', t3],
+      ]),
+    ).toEqual([
+      ['mel[0,0]', '1', 0],
+      [`mel[${t2},${t2}]`, '2', t2],
+    ]);
+  });
+
+  it('shouldHandleMultipleSessionsAndMerging', () => {
+    expect(
+      sessions([
+        ['a', 0],
+        ['b', 0],
+        ['c', 0],
+        ['d', 0],
+        ['d', GAP / 2],
+        ['a', GAP + 1],
+        ['b', GAP + 1],
+        ['a', GAP + 1 + GAP / 2],
+        ['c', GAP + 1 + GAP / 2],
+      ]),
+    ).toEqual([
+      ['a[0,0]', '1', 0],
+      ['b[0,0]', '1', 0],
+      ['c[0,0]', '1', 0],
+      [`d[0,${GAP / 2}]`, '2', GAP / 2],
+    ]);
+  });
+});
+
+// The model: sessions merge as Kafka Streams merges them (a record joins the sessions of its key
+// within the gap; a merged session that would end before stream time − gap − grace is dropped);
+// with onWindowClose the store keeps a session until it closes (gap + grace + 1 ms), and each
+// session left at the end is emitted once, with its count, after a later record closed it.
+describe('session onWindowClose against a model (fast-check)', () => {
+  const GAP = 10;
+  const GRACE = 5;
+  it('every final session once, none that a merge replaced', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.integer({ min: 0, max: 100 })), { maxLength: 30 }),
+        (records) => {
+          const builder = new StreamsBuilder();
+          builder
+            .stream<string, string>('input', Consumed.with(S, S))
+            .groupByKey(Grouped.with(S, S))
+            .windowedBy(SessionWindows.ofInactivityGapAndGrace(GAP, GRACE))
+            .emitStrategy(EmitStrategy.onWindowClose())
+            .count()
+            .toStream()
+            .map((w, n) => ({ key: `${w.key}[${w.startMs},${w.endMs}]`, value: String(n) }))
+            .to('output', Produced.with(S, S));
+          const driver = new TopologyTestDriver(builder.build(), {}, 0);
+          const input = driver.createInputTopic('input', S, S);
+          type Session = { key: string; start: number; end: number; count: number };
+          let stored: Session[] = [];
+          let streamTime = -1;
+          let observedEnd = -1;
+          for (const [key, t] of records) {
+            input.pipeInput(key, 'v', t);
+            streamTime = Math.max(streamTime, t);
+            const live = stored.filter((s) => s.end > observedEnd - (GAP + GRACE + 1));
+            const merged = live.filter((s) => s.key === key && s.end >= t - GAP && s.start <= t + GAP);
+            const session: Session = {
+              key,
+              start: Math.min(t, ...merged.map((s) => s.start)),
+              end: Math.max(t, ...merged.map((s) => s.end)),
+              count: 1 + merged.reduce((n, s) => n + s.count, 0),
+            };
+            if (session.end < streamTime - GAP - GRACE) continue; // closed: dropped
+            stored = stored.filter((s) => !merged.includes(s));
+            observedEnd = Math.max(observedEnd, session.end);
+            if (session.end > observedEnd - (GAP + GRACE + 1)) stored.push(session);
+          }
+          input.pipeInput('zz', 'end', 10_000);
+          const finals = driver
+            .createOutputTopic('output', S, S)
+            .readKeyValuesToList()
+            .filter((kv) => !kv.key!.startsWith('zz'));
+          driver.close();
+          const ids = finals.map((kv) => kv.key);
+          expect(new Set(ids).size).toBe(ids.length);
+          expect(Object.fromEntries(finals.map((kv) => [kv.key, kv.value]))).toEqual(
+            Object.fromEntries(stored.map((s) => [`${s.key}[${s.start},${s.end}]`, String(s.count)])),
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('session onWindowClose across a restart', () => {
+  it('a new instance emits the sessions restored into its store once they close, and none twice', async () => {
+    const cluster = `emit-close-sessions-${Date.now()}`;
+    const log = EmbeddedLog.named(cluster).createTopic('input', 1).createTopic('output', 1);
+    const start = async () => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, string>('input', Consumed.with(S, S))
+        .groupByKey(Grouped.with(S, S))
+        .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(10))
+        .emitStrategy(EmitStrategy.onWindowClose())
+        .count()
+        .toStream()
+        .map((w, n) => ({ key: `${w.key}[${w.startMs},${w.endMs}]`, value: String(n) }))
+        .to('output', Produced.with(S, S));
+      const streams = new KafkaStreams(builder.build(), {
+        applicationId: 'emit-close-sessions',
+        bootstrapServers: `memory://${cluster}`,
+        stateDir: mkdtempSync(join(tmpdir(), 'rivulet-emit-close-')),
+        processingGuarantee: 'exactly_once_v2',
+      });
+      await streams.start();
+      await streams.waitForState('RUNNING');
+      return streams;
+    };
+    const read = () => log.read('output', S, S).map((r) => [r.key, r.value]);
+    const first = await start();
+    log.produce(
+      'input',
+      [
+        { key: 'a', value: 'v', timestampMs: 0 },
+        { key: 'b', value: 'v', timestampMs: 100 },
+      ],
+      S,
+      S,
+    );
+    await waitUntil(() => read().length === 1, 10_000, 'the first session');
+    await first.close();
+    const second = await start();
+    log.produce('input', [{ key: 'c', value: 'v', timestampMs: 200 }], S, S);
+    await waitUntil(() => read().length >= 2, 10_000, 'the restored session');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(read()).toEqual([
+      ['a[0,0]', '1'],
+      ['b[100,100]', '1'],
+    ]);
+    await second.close();
+    EmbeddedLog.reset(cluster);
   });
 });

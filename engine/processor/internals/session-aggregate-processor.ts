@@ -5,6 +5,7 @@ import type { ProcessorSupplier } from '../processor.js';
 import { Record } from '../record.js';
 import { type Change, change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
+import type { SessionCloseEmitter } from './session-close-emitter.js';
 
 /** What the processor needs of the DSL's SessionWindows. */
 export interface SessionSpec {
@@ -30,6 +31,8 @@ export function sessionAggregateSupplier<K, V, VAgg>(
   storeName: string,
   windows: SessionSpec,
   aggregation: SessionAggregation<K, V, VAgg>,
+  /** emitStrategy(onWindowClose()): forwards nothing per update, only closed sessions' final results. */
+  closeEmitter?: () => SessionCloseEmitter<K, VAgg>,
 ): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> {
   const { initializer, aggregator, merger } = aggregation;
   return {
@@ -38,8 +41,14 @@ export function sessionAggregateSupplier<K, V, VAgg>(
       let store!: SessionStore<K, VAgg>;
       let caching = false;
       let observedStreamTimeMs = -1;
+      const emitter = closeEmitter?.();
       const forward = (session: Windowed<K>, newValue: VAgg | null, oldValue: VAgg | null) =>
         context.forward(new Record(session, change(newValue, oldValue), session.endMs));
+      /** Updates go downstream at once unless a cache (at flush) or the close emitter (final results) does it. */
+      const forwardUpdate = (session: Windowed<K>, newValue: VAgg | null, oldValue: VAgg | null) => {
+        emitter?.track(session, newValue !== null);
+        if (!caching && !emitter) forward(session, newValue, oldValue);
+      };
       return {
         init(ctx) {
           context = ctx as InternalProcessorContext<Windowed<K>, Change<VAgg>>;
@@ -51,6 +60,7 @@ export function sessionAggregateSupplier<K, V, VAgg>(
             ): boolean;
           };
           caching = cachingStore.setFlushListener?.(forward) === true;
+          emitter?.init(ctx);
         },
         process(record) {
           const { key, timestampMs } = record;
@@ -60,6 +70,8 @@ export function sessionAggregateSupplier<K, V, VAgg>(
           }
           if (timestampMs > observedStreamTimeMs) observedStreamTimeMs = timestampMs;
           const closeTimeMs = observedStreamTimeMs - windows.graceMs - windows.gapMs;
+          // Before this record's updates, which never touch a closed session, while the store still holds them all.
+          emitter?.maybeEmit(record, closeTimeMs, store, context);
           const merged: KeyValue<Windowed<K>, VAgg>[] = [];
           let startMs = timestampMs;
           let endMs = timestampMs;
@@ -81,13 +93,13 @@ export function sessionAggregateSupplier<K, V, VAgg>(
           if (startMs !== timestampMs || endMs !== timestampMs) {
             for (const session of merged) {
               store.remove(session.key);
-              if (!caching) forward(session.key, null, session.value);
+              forwardUpdate(session.key, null, session.value);
             }
           }
           aggregate = aggregator(key, record.value, aggregate);
           const session = { key, startMs, endMs };
           store.put(session, aggregate);
-          if (!caching) forward(session, aggregate, null);
+          forwardUpdate(session, aggregate, null);
         },
       };
     },
