@@ -59,3 +59,38 @@ export function isClientFailure(error: unknown): boolean {
     error instanceof TaskMigratedError || error instanceof RetriableError || error instanceof ClientFatalError
   );
 }
+
+/** An interactive query named a store the topology does not have; the message lists the ones it has. */
+export class UnknownStateStoreError extends StreamsError {
+  override name = 'UnknownStateStoreError';
+  constructor(
+    readonly storeName: string,
+    readonly knownStores: readonly string[],
+  ) {
+    super(
+      `no state store named ${storeName} in the topology; its stores are: ${knownStores.join(', ') || 'none'}`,
+    );
+  }
+}
+
+/** An interactive query asked for a store as a type it is not (a window query of a key-value store). */
+export class InvalidStoreTypeError extends StreamsError {
+  override name = 'InvalidStoreTypeError';
+}
+
+/**
+ * A store cannot answer here now: the instance is not RUNNING (it rebalances, restores, or stopped),
+ * or the asked-for partition is not hosted here. Retry later, ask the instance that hosts it
+ * (queryMetadataForKey), or allow stale stores (standbys and restoring stores).
+ */
+export class StoreNotQueryableError extends StreamsError {
+  override name = 'StoreNotQueryableError';
+  constructor(
+    readonly storeName: string,
+    /** The instance's state when asked. */
+    readonly state: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

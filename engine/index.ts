@@ -75,9 +75,12 @@ export {
   BufferFullError,
   ClientFatalError,
   ConfigError,
+  InvalidStoreTypeError,
   RetriableError,
+  StoreNotQueryableError,
   StreamsError,
   TaskMigratedError,
+  UnknownStateStoreError,
 } from './errors.js';
 export type { Logger } from './logger.js';
 export type {
@@ -104,6 +107,12 @@ export {
   WallclockTimestampExtractor,
 } from './processor/timestamp-extractor.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
+export {
+  type QueryableStoreKind,
+  type QueryableStoreType,
+  QueryableStoreTypes,
+  StoreQueryParameters,
+} from './runtime/store-query.js';
 export type {
   ErrorHandling,
   ProcessingGuarantee,

@@ -1,12 +1,17 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
-import type { KeyValueStore, ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
-import { KeyValueStoreFacade } from '../../state-stores/key-value-store-facade.js';
+import type { ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
 import type { StateRestoreListener } from '../../state-stores/restore-listener.js';
 import { lockStateDirectory, stateDirectoryHolders } from '../../state-stores/state-directory-lock.js';
-import { isTimestamped, type TimestampedKeyValueStore } from '../../state-stores/value-and-timestamp.js';
-import { ClientFatalError, StreamsError } from '../errors.js';
+import type { StateStore } from '../../state-stores/state-store.js';
+import {
+  ClientFatalError,
+  InvalidStoreTypeError,
+  StoreNotQueryableError,
+  StreamsError,
+  UnknownStateStoreError,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Serde } from '../serdes/serde.js';
 import { TaskId } from '../task-id.js';
@@ -24,13 +29,14 @@ import {
   setUpTopics,
 } from './internals/internal-topic-setup.js';
 import { topicResolver } from './internals/internal-topics.js';
-import { localStoreView } from './internals/local-store-view.js';
 import { MembershipDirectory } from './internals/membership-directory.js';
 import { StreamsMetrics } from './internals/metrics.js';
+import { accepts, kindOfBuilder, queryView } from './internals/queryable-stores.js';
 import { StandbyManager } from './internals/standby-manager.js';
 import type { StreamTask } from './internals/stream-task.js';
 import { StreamThread } from './internals/stream-thread.js';
 import { checkUserFacingSerdes } from './internals/user-serdes.js';
+import { QueryableStoreTypes, StoreQueryParameters } from './store-query.js';
 import {
   type ResolvedStreamsConfig,
   resolveConfig,
@@ -337,34 +343,80 @@ export class KafkaStreams {
   }
 
   /**
-   * A read-only view of a key-value store across this instance's active tasks. Reads see every
-   * local partition; keys hosted elsewhere are found with queryMetadataForKey.
+   * A read-only view of a store across the partitions this instance hosts (Kafka Streams'
+   * `store(StoreQueryParameters)`): `streams.store(name)` reads a key-value store;
+   * `streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.windowStore()))`
+   * any kind, optionally one partition (`withPartition`) or with standby and restoring stores
+   * (`enableStaleStores`). The view finds the stores on every call, so it follows rebalances; a
+   * call throws StoreNotQueryableError while the store cannot answer here (the instance is not
+   * RUNNING, or the partition is elsewhere), naming why. Keys hosted elsewhere are found with
+   * queryMetadataForKey.
    */
-  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+  store<K, V>(name: string): ReadOnlyKeyValueStore<K, V>;
+  store<T>(parameters: StoreQueryParameters<T>): T;
+  store(query: string | StoreQueryParameters<unknown>): unknown {
+    const parameters =
+      typeof query === 'string'
+        ? StoreQueryParameters.fromNameAndType(query, QueryableStoreTypes.keyValueStore())
+        : query;
+    const name = parameters.storeName;
     const builder = this.topology.internal;
-    if (!builder.stores.has(name) && !builder.globalStores.has(name))
-      throw new StreamsError(`no state store named ${name} in the topology`);
-    return localStoreView<K, V>(() => {
-      // A global store is whole once started, through rebalances; a task's store holds its partition.
-      const global = this.started?.global?.stores.get(name);
-      const queryable = this.currentState === 'RUNNING' || (global && this.currentState === 'REBALANCING');
-      if (!queryable) {
-        throw new StreamsError(
-          `store ${name} cannot be queried while the instance is ${this.currentState}; retry when it is RUNNING`,
-        );
-      }
-      const stores = global
-        ? [global]
-        : this.activeTasks()
-            .map((t) => t.stateManager.stores.get(name))
-            .filter((s) => s !== undefined);
-      return stores.map((s) =>
-        // The DSL's stores keep a timestamp with each value; a key-value query answers the values.
-        isTimestamped(s)
-          ? new KeyValueStoreFacade(s as TimestampedKeyValueStore<K, V>)
-          : (s as KeyValueStore<K, V>),
+    const storeBuilder = builder.stores.get(name) ?? builder.globalStores.get(name)?.store;
+    if (!storeBuilder)
+      throw new UnknownStateStoreError(
+        name,
+        [...builder.stores.keys(), ...builder.globalStores.keys()].sort(),
       );
-    });
+    const requested = parameters.type.kind;
+    const actual = kindOfBuilder(storeBuilder);
+    if (actual !== undefined && !accepts(requested, actual))
+      throw new InvalidStoreTypeError(
+        `store ${name} is a ${actual} store and cannot be queried as a ${requested} store; ask for QueryableStoreTypes.${camel(actual)}Store()`,
+      );
+    return queryView(requested, actual, () => this.queryableStores(parameters));
+  }
+
+  /** The local instances of a store a query may read now, or StoreNotQueryableError saying why none. */
+  private queryableStores(parameters: StoreQueryParameters<unknown>): StateStore[] {
+    const { storeName: name, partition, staleStoresEnabled: stale } = parameters;
+    const state = this.currentState;
+    // A global store is whole once started, through rebalances; a task's store holds its partition.
+    const global = this.started?.global?.stores.get(name);
+    if (global) {
+      if (state === 'RUNNING' || state === 'REBALANCING') return [global];
+      throw new StoreNotQueryableError(
+        name,
+        state,
+        `store ${name} cannot be queried while the instance is ${state}`,
+      );
+    }
+    if (!stale && state !== 'RUNNING')
+      throw new StoreNotQueryableError(
+        name,
+        state,
+        `store ${name} cannot be queried while the instance is ${state}; retry when it is RUNNING, or enable stale stores`,
+      );
+    if (!this.started || state === 'NOT_RUNNING' || state === 'ERROR' || state === 'PENDING_SHUTDOWN')
+      throw new StoreNotQueryableError(
+        name,
+        state,
+        `store ${name} cannot be queried: the instance is ${state}`,
+      );
+    const found: { taskId: TaskId; store: StateStore }[] = [];
+    for (const task of this.activeTasks()) {
+      const store = task.stateManager.stores.get(name);
+      if (store && (stale || task.status === 'RUNNING')) found.push({ taskId: task.id, store });
+    }
+    if (stale) found.push(...(this.started.standbys?.storesNamed(name) ?? []));
+    if (partition === undefined) return found.map((f) => f.store);
+    const mine = found.filter((f) => f.taskId.partition === partition).map((f) => f.store);
+    if (mine.length === 0)
+      throw new StoreNotQueryableError(
+        name,
+        state,
+        `partition ${partition} of store ${name} is not ${stale ? 'hosted' : 'active and restored'} on this instance; queryMetadataForKey names the one that hosts it`,
+      );
+    return mine;
   }
 
   /**
@@ -539,4 +591,9 @@ function warnOnSmallThreadPool(logger: Logger): void {
     { uvThreadpoolSize: size },
     `UV_THREADPOOL_SIZE is ${size}: librdkafka's blocking calls share libuv's worker threads, and an instance on Kafka needs more at once; start node with UV_THREADPOOL_SIZE=${WANTED_THREADPOOL_SIZE} or more (docs/operations.md)`,
   );
+}
+
+/** 'timestamped-key-value' → 'timestampedKeyValue', for the QueryableStoreTypes method to name. */
+function camel(kind: string): string {
+  return kind.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RestoreCallback } from '../../../state-stores/state-store.js';
+import type { RestoreCallback, StateStore } from '../../../state-stores/state-store.js';
 import { TaskId } from '../../task-id.js';
 import { tpKey } from '../../topic-partition.js';
 import type { SubtopologyDefinition } from '../../topology/internals/subtopologies.js';
@@ -57,6 +57,14 @@ export class StandbyManager {
     if (this.replicas <= 0 || this.candidates.length === 0) return;
     this.running = true;
     this.loop = this.run();
+  }
+
+  /** The standby replicas of a store this instance hosts now, by task. */
+  storesNamed(name: string): { readonly taskId: TaskId; readonly store: StateStore }[] {
+    return [...this.tasks.values()].flatMap((t) => {
+      const store = t.stores.get(name);
+      return store ? [{ taskId: t.id, store }] : [];
+    });
   }
 
   /** The standby task ids this instance hosts now. */

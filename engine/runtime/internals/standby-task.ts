@@ -1,3 +1,4 @@
+import type { StateStore } from '../../../state-stores/state-store.js';
 import type { Logger } from '../../logger.js';
 import type { TaskId } from '../../task-id.js';
 import type { TopicPartition, TopicPartitionOffset } from '../../topic-partition.js';
@@ -19,6 +20,11 @@ export class StandbyTask {
     env: StoreEnvironment,
   ) {
     this.stateManager = new TaskStateManager(id, subtopology.stores, env, null);
+  }
+
+  /** Its stores by name (interactive queries with stale stores enabled read them). */
+  get stores(): ReadonlyMap<string, StateStore> {
+    return this.stateManager.stores;
   }
 
   get changelogs(): readonly ChangelogRegistration[] {
