@@ -225,25 +225,7 @@ export class KStream<K, V> {
     options?: JoinWindows | Joined<K, V, VO> | ((value: V, globalValue: VO, key: K) => VR),
     streamJoined?: StreamJoined<K, V, VO> | Named,
   ): KStream<K, VR> {
-    if (other instanceof GlobalKTable)
-      return this.joinGlobalTable(
-        other,
-        joiner as KeySelector<K, V>,
-        options as Joiner<K, V, VO, VR>,
-        false,
-        streamJoined as Named | undefined,
-      );
-    const lenient = joiner as Joiner<K, V, VO, VR>;
-    return other instanceof KTable
-      ? this.joinTable(other, lenient, false, options as Joined<K, V, VO> | undefined)
-      : this.joinStream(
-          other,
-          lenient,
-          options as JoinWindows | undefined,
-          streamJoined as StreamJoined<K, V, VO> | undefined,
-          false,
-          false,
-        );
+    return this.joinAny(false, other, joiner, options, streamJoined);
   }
 
   /**
@@ -274,23 +256,34 @@ export class KStream<K, V> {
     options?: JoinWindows | Joined<K, V, VO> | ((value: V, globalValue: VO | null, key: K) => VR),
     streamJoined?: StreamJoined<K, V, VO> | Named,
   ): KStream<K, VR> {
+    return this.joinAny(true, other, joiner, options, streamJoined);
+  }
+
+  /** join / leftJoin with a stream (windows), a table (Joined) or a global table (key selector, joiner). */
+  private joinAny<VO, VR>(
+    leftJoin: boolean,
+    other: KStream<K, VO> | KTable<K, VO> | GlobalKTable<unknown, VO>,
+    joinerOrSelector: unknown,
+    options: unknown,
+    last: StreamJoined<K, V, VO> | Named | undefined,
+  ): KStream<K, VR> {
     if (other instanceof GlobalKTable)
       return this.joinGlobalTable(
         other,
-        joiner as KeySelector<K, V>,
+        joinerOrSelector as KeySelector<K, V>,
         options as Joiner<K, V, VO, VR>,
-        true,
-        streamJoined as Named | undefined,
+        leftJoin,
+        last as Named | undefined,
       );
-    const lenient = joiner as Joiner<K, V, VO, VR>;
+    const joiner = joinerOrSelector as Joiner<K, V, VO, VR>;
     return other instanceof KTable
-      ? this.joinTable(other, lenient, true, options as Joined<K, V, VO> | undefined)
+      ? this.joinTable(other, joiner, leftJoin, options as Joined<K, V, VO> | undefined)
       : this.joinStream(
           other,
-          lenient,
+          joiner,
           options as JoinWindows | undefined,
-          streamJoined as StreamJoined<K, V, VO> | undefined,
-          true,
+          last as StreamJoined<K, V, VO> | undefined,
+          leftJoin,
           false,
         );
   }

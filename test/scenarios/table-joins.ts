@@ -10,6 +10,7 @@ import {
   StreamsBuilder,
   type Topology,
 } from 'rivulet';
+import { seededRandom } from './seeded-random.js';
 import type { TestCluster } from './test-cluster.js';
 
 // Orders joined with their customer by foreign key (a left join: an order whose customer is
@@ -77,13 +78,7 @@ export function tableJoinsInstance(
 
 /** A seeded history of updates to the three tables, and the final tables it leaves. */
 export function tableJoinHistory(updates: number, seed: number) {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const pick = (n: number) => Math.floor(random() * n);
   const history: { table: 'orders' | 'customers' | 'shipments'; key: string; value: string | null }[] = [];
   const orders = new Map<string, Order>();

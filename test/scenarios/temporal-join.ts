@@ -11,6 +11,7 @@ import {
   StreamsBuilder,
   type Topology,
 } from 'rivulet';
+import { seededRandom } from './seeded-random.js';
 import type { TestCluster } from './test-cluster.js';
 
 // Orders priced by a versioned table of prices (a temporal stream-table left join): each order
@@ -62,13 +63,7 @@ export function temporalJoinInstance(
 
 /** The seeded price history and orders, and each order's expected result. */
 export function temporalJoinData(orders: number, seed: number) {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const t0 = Date.now() - 10 * 60_000;
   const prices: { key: string; value: string | null; timestampMs: number }[] = [];
   for (let p = 0; p < PRODUCTS; p++) {
