@@ -1,7 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   Consumed,
+  EmbeddedLog,
+  Grouped,
+  KafkaStreams,
   type KTable,
   Materialized,
   type ProcessorContext,
@@ -439,4 +445,77 @@ describe('foreign-key join against a model (fast-check)', () => {
       });
     }
   }
+});
+
+describe('foreign-key join co-partitioning', () => {
+  it('refuses to start when the foreign table comes through a repartition topic of another partition count, naming both', async () => {
+    const cluster = `fk-copartition-${Date.now()}`;
+    EmbeddedLog.named(cluster).createTopic('orders', 4).createTopic('events', 2);
+    const builder = new StreamsBuilder();
+    const counts = builder
+      .stream<string, string>('events', Consumed.with(S, S))
+      .groupBy((_k, v) => v, Grouped.with(S, S))
+      .count();
+    builder.table<string, string>('orders', Consumed.with(S, S)).join(
+      counts,
+      (v) => v,
+      (order, n) => `${order}:${n}`,
+    );
+    const streams = new KafkaStreams(builder.build(), {
+      applicationId: 'fk-copartition',
+      bootstrapServers: `memory://${cluster}`,
+      stateDir: mkdtempSync(join(tmpdir(), 'rivulet-fk-')),
+    });
+    await expect(streams.start()).rejects.toThrow(
+      /co-partitioned inputs of sub-topology \d disagree on the partition count: .*-repartition has 2, .*SUBSCRIPTION-REGISTRATION.*-topic has 4/,
+    );
+    await streams.close();
+    EmbeddedLog.reset(cluster);
+  });
+
+  it('joins a foreign table from an aggregation when the counts agree (the foreign side is sized after the primary side)', async () => {
+    const cluster = `fk-aggregated-${Date.now()}`;
+    const log = EmbeddedLog.named(cluster)
+      .createTopic('orders', 4)
+      .createTopic('events', 4)
+      .createTopic('out', 4);
+    const builder = new StreamsBuilder();
+    const counts = builder
+      .stream<string, string>('events', Consumed.with(S, S))
+      .groupBy((_k, v) => v, Grouped.with(S, S))
+      .count();
+    builder
+      .table<string, string>('orders', Consumed.with(S, S))
+      .join(
+        counts,
+        (v) => v,
+        (order, n) => `${order}:${n}`,
+      )
+      .toStream()
+      .to('out', Produced.with(S, S));
+    const streams = new KafkaStreams(builder.build(), {
+      applicationId: 'fk-aggregated',
+      bootstrapServers: `memory://${cluster}`,
+      stateDir: mkdtempSync(join(tmpdir(), 'rivulet-fk-')),
+      commitIntervalMs: 20,
+    });
+    await streams.start();
+    log.produce(
+      'events',
+      [1, 2, 3].map((i) => ({ key: `e${i}`, value: 'p1' })),
+      S,
+      S,
+    );
+    log.produce('orders', [{ key: 'o1', value: 'p1' }], S, S);
+    const deadline = Date.now() + 10_000;
+    const last = () =>
+      log
+        .read('out', S, S)
+        .filter((r) => r.key === 'o1')
+        .at(-1)?.value;
+    while (last() !== 'p1:3' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(last()).toBe('p1:3');
+    await streams.close();
+    EmbeddedLog.reset(cluster);
+  });
 });

@@ -56,24 +56,49 @@ export async function setUpTopics(
   for (const [name, def] of builder.repartitionTopics)
     if (def.partitions !== undefined) repartitionCounts.set(name, def.partitions);
   const coerced = copartition(builder, subtopologies, described, repartitionCounts);
+  // The sub-topologies writing each unfixed repartition topic: its count is known once all are sized.
+  const writers = new Map<string, Set<number>>();
+  for (const sub of subtopologies)
+    for (const node of sub.nodes)
+      if (node.kind === 'sink' && typeof node.topic === 'string' && builder.isInternalTopic(node.topic))
+        writers.set(node.topic, (writers.get(node.topic) ?? new Set()).add(sub.id));
   const taskCounts = new Map<number, number>();
-  for (const sub of subtopologies) {
-    let tasks = 0;
-    for (const topic of sub.sourceTopics) {
-      const count = builder.isInternalTopic(topic) ? repartitionCounts.get(topic) : described.get(topic);
-      if (count === undefined)
-        throw new StreamsError(`cannot size sub-topology ${sub.id}: partition count of ${topic} is unknown`);
-      tasks = Math.max(tasks, count);
+  const countOf = (topic: string): number | undefined => {
+    if (!builder.isInternalTopic(topic)) return described.get(topic);
+    const fixed = builder.repartitionTopics.get(topic)?.partitions !== undefined || coerced.has(topic);
+    const sized = [...(writers.get(topic) ?? [])].every((id) => taskCounts.has(id));
+    return fixed || sized ? repartitionCounts.get(topic) : undefined;
+  };
+  // Sub-topologies in dependency order: one is sized once its source topics' counts are known
+  // (a foreign-key join's foreign side may read a topic its primary side, numbered later, writes).
+  const pending = [...subtopologies];
+  while (pending.length > 0) {
+    const ready = pending.filter((sub) => sub.sourceTopics.every((t) => countOf(t) !== undefined));
+    if (ready.length === 0) {
+      const stuck = pending[0]!;
+      const topic = stuck.sourceTopics.find((t) => countOf(t) === undefined);
+      throw new StreamsError(
+        `cannot size sub-topology ${stuck.id}: the partition count of ${topic} depends on sub-topologies that depend on it; fix it with Repartitioned.withNumberOfPartitions`,
+      );
     }
-    taskCounts.set(sub.id, tasks);
-    for (const node of sub.nodes) {
-      if (node.kind === 'sink' && typeof node.topic === 'string' && builder.isInternalTopic(node.topic)) {
-        if (builder.repartitionTopics.get(node.topic)?.partitions === undefined && !coerced.has(node.topic)) {
-          repartitionCounts.set(node.topic, Math.max(repartitionCounts.get(node.topic) ?? 0, tasks));
+    for (const sub of ready) {
+      const tasks = Math.max(...sub.sourceTopics.map((t) => countOf(t)!));
+      taskCounts.set(sub.id, tasks);
+      pending.splice(pending.indexOf(sub), 1);
+      for (const node of sub.nodes) {
+        if (node.kind === 'sink' && typeof node.topic === 'string' && builder.isInternalTopic(node.topic)) {
+          if (
+            builder.repartitionTopics.get(node.topic)?.partitions === undefined &&
+            !coerced.has(node.topic)
+          ) {
+            repartitionCounts.set(node.topic, Math.max(repartitionCounts.get(node.topic) ?? 0, tasks));
+          }
         }
       }
     }
   }
+
+  checkCopartitioned(builder, subtopologies, described, repartitionCounts);
 
   const wanted: NewTopic[] = [];
   for (const [name, partitions] of repartitionCounts) {
@@ -139,6 +164,30 @@ function copartition(
     }
   }
   return coerced;
+}
+
+/**
+ * The inputs of a join's sub-topology must agree on the partition count once every count is known
+ * (internal topics included: a foreign-key join's subscriptions and a table from an aggregation),
+ * or records of one key would reach different tasks.
+ */
+function checkCopartitioned(
+  builder: InternalTopologyBuilder,
+  subtopologies: readonly SubtopologyDefinition[],
+  described: Map<string, number>,
+  repartitionCounts: Map<string, number>,
+): void {
+  for (const sub of subtopologies) {
+    if (!sub.nodes.some((n) => builder.copartitionedNodes.has(n.name))) continue;
+    const counts = sub.sourceTopics.map((t) => ({
+      topic: t,
+      count: builder.isInternalTopic(t) ? repartitionCounts.get(t) : described.get(t),
+    }));
+    if (new Set(counts.map((c) => c.count)).size > 1)
+      throw new StreamsError(
+        `co-partitioned inputs of sub-topology ${sub.id} disagree on the partition count: ${counts.map((c) => `${c.topic} has ${c.count}`).join(', ')}; fix the count of the internal one with Repartitioned.withNumberOfPartitions (or Grouped/Joined naming it), or repartition the other side`,
+      );
+  }
 }
 
 /** Creates the dead-letter topic when a handler writes to it and it does not exist yet. */
