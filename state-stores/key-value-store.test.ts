@@ -126,18 +126,28 @@ describe('key-value store against a model (fast-check)', () => {
     },
   );
 
-  it('an iteration is a snapshot: writes during it do not change what it yields', () => {
-    const store = openStore();
-    for (const k of ['a', 'b', 'c']) store.put(k, k);
-    const seen: string[] = [];
-    for (const { key } of store.all()) {
-      seen.push(key);
-      store.put(`${key}x`, 'new');
-      store.delete('c');
-    }
-    expect(seen).toEqual(['a', 'b', 'c']);
-    expect(store.get('ax')).toBe('new');
-  });
+  it.each([
+    ['in memory', false],
+    ['persistent (LMDB), some writes committed and some buffered', true],
+  ] as const)(
+    '%s: an iteration is a snapshot: writes during it do not change what it yields',
+    (_name, persistent) => {
+      const store = openStore([], 0, persistent);
+      store.put('a', 'a');
+      store.flush();
+      for (const k of ['b', 'c']) store.put(k, k);
+      const seen: string[] = [];
+      for (const { key } of store.all()) {
+        seen.push(key);
+        store.put(`${key}x`, 'new');
+        store.delete('c');
+      }
+      expect(seen).toEqual(['a', 'b', 'c']);
+      expect(store.get('ax')).toBe('new');
+      expect([...store.all()].map((e) => e.key)).toEqual(['a', 'ax', 'b', 'bx', 'cx']);
+      store.close();
+    },
+  );
 
   it('logs every write to the changelog, deletes as tombstones', () => {
     const logged: { key: string; value: string | null }[] = [];

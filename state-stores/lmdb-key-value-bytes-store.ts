@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { open, type RootDatabase } from 'lmdb';
 import type { KeyValueBytesStore } from './key-value-bytes-store.js';
 import type { KeyValue } from './key-value-store.js';
+
+// sorted-btree is CommonJS with the class on `default`; require() reads it the same way under Node and vitest.
+const { default: BTree, simpleComparator } = createRequire(import.meta.url)(
+  'sorted-btree',
+) as typeof import('sorted-btree');
 
 /**
  * Every key is stored behind this byte: LMDB refuses a zero-length key, and an empty string is a
@@ -13,15 +19,17 @@ const KEY_PREFIX = 0x01;
 
 /**
  * The persistent bytes backend on LMDB (chosen by measurement, docs/state-stores.md): synchronous
- * reads and ordered range scans on the per-record path; writes are buffered and written as one
- * transaction per flush (commit). No fsync: the changelog is the durable copy, as Kafka Streams runs
- * RocksDB without its write-ahead log. A range or prefix scan writes the buffered batch first.
+ * reads and ordered range scans on the per-record path; writes are buffered in key order and
+ * written as one transaction per flush (commit). No fsync: the changelog is the durable copy, as
+ * Kafka Streams runs RocksDB without its write-ahead log. A range or prefix scan merges the
+ * buffered writes over LMDB's data instead of committing them first (a join, which scans on every
+ * record, would otherwise commit a write transaction per record).
  */
 export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
   readonly persistent = true;
   private readonly db: RootDatabase<Buffer, Buffer>;
-  /** Writes since the last flush, by latin1 key; null marks a deletion. */
-  private readonly pending = new Map<string, { key: Buffer; value: Buffer | null }>();
+  /** Writes since the last flush, by latin1 key (which sorts as the bytes do); a null value marks a deletion. */
+  private pending = newPending();
   /** Where reads build the stored form of a key (LMDB copies it), so a get allocates nothing big. */
   private scratch = Buffer.allocUnsafe(256);
 
@@ -46,28 +54,28 @@ export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
     this.pending.set(key.toString('latin1'), { key, value });
   }
 
-  *range(
+  range(
     from: Buffer | null,
     to: Buffer | null,
     reverse: boolean,
   ): IterableIterator<KeyValue<Buffer, Buffer>> {
-    this.flush();
     const start = reverse ? to : from;
-    for (const { key, value } of this.db.getRange({ start: start ? stored(start) : undefined, reverse })) {
-      const k = key.subarray(1);
-      if (reverse ? from !== null && Buffer.compare(k, from) < 0 : to !== null && Buffer.compare(k, to) > 0)
-        return;
-      yield { key: k, value };
-    }
+    const committed = this.committed(this.db.getRange({ start: start ? stored(start) : undefined, reverse }));
+    const lo = from?.toString('latin1');
+    const hi = to?.toString('latin1');
+    // A copy-on-write clone: writes during the iteration do not change what it yields.
+    const snapshot = this.pending.clone();
+    const buffered = reverse ? snapshot.entriesReversed(hi) : snapshot.entries(lo);
+    const inRange = (k: Buffer) =>
+      (from === null || Buffer.compare(k, from) >= 0) && (to === null || Buffer.compare(k, to) <= 0);
+    return merged(committed, buffered, reverse, inRange);
   }
 
-  *prefix(prefix: Buffer): IterableIterator<KeyValue<Buffer, Buffer>> {
-    this.flush();
-    const start = stored(prefix);
-    for (const { key, value } of this.db.getRange({ start })) {
-      if (key.length < start.length || !key.subarray(0, start.length).equals(start)) return;
-      yield { key: key.subarray(1), value };
-    }
+  prefix(prefix: Buffer): IterableIterator<KeyValue<Buffer, Buffer>> {
+    const committed = this.committed(this.db.getRange({ start: stored(prefix) }));
+    const buffered = this.pending.clone().entries(prefix.toString('latin1'));
+    const inPrefix = (k: Buffer) => k.length >= prefix.length && k.subarray(0, prefix.length).equals(prefix);
+    return merged(committed, buffered, false, inPrefix);
   }
 
   size(): number {
@@ -83,11 +91,11 @@ export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
         else this.db.put(stored(key), value);
       }
     });
-    this.pending.clear();
+    this.pending = newPending();
   }
 
   clear(): void {
-    this.pending.clear();
+    this.pending = newPending();
     this.db.clearSync();
   }
 
@@ -96,11 +104,60 @@ export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
     void this.db.close();
   }
 
+  /** LMDB's entries without the key prefix byte. */
+  private *committed(
+    entries: Iterable<{ key: Buffer; value: Buffer }>,
+  ): IterableIterator<KeyValue<Buffer, Buffer>> {
+    for (const { key, value } of entries) yield { key: key.subarray(1), value };
+  }
+
   private lookupKey(key: Buffer): Buffer {
     if (this.scratch.length < key.length + 1) this.scratch = Buffer.allocUnsafe(2 * (key.length + 1));
     this.scratch[0] = KEY_PREFIX;
     key.copy(this.scratch, 1);
     return this.scratch.subarray(0, key.length + 1);
+  }
+}
+
+type Pending = InstanceType<typeof BTree<string, { key: Buffer; value: Buffer | null }>>;
+
+function newPending(): Pending {
+  return new BTree<string, { key: Buffer; value: Buffer | null }>(undefined, simpleComparator);
+}
+
+/**
+ * The committed entries with the buffered writes laid over them, in key order (descending when
+ * `reverse`), while `wanted` holds: a buffered write replaces the committed value of its key, a
+ * buffered deletion hides it. Both inputs start at the scan's first key and come in the same order.
+ */
+function* merged(
+  committed: Iterator<KeyValue<Buffer, Buffer>>,
+  buffered: Iterator<[string, { key: Buffer; value: Buffer | null }]>,
+  reverse: boolean,
+  wanted: (key: Buffer) => boolean,
+): IterableIterator<KeyValue<Buffer, Buffer>> {
+  const before = (a: Buffer, b: Buffer) => (reverse ? Buffer.compare(a, b) > 0 : Buffer.compare(a, b) < 0);
+  let c = committed.next();
+  let b = buffered.next();
+  try {
+    for (;;) {
+      if (!c.done && !wanted(c.value.key)) c = { done: true, value: undefined };
+      if (!b.done && !wanted(b.value[1].key)) b = { done: true, value: undefined };
+      if (c.done && b.done) return;
+      if (!b.done && (c.done || !before(c.value.key, b.value[1].key))) {
+        const write = b.value[1];
+        // The same key in both: the buffered write wins.
+        if (!c.done && c.value.key.equals(write.key)) c = committed.next();
+        b = buffered.next();
+        if (write.value !== null) yield { key: write.key, value: write.value };
+      } else if (!c.done) {
+        yield c.value;
+        c = committed.next();
+      }
+    }
+  } finally {
+    // Ends LMDB's read transaction even when the scan stops early (else readers run out).
+    committed.return?.();
   }
 }
 
