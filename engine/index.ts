@@ -107,6 +107,14 @@ export {
   WallclockTimestampExtractor,
 } from './processor/timestamp-extractor.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
+export type {
+  LagInfo,
+  StoreChange,
+  StoreChangeEvent,
+  StoreChangesOptions,
+  StoreChangesStarted,
+  StoreDescription,
+} from './runtime/store-changes.js';
 export {
   type QueryableStoreKind,
   type QueryableStoreType,
@@ -120,7 +128,7 @@ export type {
   UncaughtExceptionResponse,
 } from './runtime/streams-config.js';
 export type { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metadata.js';
-export { type Serde, SerializationError } from './serdes/serde.js';
+export { type Serde, type SerdeKind, SerializationError } from './serdes/serde.js';
 export { Serdes } from './serdes/serdes.js';
 export { WindowedSerdes } from './serdes/windowed-serdes.js';
 export { TaskId } from './task-id.js';

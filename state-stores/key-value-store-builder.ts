@@ -4,6 +4,8 @@ import { MeteredKeyValueStore } from './key-value-store-impl.js';
 import {
   BaseStoreBuilder,
   DEFAULT_STORE_OPTIONS,
+  type QuerySerdes,
+  querySerdesOf,
   type SerdeDefaults,
   type StoreOptions,
 } from './store-builder.js';
@@ -23,6 +25,11 @@ export class KeyValueStoreBuilder<K, V> extends BaseStoreBuilder<KeyValueStore<K
 
   changelogConfig(): Record<string, string> {
     return { 'cleanup.policy': 'compact', ...this.options.logConfig };
+  }
+
+  /** @internal */
+  override querySerdes(defaults?: SerdeDefaults): QuerySerdes {
+    return querySerdesOf(this.keySerde, this.valueSerde, defaults);
   }
 
   build(defaults?: SerdeDefaults): KeyValueStore<K, V> {
@@ -72,6 +79,11 @@ export class TimestampedKeyValueStoreBuilder<K, V> extends KeyValueStoreBuilder<
     options: StoreOptions = DEFAULT_STORE_OPTIONS,
   ) {
     super(name, keySerde, innerValueSerde && valueAndTimestampSerde(innerValueSerde), options);
+  }
+
+  /** @internal */
+  override querySerdes(defaults?: SerdeDefaults): QuerySerdes {
+    return querySerdesOf(this.keySerde, this.innerValueSerde, defaults);
   }
 
   /** @internal */

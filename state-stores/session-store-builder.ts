@@ -4,6 +4,8 @@ import { MeteredSessionStore } from './session-store-impl.js';
 import {
   BaseStoreBuilder,
   DEFAULT_STORE_OPTIONS,
+  type QuerySerdes,
+  querySerdesOf,
   type SerdeDefaults,
   type StoreOptions,
 } from './store-builder.js';
@@ -25,6 +27,11 @@ export class SessionStoreBuilder<K, V> extends BaseStoreBuilder<SessionStore<K, 
 
   changelogConfig(): Record<string, string> {
     return timeStoreChangelogConfig(this.retentionMs, this.options.logConfig);
+  }
+
+  /** @internal */
+  override querySerdes(defaults?: SerdeDefaults): QuerySerdes {
+    return querySerdesOf(this.keySerde, this.valueSerde, defaults);
   }
 
   build(defaults?: SerdeDefaults): SessionStore<K, V> {

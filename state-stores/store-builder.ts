@@ -25,6 +25,21 @@ export interface SerdeDefaults {
   readonly valueSerde: Serde<unknown> | undefined;
 }
 
+/** @internal The serdes of a store's keys and values, as queries read them. */
+export interface QuerySerdes {
+  readonly keySerde: Serde<unknown> | undefined;
+  readonly valueSerde: Serde<unknown> | undefined;
+}
+
+/** @internal A builder's own serdes, else the config's defaults. */
+export function querySerdesOf(
+  keySerde: Serde<unknown> | undefined,
+  valueSerde: Serde<unknown> | undefined,
+  defaults: SerdeDefaults | undefined,
+): QuerySerdes {
+  return { keySerde: keySerde ?? defaults?.keySerde, valueSerde: valueSerde ?? defaults?.valueSerde };
+}
+
 /** The layers every store builder offers. */
 export interface StoreOptions {
   readonly loggingEnabled: boolean;
@@ -91,6 +106,14 @@ export abstract class BaseStoreBuilder<S extends StateStore> implements StoreBui
 
   /** @internal */
   protected abstract copy(options: StoreOptions): BaseStoreBuilder<S>;
+
+  /**
+   * @internal The serdes of the keys and values a query reads (a timestamped store's plain value
+   * serde; the config's defaults where the builder has none). Undefined where unknown.
+   */
+  querySerdes(_defaults?: SerdeDefaults): QuerySerdes {
+    return { keySerde: undefined, valueSerde: undefined };
+  }
 
   /** @internal The serdes to build with (the builder's own, else the config's defaults), or an error naming the store. */
   protected requireSerdes<K, V>(

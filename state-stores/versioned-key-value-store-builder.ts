@@ -2,6 +2,8 @@ import type { Serde } from '../engine/serdes/serde.js';
 import {
   BaseStoreBuilder,
   DEFAULT_STORE_OPTIONS,
+  type QuerySerdes,
+  querySerdesOf,
   type SerdeDefaults,
   type StoreOptions,
 } from './store-builder.js';
@@ -37,6 +39,11 @@ export class VersionedKeyValueStoreBuilder<K, V> extends BaseStoreBuilder<Versio
       'min.compaction.lag.ms': String(this.historyRetentionMs + CHANGELOG_EXTRA_RETENTION_MS),
       ...this.options.logConfig,
     };
+  }
+
+  /** @internal */
+  override querySerdes(defaults?: SerdeDefaults): QuerySerdes {
+    return querySerdesOf(this.keySerde, this.valueSerde, defaults);
   }
 
   build(defaults?: SerdeDefaults): VersionedKeyValueStore<K, V> {

@@ -2,6 +2,8 @@ import type { Serde } from '../engine/serdes/serde.js';
 import {
   BaseStoreBuilder,
   DEFAULT_STORE_OPTIONS,
+  type QuerySerdes,
+  querySerdesOf,
   type SerdeDefaults,
   type StoreOptions,
 } from './store-builder.js';
@@ -38,6 +40,11 @@ export class WindowStoreBuilder<K, V> extends BaseStoreBuilder<WindowStore<K, V>
 
   changelogConfig(): Record<string, string> {
     return timeStoreChangelogConfig(this.spec.retentionMs, this.options.logConfig);
+  }
+
+  /** @internal */
+  override querySerdes(defaults?: SerdeDefaults): QuerySerdes {
+    return querySerdesOf(this.keySerde, this.valueSerde, defaults);
   }
 
   build(defaults?: SerdeDefaults): WindowStore<K, V> {
@@ -86,6 +93,11 @@ export class TimestampedWindowStoreBuilder<K, V> extends WindowStoreBuilder<K, V
     options: StoreOptions = DEFAULT_STORE_OPTIONS,
   ) {
     super(name, spec, keySerde, innerValueSerde && valueAndTimestampSerde(innerValueSerde), options);
+  }
+
+  /** @internal */
+  override querySerdes(defaults?: SerdeDefaults): QuerySerdes {
+    return querySerdesOf(this.keySerde, this.innerValueSerde, defaults);
   }
 
   /** @internal */

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
+import type { Observable } from 'rxjs';
 import type { ReadOnlyKeyValueStore } from '../../state-stores/key-value-store.js';
 import type { StateRestoreListener } from '../../state-stores/restore-listener.js';
 import { lockStateDirectory, stateDirectoryHolders } from '../../state-stores/state-directory-lock.js';
@@ -17,10 +18,12 @@ import type { Serde } from '../serdes/serde.js';
 import { TaskId } from '../task-id.js';
 import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
+import type { TopologyDescription } from '../topology/topology-description.js';
 import { KafkaTransport } from '../transport/kafka/kafka-transport.js';
 import { MemoryTransport } from '../transport/memory/memory-transport.js';
 import { partitionForKey } from '../transport/murmur2.js';
 import type { Transport } from '../transport/ports.js';
+import { changelogTail } from './internals/changelog-tail.js';
 import { GlobalStateUpdater } from './internals/global-state-updater.js';
 import { GlobalTask } from './internals/global-task.js';
 import {
@@ -33,9 +36,11 @@ import { MembershipDirectory } from './internals/membership-directory.js';
 import { StreamsMetrics } from './internals/metrics.js';
 import { accepts, kindOfBuilder, queryView } from './internals/queryable-stores.js';
 import { StandbyManager } from './internals/standby-manager.js';
+import { describeStores } from './internals/store-descriptions.js';
 import type { StreamTask } from './internals/stream-task.js';
 import { StreamThread } from './internals/stream-thread.js';
 import { checkUserFacingSerdes } from './internals/user-serdes.js';
+import type { LagInfo, StoreChangeEvent, StoreChangesOptions, StoreDescription } from './store-changes.js';
 import { QueryableStoreTypes, StoreQueryParameters } from './store-query.js';
 import {
   type ResolvedStreamsConfig,
@@ -98,6 +103,8 @@ export class KafkaStreams {
   private releaseStateDirectory: (() => void) | null = null;
   private restoreListener: StateRestoreListener | null = null;
   private readonly logger: Logger;
+  /** Numbers the clients of `changes()` subscriptions. */
+  private changeSubscriptions = 0;
   /** When the consumer last failed fatally (each time a new thread took over). */
   private consumerFailures: number[] = [];
 
@@ -132,6 +139,11 @@ export class KafkaStreams {
 
   metrics(): Registry {
     return this.metricsImpl.registry;
+  }
+
+  /** The topology this instance runs, described (as `Topology.describe()`). */
+  topologyDescription(): TopologyDescription {
+    return this.topology.describe();
   }
 
   /**
@@ -373,11 +385,97 @@ export class KafkaStreams {
       throw new InvalidStoreTypeError(
         `store ${name} is a ${actual} store and cannot be queried as a ${requested} store; ask for QueryableStoreTypes.${camel(actual)}Store()`,
       );
-    return queryView(requested, actual, () => this.queryableStores(parameters));
+    return queryView(requested, actual, () => this.storesToQuery(parameters));
+  }
+
+  /**
+   * Every store of the topology: its kind, serdes, and the partitions this instance hosts now
+   * (active and restored; standby or restoring). What a query tool, such as the HTTP query server,
+   * needs to read keys as text and route them.
+   */
+  storeDescriptions(): StoreDescription[] {
+    const started = this.started;
+    const alive = this.currentState === 'RUNNING' || this.currentState === 'REBALANCING';
+    return describeStores(
+      this.config.applicationId,
+      this.topology.internal,
+      { keySerde: this.config.defaultKeySerde, valueSerde: this.config.defaultValueSerde },
+      started && {
+        subtopologies: started.subtopologies,
+        taskCounts: started.taskCounts,
+        active: alive ? this.activeTasks().map((t) => ({ id: t.id, restored: t.status === 'RUNNING' })) : [],
+        standbys: (name) => (alive ? (started.standbys?.storesNamed(name) ?? []) : []),
+        globalReady: alive && started.global !== null,
+      },
+    );
+  }
+
+  /**
+   * How far behind its changelog each local copy of each store is, by store name and partition
+   * (Kafka Streams' allLocalStorePartitionLags): 0 for active, restored stores; the records a
+   * standby has yet to apply. Stores still restoring are left out (their lag is not known here).
+   */
+  async allLocalStorePartitionLags(): Promise<Map<string, Map<number, LagInfo>>> {
+    const lags = new Map<string, Map<number, LagInfo>>();
+    for (const store of this.storeDescriptions()) {
+      if (store.global) continue;
+      const byPartition = new Map<number, LagInfo>();
+      const standbyLags = (await this.started?.standbys?.lags(store.name)) ?? new Map<number, number>();
+      for (const [partition, offsetLag] of standbyLags) byPartition.set(partition, { offsetLag });
+      for (const partition of store.activePartitions) byPartition.set(partition, { offsetLag: 0 });
+      if (byPartition.size > 0) lags.set(store.name, byPartition);
+    }
+    return lags;
+  }
+
+  /**
+   * The committed changes of a key-value store as they reach its changelog (after the cache
+   * flushes them), from any instance: an rxjs Observable whose first event says where in the
+   * changelog it starts, then one event per change, in changelog order. Each subscription reads
+   * with a consumer of its own; unsubscribe to stop it. `key` or `prefix` narrow it; `from`
+   * resumes at earlier positions (as far back as the changelog still holds).
+   */
+  changes<K, V>(storeName: string, options: StoreChangesOptions<K> = {}): Observable<StoreChangeEvent<K, V>> {
+    const started = this.started;
+    if (!started) throw new StreamsError(`changes(${storeName}): the instance has not started`);
+    const all = this.storeDescriptions();
+    const store = all.find((d) => d.name === storeName);
+    if (!store)
+      throw new UnknownStateStoreError(
+        storeName,
+        all.map((d) => d.name),
+      );
+    if (store.kind !== 'key-value' && store.kind !== 'timestamped-key-value')
+      throw new InvalidStoreTypeError(
+        `changes(${storeName}): live changes are read from key-value stores, and ${storeName} is a ${store.global ? 'global' : (store.kind ?? 'custom')} store`,
+      );
+    const { changelogTopic: topic, keySerde, valueSerde } = store;
+    if (!topic)
+      throw new StreamsError(
+        `changes(${storeName}): the store has logging disabled, and live changes are read from its changelog; enable logging (Materialized.withLoggingEnabled)`,
+      );
+    if (!keySerde || !valueSerde)
+      throw new StreamsError(`changes(${storeName}): the store's serdes are unknown; give it serdes`);
+    const keyBytes = options.key === undefined ? null : keySerde.serialize(topic, options.key);
+    const prefixBytes = options.prefix === undefined ? null : keySerde.serialize(topic, options.prefix);
+    const everyPartition = Array.from({ length: store.partitionCount }, (_, p) => p);
+    return changelogTail(started.transport, {
+      topic,
+      partitions: keyBytes ? [partitionForKey(keyBytes, store.partitionCount)] : everyPartition,
+      keySerde: keySerde as Serde<K>,
+      valueSerde: valueSerde as Serde<V>,
+      accept: keyBytes
+        ? (key) => key.equals(keyBytes)
+        : prefixBytes
+          ? (key) => key.subarray(0, prefixBytes.length).equals(prefixBytes)
+          : () => true,
+      from: new Map((options.from ?? []).map((p) => [p.partition, p.offset])),
+      clientId: `${this.config.instanceId}-changes-${++this.changeSubscriptions}`,
+    });
   }
 
   /** The local instances of a store a query may read now, or StoreNotQueryableError saying why none. */
-  private queryableStores(parameters: StoreQueryParameters<unknown>): StateStore[] {
+  private storesToQuery(parameters: StoreQueryParameters<unknown>): StateStore[] {
     const { storeName: name, partition, staleStoresEnabled: stale } = parameters;
     const state = this.currentState;
     // A global store is whole once started, through rebalances; a task's store holds its partition.

@@ -5,7 +5,15 @@
 export interface Serde<T> {
   serialize(topic: string, data: T | null): Buffer | null;
   deserialize(topic: string, data: Buffer | null): T | null;
+  /**
+   * Which of the built-in `Serdes` this is, so tools that read keys as text (the HTTP query
+   * server) know how to parse them. A serde of your own leaves it out.
+   */
+  readonly kind?: SerdeKind;
 }
+
+/** The built-in serdes, by their `Serdes` name. */
+export type SerdeKind = 'String' | 'Long' | 'Integer' | 'Double' | 'Bytes' | 'Void' | 'Json';
 
 /** Raised by a serde for input it cannot read; the runtime names topic, partition and offset. */
 export class SerializationError extends Error {

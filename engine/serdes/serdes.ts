@@ -11,12 +11,14 @@ function fixedWidth(width: number, type: string, topic: string, data: Buffer): v
 }
 
 const stringSerde: Serde<string> = {
+  kind: 'String',
   serialize: (_topic, data) => (data === null ? null : Buffer.from(data, 'utf8')),
   deserialize: (_topic, data) => (data === null ? null : data.toString('utf8')),
 };
 
 /** Big-endian two's complement 64-bit, byte-compatible with Kafka's LongSerializer, for safe integers. */
 const longSerde: Serde<number> = {
+  kind: 'Long',
   serialize(topic, data) {
     if (data === null) return null;
     if (!Number.isSafeInteger(data)) {
@@ -42,6 +44,7 @@ const longSerde: Serde<number> = {
 };
 
 const integerSerde: Serde<number> = {
+  kind: 'Integer',
   serialize(topic, data) {
     if (data === null) return null;
     if (!Number.isInteger(data) || data < -2147483648 || data > 2147483647) {
@@ -59,6 +62,7 @@ const integerSerde: Serde<number> = {
 };
 
 const doubleSerde: Serde<number> = {
+  kind: 'Double',
   serialize(_topic, data) {
     if (data === null) return null;
     const buf = Buffer.allocUnsafe(8);
@@ -73,11 +77,13 @@ const doubleSerde: Serde<number> = {
 };
 
 const bytesSerde: Serde<Buffer> = {
+  kind: 'Bytes',
   serialize: (_topic, data) => data,
   deserialize: (_topic, data) => data,
 };
 
 const voidSerde: Serde<null> = {
+  kind: 'Void',
   serialize(topic, data) {
     if (data !== null)
       throw new SerializationError(`Void serializer on topic ${topic}: only null is allowed`);
@@ -91,6 +97,7 @@ const voidSerde: Serde<null> = {
 
 function jsonSerde<T>(): Serde<T> {
   return {
+    kind: 'Json',
     serialize: (_topic, data) => (data === null ? null : Buffer.from(JSON.stringify(data), 'utf8')),
     deserialize(topic, data) {
       if (data === null) return null;

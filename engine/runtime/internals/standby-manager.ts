@@ -67,6 +67,18 @@ export class StandbyManager {
     });
   }
 
+  /** How many changelog records each standby partition of a store has yet to apply (its lag). */
+  async lags(name: string): Promise<Map<number, number>> {
+    const changelogs = [...this.tasks.values()].flatMap((t) =>
+      t.changelogs.filter((c) => c.store.name === name),
+    );
+    if (changelogs.length === 0) return new Map();
+    const ends = await this.consumer.endOffsets(
+      changelogs.map(({ topic, partition }) => ({ topic, partition })),
+    );
+    return new Map(ends.map((end) => [end.partition, Math.max(0, end.offset - this.position(end))] as const));
+  }
+
   /** The standby task ids this instance hosts now. */
   taskIds(): string[] {
     return [...this.tasks.keys()].sort();
