@@ -177,6 +177,8 @@ export class QueryClient {
   subscribe<K, V>(
     store: string,
     target: { key: KeyText } | { prefix?: KeyText } = {},
+    /** `lastEventId`: resume after this event (an `id` of an earlier subscription) instead of starting with the current values. */
+    options: { lastEventId?: string } = {},
   ): Observable<ChangeEvent<K, V>> {
     const path =
       'key' in target
@@ -185,10 +187,9 @@ export class QueryClient {
     return new Observable((subscriber) => {
       const abort = new AbortController();
       (async () => {
-        const response = await this.fetch(this.baseUrl + path, {
-          headers: this.headers('text/event-stream'),
-          signal: abort.signal,
-        });
+        const headers = this.headers('text/event-stream');
+        if (options.lastEventId) headers['last-event-id'] = options.lastEventId;
+        const response = await this.fetch(this.baseUrl + path, { headers, signal: abort.signal });
         if (!response.ok || !response.body) throw await errorOf(response);
         for await (const event of serverSentEvents(response.body)) {
           const data = JSON.parse(event.data) as Record<string, unknown>;

@@ -6,7 +6,13 @@ import { HttpError } from './http-error.js';
 export const FORWARDED_HEADER = 'x-rivulet-forwarded';
 
 /** The headers of an owner's answer a forwarded answer carries back. */
-const PASSED_BACK = ['retry-after', 'x-rivulet-lag', 'x-rivulet-partition', 'x-rivulet-host', 'content-type'];
+const PASSED_BACK = [
+  'retry-after',
+  'x-rivulet-lag',
+  'x-rivulet-partition',
+  'x-rivulet-answered-by',
+  'content-type',
+];
 
 export interface ForwardedAnswer {
   readonly statusCode: number;
@@ -89,11 +95,12 @@ function passedBack(headers: IncomingHttpHeaders): Record<string, string> {
   return kept;
 }
 
+/** An owner that cannot be reached is most often one that just left: the key moves, so retry. */
 function unreachable(address: string, err: Error): HttpError {
   return new HttpError(
-    502,
+    503,
     'owner-unreachable',
-    `the instance at ${address} that hosts the key could not be reached: ${err.message}`,
+    `the instance at ${address} that hosts the key could not be reached (it may be leaving; the key moves to another): ${err.message}`,
     { 'retry-after': '1' },
   );
 }

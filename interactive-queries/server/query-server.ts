@@ -21,6 +21,8 @@ import { StoreAccess } from './store-access.js';
 
 /** Longest path segment (a key) the router accepts; fastify's default of 100 would turn long keys into 404s. */
 const MAX_PARAM_LENGTH = 4096;
+/** How long close() lets requests under way finish. */
+const CLOSE_GRACE_MS = 500;
 /** The routes take no bodies; anything bigger than this is refused with 413. */
 const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -47,7 +49,7 @@ export async function startQueryServer(
 ): Promise<QueryServer> {
   const settings = resolveOptions(options);
   const app = Fastify({
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     bodyLimit: BODY_LIMIT_BYTES,
     ...(settings.tls ? { https: { key: settings.tls.key, cert: settings.tls.cert } } : {}),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
@@ -106,7 +108,11 @@ export async function startQueryServer(
     async close() {
       endSubscriptions();
       forwarder.close();
-      await app.close();
+      const closing = app.close();
+      // Requests under way get a moment to finish; then every connection still open is cut.
+      const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      await closing;
+      clearTimeout(cut);
     },
   };
 }

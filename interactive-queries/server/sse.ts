@@ -11,7 +11,7 @@ export type EndReason = 'slow-consumer' | 'shutdown' | 'error';
 export class SseStream {
   private readonly heartbeat: NodeJS.Timeout;
   private ended = false;
-  private readonly closeListeners: (() => void)[] = [];
+  private readonly closeListeners: ((reason: EndReason | 'client-left') => void)[] = [];
 
   constructor(
     private readonly res: ServerResponse,
@@ -26,11 +26,11 @@ export class SseStream {
     });
     res.write(': connected\n\n');
     this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), heartbeatMs);
-    res.on('close', () => this.closed());
+    res.on('close', () => this.closed('client-left'));
   }
 
   /** Called once when the stream ends, whoever ends it. */
-  onClose(listener: () => void): void {
+  onClose(listener: (reason: EndReason | 'client-left') => void): void {
     this.closeListeners.push(listener);
   }
 
@@ -45,7 +45,7 @@ export class SseStream {
     this.res.end();
     // A client that reads nothing never takes the final bytes: do not wait for it.
     setTimeout(() => this.res.destroy(), 1000).unref();
-    this.closed();
+    this.closed(reason);
   }
 
   private write(chunk: string): void {
@@ -58,10 +58,10 @@ export class SseStream {
       );
   }
 
-  private closed(): void {
+  private closed(reason: EndReason | 'client-left'): void {
     if (this.ended) return;
     this.ended = true;
     clearInterval(this.heartbeat);
-    for (const listener of this.closeListeners) listener();
+    for (const listener of this.closeListeners) listener(reason);
   }
 }

@@ -23,8 +23,8 @@ export class StoreAccess {
     readonly streams: KafkaStreams,
     private readonly keyParsers: Readonly<Record<string, KeyParser>>,
     private readonly retryAfterSeconds: number,
-    /** This instance's address as the others call it (undefined: not known, never forwarded to). */
-    private readonly selfAddress: () => string | undefined,
+    /** This instance's address as the others call it (undefined: not known yet). */
+    readonly selfAddress: () => string | undefined,
   ) {}
 
   /** The store, or 404 naming the stores there are. */

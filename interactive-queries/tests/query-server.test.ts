@@ -1,56 +1,17 @@
-import { EmbeddedLog, Serdes } from 'rivulet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueryClient, QueryError } from '../client/index.js';
+import { embeddedLog, someClicks, waitFor } from './embedded-shop.js';
 import { QueryCluster } from './query-cluster.js';
-import { CLICKS, type Click, COUNTS, expectedStores, NOTES, PER_SECOND, VISITS } from './shop-topology.js';
+import { type Click, COUNTS, expectedStores, PER_SECOND, VISITS } from './shop-topology.js';
 
 // The query server on the embedded log: three instances, every key answered from every instance
 // (forwarded to its owner where needed), scans merged across instances, and the errors.
 
-const S = Serdes.String();
 let cluster: QueryCluster | undefined;
 afterEach(async () => {
   await cluster?.close();
   cluster = undefined;
 });
-
-/** A cluster name of its own per test, with the input topics and `clicks` produced. */
-function embeddedLog(clicks: readonly Click[]) {
-  const name = `iq-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const log = EmbeddedLog.named(name).createTopic(CLICKS, 4).createTopic(NOTES, 4);
-  log.produce(
-    CLICKS,
-    clicks.map((c) => ({ key: c.key, value: 'x', timestampMs: c.timestampMs })),
-    S,
-    S,
-  );
-  return { bootstrapServers: `memory://${name}`, log };
-}
-
-/** 40 users; user i clicks i % 5 + 1 times from its own second: 40 ms apart, the 4th and 5th after a pause (a second session). */
-function someClicks(): Click[] {
-  const clicks: Click[] = [];
-  for (let i = 0; i < 40; i++) {
-    const key = `user-${String(i).padStart(3, '0')}`;
-    for (let n = 0; n <= i % 5; n++)
-      clicks.push({ key, timestampMs: 1_000 * i + 40 * n + (n >= 3 ? 500 : 0) });
-  }
-  return clicks;
-}
-
-async function waitFor<T>(
-  what: string,
-  attempt: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await attempt().catch(() => undefined);
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function threeInstances(clicks: readonly Click[]) {
   const { bootstrapServers, log } = embeddedLog(clicks);
@@ -146,5 +107,72 @@ describe('query server on the embedded log', () => {
     }
     await cluster!.startStreams(late);
     expect((await fetch(`${late.server.url}/ready`)).status).toBe(200);
+  });
+
+  it('through a rebalance (an instance stops) answers are right or 503 with Retry-After, and right again after', async () => {
+    const { clients, model } = await threeInstances(someClicks());
+    const [a, b] = cluster!.instances.map((i) => i.server.url);
+    const stopping = cluster!.stop(cluster!.instances[2]!);
+    const statuses = new Map<number, number>();
+    let settled = false;
+    const deadline = Date.now() + 30_000;
+    while (!settled) {
+      if (Date.now() > deadline) throw new Error(`answers did not settle: ${JSON.stringify([...statuses])}`);
+      settled = true;
+      for (const url of [a, b]) {
+        for (const [key, expected] of model.counts) {
+          const response = await fetch(`${url}/stores/${COUNTS}/keys/${key}`);
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          if (response.status === 200) {
+            expect(await response.json()).toEqual({
+              key,
+              value: expected.value,
+              timestamp: expected.timestamp,
+            });
+          } else {
+            expect(response.status, await response.text()).toBe(503);
+            expect(response.headers.get('retry-after')).toBe('1');
+            settled = false;
+          }
+        }
+      }
+    }
+    await stopping;
+    // The stopped instance's keys were unavailable for a moment (its server gone, then the move).
+    expect(statuses.get(503)).toBeGreaterThan(0);
+    expect(cluster!.instances).toHaveLength(2);
+    expect(await clients[0]!.get(COUNTS, 'user-007')).toMatchObject({
+      value: model.counts.get('user-007')!.value,
+    });
+  });
+
+  it('?stale=true is answered by a standby, with its lag in X-Rivulet-Lag', async () => {
+    const clicks = someClicks();
+    const { bootstrapServers } = embeddedLog(clicks);
+    cluster = new QueryCluster({ applicationId: 'iq-stale', bootstrapServers, numStandbyReplicas: 1 });
+    const [a, b] = [await cluster.add('a'), await cluster.add('b')];
+    const model = expectedStores(clicks);
+    const client = new QueryClient({ baseUrl: b.server.url });
+    // A key owned by a, whose partition b keeps as a standby.
+    const key = await waitFor('a key of a with a standby on b', async () => {
+      const stores = await client.stores();
+      const standby = stores.find((s) => s.name === COUNTS)!.standbyPartitions;
+      for (const k of model.counts.keys()) {
+        const metadata = await client.metadata(COUNTS, k);
+        if (metadata.activeHost?.instanceId === 'a' && standby.includes(metadata.partition!)) return k;
+      }
+      return undefined;
+    });
+    const expected = model.counts.get(key)!;
+    const answer = await waitFor('the standby to catch up', async () => {
+      const response = await fetch(`${b.server.url}/stores/${COUNTS}/keys/${key}?stale=true`);
+      const body = (await response.json()) as { value: number };
+      return response.status === 200 && body.value === expected.value ? response : undefined;
+    });
+    expect(answer.headers.get('x-rivulet-answered-by')).toBe(b.server.address);
+    expect(answer.headers.get('x-rivulet-lag')).toMatch(/^\d+$/);
+    // Without stale, b forwards to a.
+    const fresh = await fetch(`${b.server.url}/stores/${COUNTS}/keys/${key}`);
+    expect(fresh.headers.get('x-rivulet-answered-by')).toBe(a.server.address);
   });
 });

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StoreChange, StoreChangeEvent, StoreDescription } from 'rivulet';
-import { concatMap, from, type Observable } from 'rxjs';
 import { HttpError } from '../http-error.js';
 import { toJsonValue } from '../json-value.js';
 import { errors, keyParams, storeParams } from '../schemas.js';
 import { SseStream } from '../sse.js';
 import type { StoreAccess } from '../store-access.js';
+import { subscriptionMetrics } from '../subscription-metrics.js';
 
 export interface ChangesSettings {
   readonly heartbeatMs: number;
@@ -35,6 +35,7 @@ export function changesRoutes(
   settings: ChangesSettings,
 ): () => void {
   const open = new Set<SseStream>();
+  const metrics = subscriptionMetrics(access.streams.metrics(), () => open.size);
 
   function subscribe(
     request: FastifyRequest,
@@ -57,33 +58,35 @@ export function changesRoutes(
     open.add(stream);
     const latest = new Map<string, unknown>();
     const positions = new Map<number, number>();
-    const events: Observable<void> = changes.pipe(
-      concatMap((event: StoreChangeEvent<unknown, unknown>) =>
-        from(
-          (async () => {
-            if (event.type === 'started') {
-              for (const p of event.positions) positions.set(p.partition, p.offset);
-              if (resume) return;
-              const values = await initial();
-              for (const v of values) latest.set(JSON.stringify(v.key), v.value);
-              stream.send('initial', { entries: values }, eventId(positions));
-              return;
-            }
-            sendChange(stream, event, latest, positions);
-          })(),
-        ),
-      ),
-    );
-    const subscription = events.subscribe({
-      error: (err: Error) =>
-        stream.end(
-          'error',
-          err instanceof HttpError ? err.message : `the subscription failed: ${err.message}`,
-        ),
+    const fail = (err: Error) =>
+      stream.end('error', err instanceof HttpError ? err.message : `the subscription failed: ${err.message}`);
+    // Changes that arrive while the current values are read wait for them, in order. Otherwise
+    // each change is written as it comes: nothing here queues what the client has not taken.
+    let waiting: StoreChange<unknown, unknown>[] | null = null;
+    const subscription = changes.subscribe({
+      next: (event: StoreChangeEvent<unknown, unknown>) => {
+        if (event.type === 'change') {
+          if (waiting) waiting.push(event);
+          else sendChange(stream, event, latest, positions);
+          return;
+        }
+        for (const p of event.positions) positions.set(p.partition, p.offset);
+        if (resume) return;
+        const queued: StoreChange<unknown, unknown>[] = [];
+        waiting = queued;
+        initial().then((values) => {
+          for (const v of values) latest.set(JSON.stringify(v.key), v.value);
+          stream.send('initial', { entries: values }, eventId(positions));
+          waiting = null;
+          for (const change of queued) sendChange(stream, change, latest, positions);
+        }, fail);
+      },
+      error: fail,
     });
-    stream.onClose(() => {
+    stream.onClose((reason) => {
       open.delete(stream);
       subscription.unsubscribe();
+      if (reason === 'slow-consumer') metrics.dropped.inc();
     });
   }
 

@@ -34,6 +34,7 @@ export function keyRoutes(app: FastifyInstance, access: StoreAccess, forwarder: 
       const forwarded = await forwarder.get(location.address, request.url, request.headers.authorization);
       return reply.code(forwarded.statusCode).headers(forwarded.headers).send(forwarded.body);
     }
+    reply.header('x-rivulet-answered-by', access.selfAddress() ?? 'unknown');
     if (location.partition !== undefined) reply.header('x-rivulet-partition', String(location.partition));
     if (location.stale) reply.header('x-rivulet-lag', await lagOf(access, store.name, location.partition));
     return read(key, location.partition, location.stale);
