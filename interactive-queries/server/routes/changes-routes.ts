@@ -112,6 +112,8 @@ export function changesRoutes(
   app.get<{ Params: { store: string; key: string } }>(
     '/stores/:store/keys/:key/changes',
     {
+      // An event stream has no head: a HEAD would open a subscription that sends nothing.
+      exposeHeadRoute: false,
       schema: {
         summary: "A key's value, then every committed change (Server-Sent Events)",
         tags: ['changes'],
@@ -135,6 +137,7 @@ export function changesRoutes(
   app.get<{ Params: { store: string }; Querystring: { prefix?: string } }>(
     '/stores/:store/changes',
     {
+      exposeHeadRoute: false,
       schema: {
         summary:
           "A store's entries (optionally under a prefix), then every committed change (Server-Sent Events)",
