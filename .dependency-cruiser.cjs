@@ -34,10 +34,18 @@ module.exports = {
     ),
     {
       name: 'apps-import-only-rivulet',
-      comment: 'bench/ and topologies/ use the public API: import from "rivulet", never engine internals',
+      comment:
+        'bench/, topologies/ and interactive-queries/ use the public API: import from "rivulet", never engine internals',
       severity: 'error',
-      from: { path: '^(bench|topologies)/' },
+      from: { path: '^(bench|topologies|interactive-queries)/' },
       to: { path: '^(engine|state-stores)/', pathNot: '^engine/index\\.ts$' },
+    },
+    {
+      name: 'engine-below-interactive-queries',
+      comment: 'the engine knows nothing of the HTTP layer built on it',
+      severity: 'error',
+      from: { path: '^(engine|state-stores)/' },
+      to: { path: '^interactive-queries/' },
     },
   ],
   options: {
