@@ -16,13 +16,13 @@ export function embeddedLog(clicks: readonly Click[]) {
   return { bootstrapServers: `memory://${name}`, log };
 }
 
-/** 40 users; user i clicks i % 5 + 1 times from its own second: 40 ms apart, the 4th and 5th after a pause (a second session). */
+/** 40 users; user i clicks i % 5 + 1 times from its own second (after 10 s: librdkafka reads a timestamp of 0 as "now"): 40 ms apart, the 4th and 5th after a pause (a second session). */
 export function someClicks(): Click[] {
   const clicks: Click[] = [];
   for (let i = 0; i < 40; i++) {
     const key = `user-${String(i).padStart(3, '0')}`;
     for (let n = 0; n <= i % 5; n++)
-      clicks.push({ key, timestampMs: 1_000 * i + 40 * n + (n >= 3 ? 500 : 0) });
+      clicks.push({ key, timestampMs: 10_000 + 1_000 * i + 40 * n + (n >= 3 ? 500 : 0) });
   }
   return clicks;
 }

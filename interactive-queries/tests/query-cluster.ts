@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KafkaStreams, type StreamsConfig } from 'rivulet';
 import { type QueryServer, type QueryServerOptions, startQueryServer } from '../index.js';
 import { freePort } from './free-port.js';
-import { shopTopology } from './shop-topology.js';
+import { type ShopTopics, shopTopology } from './shop-topology.js';
 
 export interface QueryInstance {
   readonly id: string;
@@ -24,6 +24,7 @@ export class QueryCluster {
     private readonly config: Pick<StreamsConfig, 'applicationId' | 'bootstrapServers'> &
       Partial<StreamsConfig>,
     private readonly serverOptions: QueryServerOptions = {},
+    private readonly topics?: ShopTopics,
   ) {}
 
   /** Starts one more instance (`start: false`: only its query server). */
@@ -31,7 +32,7 @@ export class QueryCluster {
     const port = await freePort();
     const stateDir = mkdtempSync(join(tmpdir(), `rivulet-iq-${id}-`));
     this.stateDirs.push(stateDir);
-    const streams = new KafkaStreams(shopTopology(), {
+    const streams = new KafkaStreams(shopTopology(this.topics), {
       commitIntervalMs: 50,
       ...this.config,
       instanceId: id,

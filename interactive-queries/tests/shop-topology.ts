@@ -23,9 +23,17 @@ export const SESSION_GAP_MS = 100;
 
 const S = Serdes.String();
 
-export function shopTopology(): Topology {
+/** The input topics (their names differ per run on a shared broker). */
+export interface ShopTopics {
+  readonly clicks: string;
+  readonly notes: string;
+}
+
+export function shopTopology(topics: ShopTopics = { clicks: CLICKS, notes: NOTES }): Topology {
   const builder = new StreamsBuilder();
-  const clicks = builder.stream<string, string>(CLICKS, Consumed.with(S, S)).groupByKey(Grouped.with(S, S));
+  const clicks = builder
+    .stream<string, string>(topics.clicks, Consumed.with(S, S))
+    .groupByKey(Grouped.with(S, S));
   clicks.count(Materialized.as<string, number>(COUNTS).withStoreType('persistent').withCachingDisabled());
   clicks
     .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW_MS, 60_000))
@@ -34,7 +42,7 @@ export function shopTopology(): Topology {
     .windowedBy(SessionWindows.ofInactivityGapAndGrace(SESSION_GAP_MS, 60_000))
     .count(Materialized.as<string, number>(VISITS).withCachingDisabled());
   builder.table(
-    NOTES,
+    topics.notes,
     Consumed.with(S, S),
     Materialized.as<string, string>(NOTES_STORE).withCachingDisabled(),
   );
