@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaStreams, type StreamsConfig } from 'rivulet';
+import { freePort } from '../../test/free-port.js';
 import { type QueryServer, type QueryServerOptions, startQueryServer } from '../index.js';
-import { freePort } from './free-port.js';
 import { type ShopTopics, shopTopology } from './shop-topology.js';
 
 export interface QueryInstance {
