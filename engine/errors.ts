@@ -73,6 +73,11 @@ export class UnknownStateStoreError extends StreamsError {
   }
 }
 
+/** A call that needs a started instance came before start() (Kafka Streams' StreamsNotStartedException). */
+export class StreamsNotStartedError extends StreamsError {
+  override name = 'StreamsNotStartedError';
+}
+
 /** An interactive query asked for a store as a type it is not (a window query of a key-value store). */
 export class InvalidStoreTypeError extends StreamsError {
   override name = 'InvalidStoreTypeError';

@@ -79,6 +79,7 @@ export {
   RetriableError,
   StoreNotQueryableError,
   StreamsError,
+  StreamsNotStartedError,
   TaskMigratedError,
   UnknownStateStoreError,
 } from './errors.js';

@@ -11,6 +11,7 @@ import {
   InvalidStoreTypeError,
   StoreNotQueryableError,
   StreamsError,
+  StreamsNotStartedError,
   UnknownStateStoreError,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -437,7 +438,10 @@ export class KafkaStreams {
    */
   changes<K, V>(storeName: string, options: StoreChangesOptions<K> = {}): Observable<StoreChangeEvent<K, V>> {
     const started = this.started;
-    if (!started) throw new StreamsError(`changes(${storeName}): the instance has not started`);
+    if (!started)
+      throw new StreamsNotStartedError(
+        `changes(${storeName}): the instance has not started; call start() first`,
+      );
     const all = this.storeDescriptions();
     const store = all.find((d) => d.name === storeName);
     if (!store)
@@ -445,9 +449,13 @@ export class KafkaStreams {
         storeName,
         all.map((d) => d.name),
       );
+    if (store.global)
+      throw new InvalidStoreTypeError(
+        `changes(${storeName}): ${storeName} is a global store, which has no changelog; its changes are the records of its source topic`,
+      );
     if (store.kind !== 'key-value' && store.kind !== 'timestamped-key-value')
       throw new InvalidStoreTypeError(
-        `changes(${storeName}): live changes are read from key-value stores, and ${storeName} is a ${store.global ? 'global' : (store.kind ?? 'custom')} store`,
+        `changes(${storeName}): live changes are read from key-value stores, and ${storeName} is a ${store.kind ?? 'custom'} store`,
       );
     const { changelogTopic: topic, keySerde, valueSerde } = store;
     if (!topic)
@@ -542,7 +550,10 @@ export class KafkaStreams {
   /** Which partition holds `key` in store `storeName`, and which instance hosts it (murmur2, as the producer). */
   queryMetadataForKey<K>(storeName: string, key: K, keySerde: Serde<K>): KeyQueryMetadata {
     const started = this.started;
-    if (!started) throw new StreamsError('queryMetadataForKey: the instance has not started');
+    if (!started)
+      throw new StreamsNotStartedError(
+        'queryMetadataForKey: the instance has not started; call start() first',
+      );
     const sub = started.subtopologies.find((s) => s.stores.includes(storeName));
     if (!sub)
       throw new StreamsError(`queryMetadataForKey: no state store named ${storeName} in the topology`);

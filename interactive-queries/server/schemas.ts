@@ -36,3 +36,10 @@ export const hostSchema = {
   required: ['instanceId', 'hostInfo'],
   properties: { instanceId: { type: 'string' }, hostInfo: { type: ['string', 'null'] } },
 } as const;
+
+/** An entry of a key-value store as answered: key, value, and the timestamp where the store keeps one. */
+export const entrySchema = {
+  type: 'object',
+  required: ['key', 'value'],
+  properties: { key: anyValue, value: anyValue, timestamp: { type: 'integer' } },
+} as const;

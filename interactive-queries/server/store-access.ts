@@ -4,7 +4,7 @@ import {
   type StoreDescription,
   StoreNotQueryableError,
   StoreQueryParameters,
-  StreamsError,
+  StreamsNotStartedError,
 } from 'rivulet';
 import { HttpError } from './http-error.js';
 import { type KeyParser, keyParser } from './key-text.js';
@@ -105,7 +105,7 @@ export class StoreAccess {
       return read();
     } catch (err) {
       if (err instanceof StoreNotQueryableError) throw this.unavailable(err.message);
-      if (err instanceof StreamsError && /has not started/.test(err.message))
+      if (err instanceof StreamsNotStartedError)
         throw this.unavailable(`store ${name} cannot answer: the instance has not started`);
       throw err;
     }

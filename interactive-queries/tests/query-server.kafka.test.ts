@@ -4,14 +4,14 @@ import { describeKafka, kafkaBootstrap, uniqueName } from '../../test/kafka/brok
 import { kafkaCluster } from '../../test/scenarios/test-cluster.js';
 import { type ChangeEvent, QueryClient } from '../client/index.js';
 import { someClicks, waitFor } from './embedded-shop.js';
+import { expectEveryKeyFromEveryInstance } from './every-key.js';
 import { QueryCluster } from './query-cluster.js';
-import { type Click, COUNTS, expectedStores, PER_SECOND, VISITS } from './shop-topology.js';
+import { type Click, COUNTS, expectedStores } from './shop-topology.js';
 
 // The query server on a real broker: three instances answer every key of every store kind
 // (forwarding), merge scans, stream a key's changes exactly as the changelog holds them, and keep
 // answering (or 503 with Retry-After) while an instance leaves; a standby answers ?stale=true.
 
-const S = Serdes.String();
 const L = Serdes.Long();
 let queryCluster: QueryCluster | undefined;
 const broker = kafkaCluster(kafkaBootstrap);
@@ -66,22 +66,7 @@ describeKafka('query server on a real broker', () => {
         60_000,
       );
 
-    let forwarded = 0;
-    for (const [i, client] of clients.entries()) {
-      for (const [key, expected] of model.counts) {
-        expect(await client.get(COUNTS, key)).toEqual({
-          key,
-          value: expected.value,
-          timestamp: expected.timestamp,
-        });
-        expect((await client.windows<number>(PER_SECOND, key)).map((w) => [w.start, w.value])).toEqual(
-          [...model.windows.get(key)!].sort(([x], [y]) => x - y),
-        );
-        expect(await client.sessions(VISITS, key)).toEqual(model.sessions.get(key));
-        if ((await client.metadata(COUNTS, key)).activeHost?.instanceId !== queryCluster!.instances[i]!.id)
-          forwarded++;
-      }
-    }
+    const forwarded = await expectEveryKeyFromEveryInstance(clients, queryCluster!.instances, model);
     expect(forwarded).toBeGreaterThan(model.counts.size);
 
     // A subscriber at an instance that does not own the key; the owner then leaves.

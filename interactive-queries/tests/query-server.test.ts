@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueryClient, QueryError } from '../client/index.js';
 import { embeddedLog, someClicks, waitFor } from './embedded-shop.js';
+import { expectEveryKeyFromEveryInstance } from './every-key.js';
 import { QueryCluster } from './query-cluster.js';
-import { type Click, COUNTS, expectedStores, PER_SECOND, VISITS } from './shop-topology.js';
+import { type Click, COUNTS, expectedStores, PER_SECOND } from './shop-topology.js';
 
 // The query server on the embedded log: three instances, every key answered from every instance
 // (forwarded to its owner where needed), scans merged across instances, and the errors.
@@ -35,26 +36,7 @@ describe('query server on the embedded log', () => {
   it('answers every key of a key-value, a window and a session store from every instance', async () => {
     const clicks = someClicks();
     const { clients, model } = await threeInstances(clicks);
-    let forwarded = 0;
-    for (const [i, client] of clients.entries()) {
-      for (const [key, expected] of model.counts) {
-        expect(await client.get(COUNTS, key)).toEqual({
-          key,
-          value: expected.value,
-          timestamp: expected.timestamp,
-        });
-        const windows = await client.windows<number>(PER_SECOND, key);
-        expect(windows.map((w) => [w.start, w.end, w.value])).toEqual(
-          [...model.windows.get(key)!]
-            .sort(([a], [b]) => a - b)
-            .map(([start, n]) => [start, start + 1_000, n]),
-        );
-        const sessions = await client.sessions<number>(VISITS, key);
-        expect(sessions).toEqual(model.sessions.get(key));
-        const metadata = await client.metadata(COUNTS, key);
-        if (metadata.activeHost?.instanceId !== cluster!.instances[i]!.id) forwarded++;
-      }
-    }
+    const forwarded = await expectEveryKeyFromEveryInstance(clients, cluster!.instances, model);
     // Each instance owns some of the partitions, so most answers were forwarded.
     expect(forwarded).toBeGreaterThan(model.counts.size);
     expect(await clients[0]!.get(COUNTS, 'nobody')).toBeUndefined();

@@ -12,10 +12,12 @@ import {
   QueryableStoreTypes,
   Serdes,
   SessionWindows,
+  type StoreChangeEvent,
   StoreNotQueryableError,
   StoreQueryParameters,
   Stores,
   StreamsBuilder,
+  StreamsNotStartedError,
   TimeWindows,
   UnknownStateStoreError,
 } from '../../index.js';
@@ -193,6 +195,67 @@ describe('interactive queries of a running instance', () => {
       },
       10_000,
       'the standby answers',
+    );
+  });
+
+  it("describes its stores, and streams a key-value store's committed changes from its changelog", async () => {
+    const { name, log } = cluster();
+    const unstarted = new KafkaStreams(topology(), {
+      applicationId: 'queries',
+      bootstrapServers: `memory://${name}`,
+    });
+    expect(() => unstarted.changes('counts')).toThrow(StreamsNotStartedError);
+    expect(() => unstarted.queryMetadataForKey('counts', 'a', S)).toThrow(StreamsNotStartedError);
+    const streams = await start(name, 'one');
+    expect(
+      streams
+        .storeDescriptions()
+        .map((d) => [d.name, d.kind, d.partitionCount, d.activePartitions, d.keySerde?.kind]),
+    ).toEqual([
+      ['counts', 'timestamped-key-value', 4, [0, 1, 2, 3], 'String'],
+      ['per-second', 'timestamped-window', 4, [0, 1, 2, 3], 'String'],
+      ['prices', 'versioned-key-value', 4, [0, 1, 2, 3], 'String'],
+      ['visits', 'session', 4, [0, 1, 2, 3], 'String'],
+    ]);
+    expect(() => streams.changes('per-second')).toThrow(InvalidStoreTypeError);
+    expect(() => streams.changes('nope')).toThrow(UnknownStateStoreError);
+    const counts = streams.store<string, number>('counts');
+    await waitUntil(() => counts.get('a') === 3, 10_000, 'the counts');
+
+    const events: StoreChangeEvent<string, number>[] = [];
+    const subscription = streams
+      .changes<string, number>('counts', { key: 'a' })
+      .subscribe((e) => events.push(e));
+    await waitUntil(() => events.length === 1, 10_000, 'the started event');
+    const started = events[0]!;
+    expect(started.type).toBe('started');
+    log.produce(
+      'clicks',
+      [
+        { key: 'b', value: 'x', timestampMs: 3_000 },
+        { key: 'a', value: 'x', timestampMs: 3_100 },
+        { key: 'a', value: 'x', timestampMs: 3_200 },
+      ],
+      S,
+      S,
+    );
+    await waitUntil(() => events.length === 3, 10_000, 'two changes of a');
+    subscription.unsubscribe();
+    // Exactly the changelog's records of key a from where the subscription started.
+    const from = started.type === 'started' ? started.positions[0]! : { partition: -1, offset: -1 };
+    const changelog = log
+      .read('queries-counts-changelog', S, Serdes.Long())
+      .filter((r) => r.key === 'a' && r.partition === from.partition && r.offset >= from.offset);
+    expect(changelog.map((r) => r.value)).toEqual([4, 5]);
+    expect(events.slice(1)).toEqual(
+      changelog.map((r) => ({
+        type: 'change',
+        key: 'a',
+        value: r.value,
+        timestampMs: r.timestampMs,
+        partition: r.partition,
+        offset: r.offset,
+      })),
     );
   });
 });

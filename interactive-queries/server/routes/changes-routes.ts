@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StoreChange, StoreChangeEvent, StoreDescription } from 'rivulet';
+import type { Subscription } from 'rxjs';
 import { HttpError } from '../http-error.js';
 import { toJsonValue } from '../json-value.js';
 import { errors, keyParams, storeParams } from '../schemas.js';
@@ -63,7 +64,15 @@ export function changesRoutes(
     // Changes that arrive while the current values are read wait for them, in order. Otherwise
     // each change is written as it comes: nothing here queues what the client has not taken.
     let waiting: StoreChange<unknown, unknown>[] | null = null;
-    const subscription = changes.subscribe({
+    let subscription: Subscription | undefined;
+    let ended = false;
+    stream.onClose((reason) => {
+      ended = true;
+      open.delete(stream);
+      subscription?.unsubscribe();
+      if (reason === 'slow-consumer') metrics.dropped.inc();
+    });
+    subscription = changes.subscribe({
       next: (event: StoreChangeEvent<unknown, unknown>) => {
         if (event.type === 'change') {
           if (waiting) waiting.push(event);
@@ -83,11 +92,8 @@ export function changesRoutes(
       },
       error: fail,
     });
-    stream.onClose((reason) => {
-      open.delete(stream);
-      subscription.unsubscribe();
-      if (reason === 'slow-consumer') metrics.dropped.inc();
-    });
+    // It may have failed at once (and ended the stream) before `subscription` was set.
+    if (ended) subscription.unsubscribe();
   }
 
   /** Reads through the server's own routes (local or forwarded, with the caller's authorization). */

@@ -3,7 +3,7 @@ import { type KeyValue, QueryableStoreTypes, type StoreDescription } from 'rivul
 import type { Forwarder } from '../forwarder.js';
 import { HttpError } from '../http-error.js';
 import { toJsonValue } from '../json-value.js';
-import { anyValue, errors, storeParams } from '../schemas.js';
+import { entrySchema, errors, storeParams } from '../schemas.js';
 import type { StoreAccess } from '../store-access.js';
 
 interface EntriesQuery {
@@ -83,16 +83,8 @@ export function entriesRoute(
             properties: {
               entries: {
                 type: 'array',
-                items: {
-                  type: 'object',
-                  required: ['key', 'value'],
-                  properties: {
-                    key: anyValue,
-                    value: anyValue,
-                    timestamp: { type: 'integer' },
-                    k: { type: 'string' },
-                  },
-                },
+                // k: the key's bytes, in the pages instances send each other
+                items: { ...entrySchema, properties: { ...entrySchema.properties, k: { type: 'string' } } },
               },
               partitions: { type: 'array', items: { type: 'integer' } },
               next: {

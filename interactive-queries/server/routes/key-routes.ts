@@ -3,7 +3,7 @@ import { QueryableStoreTypes, type StoreDescription } from 'rivulet';
 import { FORWARDED_HEADER, type Forwarder } from '../forwarder.js';
 import { HttpError } from '../http-error.js';
 import { toJsonValue } from '../json-value.js';
-import { anyValue, errors, hostSchema, keyParams, staleQuery } from '../schemas.js';
+import { anyValue, entrySchema, errors, hostSchema, keyParams, staleQuery } from '../schemas.js';
 import type { StoreAccess } from '../store-access.js';
 
 interface KeyRequest {
@@ -55,16 +55,7 @@ export function keyRoutes(app: FastifyInstance, access: StoreAccess, forwarder: 
           },
         },
         response: {
-          200: {
-            type: 'object',
-            required: ['key', 'value'],
-            properties: {
-              key: anyValue,
-              value: anyValue,
-              timestamp: { type: 'integer' },
-              validTo: { type: 'integer' },
-            },
-          },
+          200: { ...entrySchema, properties: { ...entrySchema.properties, validTo: { type: 'integer' } } },
           ...errors(400, 401, 404, 429, 502, 503, 504),
         },
       },
@@ -298,11 +289,7 @@ function valueFields(value: unknown, timestamped: boolean): { value: unknown; ti
 }
 
 /** The X-Rivulet-Lag of a stale read: the changelog records the local copy has yet to apply. */
-export async function lagOf(
-  access: StoreAccess,
-  store: string,
-  partition: number | undefined,
-): Promise<string> {
+async function lagOf(access: StoreAccess, store: string, partition: number | undefined): Promise<string> {
   if (partition === undefined) return '0';
   const lag = (await access.streams.allLocalStorePartitionLags()).get(store)?.get(partition);
   return lag === undefined ? 'unknown' : String(lag.offsetLag);
