@@ -36,6 +36,7 @@ import { topicResolver } from './internals/internal-topics.js';
 import { MembershipDirectory } from './internals/membership-directory.js';
 import { StreamsMetrics } from './internals/metrics.js';
 import { accepts, kindOfBuilder, queryView } from './internals/queryable-stores.js';
+import { RestoreProgress } from './internals/restore-progress.js';
 import { StandbyManager } from './internals/standby-manager.js';
 import { describeStores } from './internals/store-descriptions.js';
 import type { StreamTask } from './internals/stream-task.js';
@@ -103,6 +104,8 @@ export class KafkaStreams {
   private generation = 0;
   private releaseStateDirectory: (() => void) | null = null;
   private restoreListener: StateRestoreListener | null = null;
+  /** Where the stores under restore are (their lags), passing events on to restoreListener. */
+  private readonly restoreProgress = new RestoreProgress(() => this.restoreListener);
   private readonly logger: Logger;
   /** Numbers the clients of `changes()` subscriptions. */
   private changeSubscriptions = 0;
@@ -226,7 +229,7 @@ export class KafkaStreams {
       this.metricsImpl,
       {
         onRebalancing: () => this.transitionIfAlive('REBALANCING'),
-        restoreListener: () => this.restoreListener,
+        restoreListener: () => this.restoreProgress,
         beforeCreatingTasks: async (ids) => {
           await started.standbys?.release(ids);
         },
@@ -414,7 +417,7 @@ export class KafkaStreams {
   /**
    * How far behind its changelog each local copy of each store is, by store name and partition
    * (Kafka Streams' allLocalStorePartitionLags): 0 for active, restored stores; the records a
-   * standby has yet to apply. Stores still restoring are left out (their lag is not known here).
+   * standby has yet to apply; for a store still restoring, the records its restore has yet to replay.
    */
   async allLocalStorePartitionLags(): Promise<Map<string, Map<number, LagInfo>>> {
     const lags = new Map<string, Map<number, LagInfo>>();
@@ -423,6 +426,8 @@ export class KafkaStreams {
       const byPartition = new Map<number, LagInfo>();
       const standbyLags = (await this.started?.standbys?.lags(store.name)) ?? new Map<number, number>();
       for (const [partition, offsetLag] of standbyLags) byPartition.set(partition, { offsetLag });
+      for (const [partition, offsetLag] of this.restoreProgress.lags(store.name))
+        if (store.restoringPartitions.includes(partition)) byPartition.set(partition, { offsetLag });
       for (const partition of store.activePartitions) byPartition.set(partition, { offsetLag: 0 });
       if (byPartition.size > 0) lags.set(store.name, byPartition);
     }

@@ -288,7 +288,7 @@ function valueFields(value: unknown, timestamped: boolean): { value: unknown; ti
   return { value: toJsonValue(inner), timestamp };
 }
 
-/** The X-Rivulet-Lag of a stale read: the changelog records the local copy has yet to apply. */
+/** The X-Rivulet-Lag of a stale read: the changelog records the local copy has yet to apply ('unknown' before a restore starts). */
 async function lagOf(access: StoreAccess, store: string, partition: number | undefined): Promise<string> {
   if (partition === undefined) return '0';
   const lag = (await access.streams.allLocalStorePartitionLags()).get(store)?.get(partition);
