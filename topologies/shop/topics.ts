@@ -1,0 +1,23 @@
+// The shop's topics in one place: names, partition counts and configs. A setup step creates them
+// (EmbeddedLog.createTopic on memory://, the Kafka admin on a broker).
+
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+const topic = (name: string, partitions = 4, config: Record<string, string> = {}): TopicSpec => ({
+  name,
+  partitions,
+  config,
+});
+
+export const TOPICS = {
+  /** PlaceOrder, CancelOrder, ConfirmOrder… keyed by order id. */
+  orderCommands: topic('order-commands'),
+  /** The event store of orders: every OrderPlaced, OrderConfirmed, OrderCancelled, CommandRejected, keyed by order id; kept forever. */
+  orderEvents: topic('order-events', 4, { 'retention.ms': '-1' }),
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];
