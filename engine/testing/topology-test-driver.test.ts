@@ -100,3 +100,29 @@ describe("TopologyTestDriver commits after every record (as Kafka Streams' drive
     }
   });
 });
+
+describe("TopologyTestDriver feeds its output back in (as Kafka Streams' driver)", () => {
+  it('a record written to a topic the topology also reads is processed from it, and can be read as output too', () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, string>('requests', Consumed.with(S, S))
+      .mapValues((v) => `${v}!`)
+      .to('middle', Produced.with(S, S));
+    builder
+      .stream<string, string>('middle', Consumed.with(S, S))
+      .mapValues((v) => v.toUpperCase())
+      .to('answers', Produced.with(S, S));
+    const driver = new TopologyTestDriver(builder.build());
+    try {
+      driver.createInputTopic('requests', S, S).pipeInput('k', 'hi');
+      expect(driver.createOutputTopic('answers', S, S).readKeyValuesToList()).toEqual([
+        { key: 'k', value: 'HI!' },
+      ]);
+      expect(driver.createOutputTopic('middle', S, S).readKeyValuesToList()).toEqual([
+        { key: 'k', value: 'hi!' },
+      ]);
+    } finally {
+      driver.close();
+    }
+  });
+});

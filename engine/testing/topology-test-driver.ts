@@ -51,7 +51,8 @@ export type TestDriverConfig = Partial<
 /**
  * Runs a topology synchronously, without a broker: each sub-topology as one task. A piped record
  * is processed to the end before `pipeInput` returns, including records that pass through
- * repartition topics. After each record, stream-time punctuators run and stores are flushed.
+ * repartition topics or through output topics the topology also reads (as Kafka Streams' driver
+ * does). After each record, stream-time punctuators run and stores are flushed.
  */
 export class TopologyTestDriver {
   private readonly tasks: StreamTask[] = [];
@@ -274,6 +275,9 @@ export class TopologyTestDriver {
     }
     if (this.changelogTopics.has(topic)) return;
     this.outputQueue(topic).push({ key, value, timestampMs, headers });
+    // As in Kafka Streams' driver, a record written to a topic the topology reads goes back in.
+    if (this.taskByTopic.has(topic) || this.global.topics().includes(topic))
+      this.enqueue(topic, key, value, timestampMs, headers);
   }
 
   private outputQueue(topic: string): CapturedRecord[] {
