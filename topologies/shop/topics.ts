@@ -18,6 +18,16 @@ export const TOPICS = {
   orderCommands: topic('order-commands'),
   /** The event store of orders: every OrderPlaced, OrderConfirmed, OrderCancelled, CommandRejected, keyed by order id; kept forever. */
   orderEvents: topic('order-events', 4, { 'retention.ms': '-1' }),
+  /** The catalogue: each product with the stock on hand, keyed by product id (compacted). */
+  products: topic('products', 4, { 'cleanup.policy': 'compact' }),
+  /** ReserveItems and ReleaseItems for an order's lines, keyed by order id. */
+  inventoryCommands: topic('inventory-commands'),
+  /** One line of a reservation or release, re-keyed by product id to reach the product's stock. */
+  inventoryLineRequests: topic('inventory-line-requests'),
+  /** What a product answered for a line, keyed by order id again. */
+  inventoryLineResults: topic('inventory-line-results'),
+  /** InventoryReserved, InventoryInsufficient, InventoryReleased, keyed by order id. */
+  inventoryEvents: topic('inventory-events'),
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];

@@ -1,0 +1,266 @@
+import {
+  Consumed,
+  type KeyValueStore,
+  type ProcessorContext,
+  type ProcessorSupplier,
+  Produced,
+  Serdes,
+  Stores,
+  type StreamsBuilder,
+} from 'rivulet';
+import type {
+  InventoryCommand,
+  InventoryEvent,
+  LineRequest,
+  LineResult,
+  Product,
+  ProductStock,
+  Reservation,
+} from './inventory-events.js';
+import { REMEMBERED_COMMANDS } from './order-aggregate.js';
+import { TOPICS } from './topics.js';
+
+/** Each order's reservation, by order id. */
+export const RESERVATIONS_STORE = 'reservations';
+/** Each product's stock (on hand, held per order), by product id: the stock view. */
+export const STOCK_STORE = 'stock';
+
+const S = Serdes.String();
+const json = <T>() => Serdes.Json<T>();
+
+/**
+ * Inventory reservations, all lines or none. An order's ReserveItems fans out one request per
+ * product (re-keyed by product id, so each product's stock is changed by one task only); each
+ * product reserves its line if it has the units, idempotently per order; the answers come back by
+ * order id, and when all are in the order is InventoryReserved, or InventoryInsufficient and the
+ * lines that were reserved are released again. ReleaseItems (the saga's compensation) gives back
+ * what the order holds. Under exactly_once_v2 stock and answers move together; and since a product
+ * remembers what each order holds, a redelivered request never reserves twice under either guarantee.
+ */
+export function addInventoryService(builder: StreamsBuilder): void {
+  builder.addStateStore(
+    Stores.keyValueStoreBuilder(RESERVATIONS_STORE, S, json<Reservation>()).withStoreType('persistent'),
+  );
+  builder.addStateStore(
+    Stores.keyValueStoreBuilder(STOCK_STORE, S, json<ProductStock>()).withStoreType('persistent'),
+  );
+
+  // By order: commands and the products' answers, into requests and events.
+  const fromCommands = builder
+    .stream<string, InventoryCommand>(
+      TOPICS.inventoryCommands.name,
+      Consumed.with(S, json<InventoryCommand>()),
+    )
+    .process(reservationCoordinator, RESERVATIONS_STORE);
+  const fromResults = builder
+    .stream<string, LineResult>(TOPICS.inventoryLineResults.name, Consumed.with(S, json<LineResult>()))
+    .process(reservationCoordinator, RESERVATIONS_STORE);
+  for (const out of [fromCommands, fromResults]) {
+    out
+      .filter((_k, v) => 'action' in v)
+      .to(TOPICS.inventoryLineRequests.name, Produced.with(S, json<CoordinatorOutput>()));
+    out
+      .filter((_k, v) => 'type' in v)
+      .to(TOPICS.inventoryEvents.name, Produced.with(S, json<CoordinatorOutput>()));
+  }
+
+  // By product: stock from the catalogue, and the lines asked of it.
+  builder
+    .stream<string, Product>(TOPICS.products.name, Consumed.with(S, json<Product>()))
+    .process(stockKeeper, STOCK_STORE);
+  builder
+    .stream<string, LineRequest>(TOPICS.inventoryLineRequests.name, Consumed.with(S, json<LineRequest>()))
+    .process(stockKeeper, STOCK_STORE)
+    .to(TOPICS.inventoryLineResults.name, Produced.with(S, json<LineResult>()));
+}
+
+type CoordinatorOutput = LineRequest | InventoryEvent;
+
+/** The order side: starts reservations and releases, and decides when every product has answered. */
+const reservationCoordinator: ProcessorSupplier<
+  string,
+  InventoryCommand | LineResult,
+  string,
+  CoordinatorOutput
+> = {
+  get() {
+    let context: ProcessorContext<string, CoordinatorOutput>;
+    let reservations: KeyValueStore<string, Reservation>;
+    return {
+      init(ctx) {
+        context = ctx;
+        reservations = ctx.getStateStore(RESERVATIONS_STORE);
+      },
+      process(record) {
+        /** Asks each of the products for its line of the reservation. */
+        const request = (r: Reservation, action: LineRequest['action'], productIds: readonly string[]) => {
+          for (const line of r.lines) {
+            if (!productIds.includes(line.productId)) continue;
+            const { productId, quantity } = line;
+            context.forward(
+              record.withKey(productId).withValue({ orderId: r.orderId, productId, quantity, action }),
+            );
+          }
+        };
+        const orderId = record.key;
+        const current = reservations.get(orderId);
+        const message = record.value;
+        if (!message) return;
+        const emit = (event: InventoryEvent) => context.forward(record.withValue(event));
+        if ('type' in message) {
+          if (current?.answeredCommands.includes(message.commandId)) return;
+          const answered = [...(current?.answeredCommands ?? []), message.commandId].slice(
+            -REMEMBERED_COMMANDS,
+          );
+          if (message.type === 'ReserveItems') {
+            // One reservation per order: asked again, it answers as before (once it knows the answer).
+            if (current && current.status !== 'released') {
+              const again = current.status === 'reserved' || current.status === 'insufficient';
+              if (again) emit(outcomeEvent({ ...current, commandId: message.commandId }));
+              if (again) reservations.put(orderId, { ...current, answeredCommands: answered });
+              return;
+            }
+            const next: Reservation = {
+              orderId,
+              commandId: message.commandId,
+              lines: mergeLines(message.lines),
+              status: 'reserving',
+              results: {},
+              answeredCommands: answered,
+            };
+            reservations.put(orderId, next);
+            request(
+              next,
+              'reserve',
+              next.lines.map((l) => l.productId),
+            );
+            return;
+          }
+          // ReleaseItems: give back what is held; nothing held is released at once.
+          const held = current ? Object.values(current.results).filter((r) => r.outcome === 'reserved') : [];
+          if (!current || held.length === 0) {
+            if (current)
+              reservations.put(orderId, {
+                ...current,
+                status: 'released',
+                commandId: message.commandId,
+                answeredCommands: answered,
+              });
+            emit({ schemaVersion: 1, type: 'InventoryReleased', orderId, commandId: message.commandId });
+            return;
+          }
+          const next: Reservation = {
+            ...current,
+            status: 'releasing',
+            commandId: message.commandId,
+            answeredCommands: answered,
+          };
+          reservations.put(orderId, next);
+          request(
+            next,
+            'release',
+            held.map((r) => r.productId),
+          );
+          return;
+        }
+        // A product's answer.
+        if (!current) return;
+        const results = { ...current.results, [message.productId]: message };
+        let next: Reservation = { ...current, results };
+        const answers = current.lines.map((l) => results[l.productId]);
+        if (current.status === 'reserving' && answers.every((a) => a && a.outcome !== 'released')) {
+          const short = answers.filter((a) => a!.outcome === 'insufficient');
+          next = { ...next, status: short.length === 0 ? 'reserved' : 'insufficient' };
+          emit(outcomeEvent(next));
+          // None or all: give back the lines that were reserved.
+          if (short.length > 0)
+            request(
+              next,
+              'release',
+              answers.filter((a) => a!.outcome === 'reserved').map((a) => a!.productId),
+            );
+        } else if (current.status === 'releasing' && answers.every((a) => !a || a.outcome !== 'reserved')) {
+          next = { ...next, status: 'released' };
+          emit({ schemaVersion: 1, type: 'InventoryReleased', orderId, commandId: current.commandId });
+        }
+        reservations.put(orderId, next);
+      },
+    };
+  },
+};
+
+/** The product side: keeps stock, reserves a line if the units are there, releases what an order holds. */
+const stockKeeper: ProcessorSupplier<string, Product | LineRequest, string, LineResult> = {
+  get() {
+    let context: ProcessorContext<string, LineResult>;
+    let stock: KeyValueStore<string, ProductStock>;
+    return {
+      init(ctx) {
+        context = ctx;
+        stock = ctx.getStateStore(STOCK_STORE);
+      },
+      process(record) {
+        const productId = record.key;
+        const message = record.value;
+        if (!message) return;
+        const current = stock.get(productId) ?? { productId, onHand: 0, reservedByOrder: {} };
+        if ('stock' in message) {
+          stock.put(productId, { ...current, onHand: message.stock });
+          return;
+        }
+        const held = current.reservedByOrder[message.orderId];
+        let next = current;
+        let outcome: LineResult['outcome'];
+        if (message.action === 'release') {
+          const { [message.orderId]: _released, ...rest } = current.reservedByOrder;
+          next = { ...current, reservedByOrder: rest };
+          outcome = 'released';
+        } else if (held !== undefined) {
+          outcome = 'reserved'; // asked again (a redelivery): the same answer, nothing reserved twice
+        } else if (available(current) >= message.quantity) {
+          next = {
+            ...current,
+            reservedByOrder: { ...current.reservedByOrder, [message.orderId]: message.quantity },
+          };
+          outcome = 'reserved';
+        } else {
+          outcome = 'insufficient';
+        }
+        if (next !== current) stock.put(productId, next);
+        context.forward(
+          record
+            .withKey(message.orderId)
+            .withValue({ orderId: message.orderId, productId, outcome, available: available(next) }),
+        );
+      },
+    };
+  },
+};
+
+/** The answer to a reservation whose products have all answered. */
+function outcomeEvent(r: Reservation): InventoryEvent {
+  const base = { schemaVersion: 1 as const, orderId: r.orderId, commandId: r.commandId };
+  if (r.status === 'reserved') return { ...base, type: 'InventoryReserved', lines: r.lines };
+  return {
+    ...base,
+    type: 'InventoryInsufficient',
+    shortages: r.lines.flatMap((l) => {
+      const answer = r.results[l.productId];
+      return answer?.outcome === 'insufficient'
+        ? [{ productId: l.productId, requested: l.quantity, available: answer.available }]
+        : [];
+    }),
+  };
+}
+
+/** Units that can still be reserved. */
+export function available(stock: ProductStock): number {
+  return stock.onHand - Object.values(stock.reservedByOrder).reduce((n, q) => n + q, 0);
+}
+
+/** One line per product (an order may name a product twice). */
+function mergeLines(lines: readonly { productId: string; quantity: number }[]) {
+  const byProduct = new Map<string, number>();
+  for (const l of lines) byProduct.set(l.productId, (byProduct.get(l.productId) ?? 0) + l.quantity);
+  return [...byProduct].map(([productId, quantity]) => ({ productId, quantity }));
+}
