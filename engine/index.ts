@@ -107,7 +107,9 @@ export {
   UsePartitionTimeOnInvalidTimestamp,
   WallclockTimestampExtractor,
 } from './processor/timestamp-extractor.js';
+export { createTopics, type TopicDefinition } from './runtime/create-topics.js';
 export { KafkaStreams, type KafkaStreamsState, type StateListener } from './runtime/kafka-streams.js';
+export { RecordProducer, type RecordProducerConfig } from './runtime/record-producer.js';
 export type {
   LagInfo,
   StoreChange,

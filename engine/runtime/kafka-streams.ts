@@ -20,8 +20,6 @@ import { TaskId } from '../task-id.js';
 import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
 import type { TopologyDescription } from '../topology/topology-description.js';
-import { KafkaTransport } from '../transport/kafka/kafka-transport.js';
-import { MemoryTransport } from '../transport/memory/memory-transport.js';
 import { partitionForKey } from '../transport/murmur2.js';
 import type { Transport } from '../transport/ports.js';
 import { changelogTail } from './internals/changelog-tail.js';
@@ -41,6 +39,7 @@ import { StandbyManager } from './internals/standby-manager.js';
 import { describeStores } from './internals/store-descriptions.js';
 import type { StreamTask } from './internals/stream-task.js';
 import { StreamThread } from './internals/stream-thread.js';
+import { transportFor } from './internals/transport-for.js';
 import { checkUserFacingSerdes } from './internals/user-serdes.js';
 import type { LagInfo, StoreChangeEvent, StoreChangesOptions, StoreDescription } from './store-changes.js';
 import { QueryableStoreTypes, StoreQueryParameters } from './store-query.js';
@@ -652,14 +651,8 @@ export class KafkaStreams {
 
   private transport(): Transport {
     const servers = this.config.bootstrapServers;
-    if (servers.startsWith('memory://')) {
-      const name = servers.slice('memory://'.length);
-      if (!name)
-        throw new StreamsError("config bootstrapServers: 'memory://' needs a name, e.g. 'memory://shop'");
-      return new MemoryTransport(name);
-    }
-    warnOnSmallThreadPool(this.logger);
-    return new KafkaTransport(servers, {
+    if (!servers.startsWith('memory://')) warnOnSmallThreadPool(this.logger);
+    return transportFor(servers, {
       settings: this.config.kafka,
       flushTimeoutMs: this.config.taskTimeoutMs,
       logger: this.logger,

@@ -83,12 +83,19 @@ export interface ProductStock {
 /** Where an order's reservation stands, as the reservations store keeps it. */
 export interface Reservation {
   readonly orderId: string;
-  /** The command being answered (ReserveItems, then ReleaseItems). */
+  /** The ReserveItems being answered. */
   readonly commandId: string;
   readonly lines: readonly { readonly productId: string; readonly quantity: number }[];
-  readonly status: 'reserving' | 'reserved' | 'insufficient' | 'releasing' | 'released';
-  /** The products' answers so far, by product id. */
-  readonly results: Readonly<Record<string, LineResult>>;
+  /** Reserving until every product has answered; then reserved or insufficient; released at the end. */
+  readonly status: 'reserving' | 'reserved' | 'insufficient' | 'released';
+  /** Each product's answer to its line, by product id. */
+  readonly answers: Readonly<
+    Record<string, { readonly outcome: 'reserved' | 'insufficient'; readonly available: number }>
+  >;
+  /** The products that hold units for the order now. */
+  readonly held: readonly string[];
+  /** The ReleaseItems being answered, once one came. */
+  readonly releaseCommandId: string | null;
   /** Commands already answered (a repeated one does nothing). */
   readonly answeredCommands: readonly string[];
 }

@@ -92,102 +92,117 @@ const reservationCoordinator: ProcessorSupplier<
         reservations = ctx.getStateStore(RESERVATIONS_STORE);
       },
       process(record) {
-        /** Asks each of the products for its line of the reservation. */
-        const request = (r: Reservation, action: LineRequest['action'], productIds: readonly string[]) => {
-          for (const line of r.lines) {
-            if (!productIds.includes(line.productId)) continue;
-            const { productId, quantity } = line;
-            context.forward(
-              record.withKey(productId).withValue({ orderId: r.orderId, productId, quantity, action }),
-            );
-          }
-        };
         const orderId = record.key;
-        const current = reservations.get(orderId);
         const message = record.value;
         if (!message) return;
         const emit = (event: InventoryEvent) => context.forward(record.withValue(event));
+        /** Asks products for their lines (re-keyed by product id). */
+        const request = (r: Reservation, action: LineRequest['action'], productIds: readonly string[]) => {
+          for (const { productId, quantity } of r.lines)
+            if (productIds.includes(productId))
+              context.forward(record.withKey(productId).withValue({ orderId, productId, quantity, action }));
+        };
+        let current = reservations.get(orderId);
         if ('type' in message) {
           if (current?.answeredCommands.includes(message.commandId)) return;
-          const answered = [...(current?.answeredCommands ?? []), message.commandId].slice(
+          const answeredCommands = [...(current?.answeredCommands ?? []), message.commandId].slice(
             -REMEMBERED_COMMANDS,
           );
           if (message.type === 'ReserveItems') {
-            // One reservation per order: asked again, it answers as before (once it knows the answer).
             if (current && current.status !== 'released') {
-              const again = current.status === 'reserved' || current.status === 'insufficient';
-              if (again) emit(outcomeEvent({ ...current, commandId: message.commandId }));
-              if (again) reservations.put(orderId, { ...current, answeredCommands: answered });
+              // One reservation per order: asked again, it answers as before (once it knows the answer).
+              if (current.status !== 'reserving')
+                emit(outcomeEvent({ ...current, commandId: message.commandId }));
+              reservations.put(orderId, { ...current, answeredCommands });
               return;
             }
-            const next: Reservation = {
+            const lines = mergeLines(message.lines);
+            current = {
               orderId,
               commandId: message.commandId,
-              lines: mergeLines(message.lines),
+              lines,
               status: 'reserving',
-              results: {},
-              answeredCommands: answered,
+              answers: {},
+              held: [],
+              releaseCommandId: null,
+              answeredCommands,
             };
-            reservations.put(orderId, next);
             request(
-              next,
+              current,
               'reserve',
-              next.lines.map((l) => l.productId),
+              lines.map((l) => l.productId),
             );
-            return;
-          }
-          // ReleaseItems: give back what is held; nothing held is released at once.
-          const held = current ? Object.values(current.results).filter((r) => r.outcome === 'reserved') : [];
-          if (!current || held.length === 0) {
-            if (current)
-              reservations.put(orderId, {
-                ...current,
-                status: 'released',
-                commandId: message.commandId,
-                answeredCommands: answered,
-              });
-            emit({ schemaVersion: 1, type: 'InventoryReleased', orderId, commandId: message.commandId });
-            return;
-          }
-          const next: Reservation = {
-            ...current,
-            status: 'releasing',
-            commandId: message.commandId,
-            answeredCommands: answered,
-          };
-          reservations.put(orderId, next);
-          request(
-            next,
-            'release',
-            held.map((r) => r.productId),
-          );
-          return;
-        }
-        // A product's answer.
-        if (!current) return;
-        const results = { ...current.results, [message.productId]: message };
-        let next: Reservation = { ...current, results };
-        const answers = current.lines.map((l) => results[l.productId]);
-        if (current.status === 'reserving' && answers.every((a) => a && a.outcome !== 'released')) {
-          const short = answers.filter((a) => a!.outcome === 'insufficient');
-          next = { ...next, status: short.length === 0 ? 'reserved' : 'insufficient' };
-          emit(outcomeEvent(next));
-          // None or all: give back the lines that were reserved.
-          if (short.length > 0)
+          } else {
+            if (!current || current.status === 'released') {
+              // Nothing is held: released at once.
+              if (current) reservations.put(orderId, { ...current, answeredCommands });
+              emit({ schemaVersion: 1, type: 'InventoryReleased', orderId, commandId: message.commandId });
+              return;
+            }
+            // Give back what is held; while still reserving, every line (the releases reach each
+            // product after its reservation, so they undo it whatever it answers).
             request(
-              next,
+              current,
               'release',
-              answers.filter((a) => a!.outcome === 'reserved').map((a) => a!.productId),
+              current.status === 'reserving' ? current.lines.map((l) => l.productId) : current.held,
             );
-        } else if (current.status === 'releasing' && answers.every((a) => !a || a.outcome !== 'reserved')) {
-          next = { ...next, status: 'released' };
-          emit({ schemaVersion: 1, type: 'InventoryReleased', orderId, commandId: current.commandId });
+            current = { ...current, releaseCommandId: message.commandId, answeredCommands };
+          }
+        } else {
+          if (!current) return;
+          const { productId, outcome, available } = message;
+          current =
+            outcome === 'released'
+              ? { ...current, held: current.held.filter((p) => p !== productId) }
+              : {
+                  ...current,
+                  answers: { ...current.answers, [productId]: { outcome, available } },
+                  held:
+                    outcome === 'reserved' && !current.held.includes(productId)
+                      ? [...current.held, productId]
+                      : current.held,
+                };
         }
-        reservations.put(orderId, next);
+        reservations.put(orderId, settle(current, emit, request));
       },
     };
   },
 };
+
+/**
+ * Moves a reservation on once its products have answered: the outcome when every line has its
+ * answer (and, when refused, the lines that were reserved are given back), InventoryReleased when
+ * a release was asked for and nothing is held any more.
+ */
+function settle(
+  r: Reservation,
+  emit: (event: InventoryEvent) => void,
+  request: (r: Reservation, action: LineRequest['action'], productIds: readonly string[]) => void,
+): Reservation {
+  let next = r;
+  if (next.status === 'reserving' && next.lines.every((l) => next.answers[l.productId])) {
+    const short = next.lines.some((l) => next.answers[l.productId]!.outcome === 'insufficient');
+    next = { ...next, status: short ? 'insufficient' : 'reserved' };
+    emit(outcomeEvent(next));
+    // None or all: a refused reservation gives back what it got (unless a release is already asked).
+    if (short && !next.releaseCommandId) request(next, 'release', next.held);
+  }
+  if (
+    next.releaseCommandId &&
+    next.status !== 'reserving' &&
+    next.status !== 'released' &&
+    next.held.length === 0
+  ) {
+    next = { ...next, status: 'released' };
+    emit({
+      schemaVersion: 1,
+      type: 'InventoryReleased',
+      orderId: next.orderId,
+      commandId: next.releaseCommandId!,
+    });
+  }
+  return next;
+}
 
 /** The product side: keeps stock, reserves a line if the units are there, releases what an order holds. */
 const stockKeeper: ProcessorSupplier<string, Product | LineRequest, string, LineResult> = {
@@ -245,7 +260,7 @@ function outcomeEvent(r: Reservation): InventoryEvent {
     ...base,
     type: 'InventoryInsufficient',
     shortages: r.lines.flatMap((l) => {
-      const answer = r.results[l.productId];
+      const answer = r.answers[l.productId];
       return answer?.outcome === 'insufficient'
         ? [{ productId: l.productId, requested: l.quantity, available: answer.available }]
         : [];
