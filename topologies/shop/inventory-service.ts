@@ -18,7 +18,7 @@ import type {
   Reservation,
 } from './inventory-events.js';
 import { REMEMBERED_COMMANDS } from './order-aggregate.js';
-import { TOPICS } from './topics.js';
+import { type ShopTopics, TOPICS } from './topics.js';
 
 /** Each order's reservation, by order id. */
 export const RESERVATIONS_STORE = 'reservations';
@@ -37,7 +37,7 @@ const json = <T>() => Serdes.Json<T>();
  * what the order holds. Under exactly_once_v2 stock and answers move together; and since a product
  * remembers what each order holds, a redelivered request never reserves twice under either guarantee.
  */
-export function addInventoryService(builder: StreamsBuilder): void {
+export function addInventoryService(builder: StreamsBuilder, topics: ShopTopics = TOPICS): void {
   builder.addStateStore(
     Stores.keyValueStoreBuilder(RESERVATIONS_STORE, S, json<Reservation>()).withStoreType('persistent'),
   );
@@ -48,30 +48,30 @@ export function addInventoryService(builder: StreamsBuilder): void {
   // By order: commands and the products' answers, into requests and events.
   const fromCommands = builder
     .stream<string, InventoryCommand>(
-      TOPICS.inventoryCommands.name,
+      topics.inventoryCommands.name,
       Consumed.with(S, json<InventoryCommand>()),
     )
     .process(reservationCoordinator, RESERVATIONS_STORE);
   const fromResults = builder
-    .stream<string, LineResult>(TOPICS.inventoryLineResults.name, Consumed.with(S, json<LineResult>()))
+    .stream<string, LineResult>(topics.inventoryLineResults.name, Consumed.with(S, json<LineResult>()))
     .process(reservationCoordinator, RESERVATIONS_STORE);
   for (const out of [fromCommands, fromResults]) {
     out
       .filter((_k, v) => 'action' in v)
-      .to(TOPICS.inventoryLineRequests.name, Produced.with(S, json<CoordinatorOutput>()));
+      .to(topics.inventoryLineRequests.name, Produced.with(S, json<CoordinatorOutput>()));
     out
       .filter((_k, v) => 'type' in v)
-      .to(TOPICS.inventoryEvents.name, Produced.with(S, json<CoordinatorOutput>()));
+      .to(topics.inventoryEvents.name, Produced.with(S, json<CoordinatorOutput>()));
   }
 
   // By product: stock from the catalogue, and the lines asked of it.
   builder
-    .stream<string, Product>(TOPICS.products.name, Consumed.with(S, json<Product>()))
+    .stream<string, Product>(topics.products.name, Consumed.with(S, json<Product>()))
     .process(stockKeeper, STOCK_STORE);
   builder
-    .stream<string, LineRequest>(TOPICS.inventoryLineRequests.name, Consumed.with(S, json<LineRequest>()))
+    .stream<string, LineRequest>(topics.inventoryLineRequests.name, Consumed.with(S, json<LineRequest>()))
     .process(stockKeeper, STOCK_STORE)
-    .to(TOPICS.inventoryLineResults.name, Produced.with(S, json<LineResult>()));
+    .to(topics.inventoryLineResults.name, Produced.with(S, json<LineResult>()));
 }
 
 type CoordinatorOutput = LineRequest | InventoryEvent;

@@ -11,7 +11,7 @@ import {
 } from 'rivulet';
 import { decide, evolve } from './order-aggregate.js';
 import type { OrderCommand, OrderEvent, OrderState } from './order-events.js';
-import { TOPICS } from './topics.js';
+import { type ShopTopics, TOPICS } from './topics.js';
 
 /** The orders as their events leave them, by order id: the aggregate's snapshot, queryable. */
 export const ORDERS_STORE = 'orders';
@@ -26,21 +26,21 @@ const orderStateSerde = Serdes.Json<OrderState>();
  * the store; its events go to the event store (`order-events`) and update the state. The store is
  * changelog-backed, so under exactly_once_v2 the events and the state move together.
  */
-export function addOrderService(builder: StreamsBuilder): void {
+export function addOrderService(builder: StreamsBuilder, topics: ShopTopics = TOPICS): void {
   builder.addStateStore(
     Stores.keyValueStoreBuilder(ORDERS_STORE, S, orderStateSerde)
       .withStoreType('persistent')
       .withCachingEnabled(),
   );
   builder
-    .stream<string, OrderCommand>(TOPICS.orderCommands.name, Consumed.with(S, orderCommandSerde))
+    .stream<string, OrderCommand>(topics.orderCommands.name, Consumed.with(S, orderCommandSerde))
     .process(orderAggregate, ORDERS_STORE)
-    .to(TOPICS.orderEvents.name, Produced.with(S, orderEventSerde));
+    .to(topics.orderEvents.name, Produced.with(S, orderEventSerde));
 }
 
-export function orderServiceTopology(): Topology {
+export function orderServiceTopology(topics: ShopTopics = TOPICS): Topology {
   const builder = new StreamsBuilder();
-  addOrderService(builder);
+  addOrderService(builder, topics);
   return builder.build();
 }
 

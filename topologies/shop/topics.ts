@@ -1,5 +1,5 @@
 // The shop's topics in one place: names, partition counts and configs. A setup step creates them
-// (EmbeddedLog.createTopic on memory://, the Kafka admin on a broker).
+// (createShopTopics, on memory:// and on Kafka). A prefix keeps runs apart on a shared broker.
 
 export interface TopicSpec {
   readonly name: string;
@@ -7,27 +7,32 @@ export interface TopicSpec {
   readonly config: Readonly<Record<string, string>>;
 }
 
-const topic = (name: string, partitions = 4, config: Record<string, string> = {}): TopicSpec => ({
-  name,
-  partitions,
-  config,
-});
+/** The shop's topics, their names prefixed with `prefix` (none by default). */
+export function shopTopics(prefix = '') {
+  const topic = (name: string, partitions = 4, config: Record<string, string> = {}): TopicSpec => ({
+    name: prefix + name,
+    partitions,
+    config,
+  });
+  return {
+    /** PlaceOrder, CancelOrder, ConfirmOrder… keyed by order id. */
+    orderCommands: topic('order-commands'),
+    /** The event store of orders: every OrderPlaced, OrderConfirmed, OrderCancelled, CommandRejected, keyed by order id; kept forever. */
+    orderEvents: topic('order-events', 4, { 'retention.ms': '-1' }),
+    /** The catalogue: each product with the stock on hand, keyed by product id (compacted). */
+    products: topic('products', 4, { 'cleanup.policy': 'compact' }),
+    /** ReserveItems and ReleaseItems for an order's lines, keyed by order id. */
+    inventoryCommands: topic('inventory-commands'),
+    /** One line of a reservation or release, re-keyed by product id to reach the product's stock. */
+    inventoryLineRequests: topic('inventory-line-requests'),
+    /** What a product answered for a line, keyed by order id again. */
+    inventoryLineResults: topic('inventory-line-results'),
+    /** InventoryReserved, InventoryInsufficient, InventoryReleased, keyed by order id. */
+    inventoryEvents: topic('inventory-events'),
+  } as const;
+}
 
-export const TOPICS = {
-  /** PlaceOrder, CancelOrder, ConfirmOrder… keyed by order id. */
-  orderCommands: topic('order-commands'),
-  /** The event store of orders: every OrderPlaced, OrderConfirmed, OrderCancelled, CommandRejected, keyed by order id; kept forever. */
-  orderEvents: topic('order-events', 4, { 'retention.ms': '-1' }),
-  /** The catalogue: each product with the stock on hand, keyed by product id (compacted). */
-  products: topic('products', 4, { 'cleanup.policy': 'compact' }),
-  /** ReserveItems and ReleaseItems for an order's lines, keyed by order id. */
-  inventoryCommands: topic('inventory-commands'),
-  /** One line of a reservation or release, re-keyed by product id to reach the product's stock. */
-  inventoryLineRequests: topic('inventory-line-requests'),
-  /** What a product answered for a line, keyed by order id again. */
-  inventoryLineResults: topic('inventory-line-results'),
-  /** InventoryReserved, InventoryInsufficient, InventoryReleased, keyed by order id. */
-  inventoryEvents: topic('inventory-events'),
-} as const;
+export type ShopTopics = ReturnType<typeof shopTopics>;
 
-export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];
+/** The shop's topics under their own names. */
+export const TOPICS: ShopTopics = shopTopics();

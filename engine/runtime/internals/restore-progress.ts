@@ -44,8 +44,8 @@ export class RestoreProgress implements StateRestoreListener {
   }
 
   private partitionsOf(storeName: string): Map<number, { end: number; next: number }> {
-    let partitions = this.restoring.get(storeName);
-    if (!partitions) this.restoring.set(storeName, (partitions = new Map()));
+    const partitions = this.restoring.get(storeName) ?? new Map<number, { end: number; next: number }>();
+    this.restoring.set(storeName, partitions);
     return partitions;
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createTopics, EmbeddedLog, RecordProducer, Serdes, StreamsError } from '../../index.js';
+import { createTopics, EmbeddedLog, RecordProducer, Serdes } from '../../index.js';
 
-// The application's own producer and topic creation, on the embedded log (the Kafka side runs in
-// the shop's broker test).
+// The application's own producer and topic creation, on the embedded log (on Kafka they run in the
+// shop's broker test, topologies/shop/shop.kafka.test.ts).
 
 const S = Serdes.String();
 
