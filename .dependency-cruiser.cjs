@@ -11,6 +11,7 @@ const layers = [
   ['transport', '^engine/transport/'],
   ['runtime', '^engine/runtime/'],
   ['testing', '^engine/testing/'],
+  ['patterns', '^engine/patterns/'],
   ['index', '^engine/index\\.ts$'],
 ];
 

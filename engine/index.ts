@@ -84,6 +84,11 @@ export {
   UnknownStateStoreError,
 } from './errors.js';
 export type { Logger } from './logger.js';
+export {
+  type EventSourcedAggregate,
+  eventSourced,
+  replayEvents,
+} from './patterns/event-sourced-aggregate.js';
 export type {
   Cancellable,
   FixedKeyProcessor,

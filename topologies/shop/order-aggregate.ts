@@ -1,3 +1,4 @@
+import { replayEvents } from 'rivulet';
 import type {
   CommandRejected,
   OrderCommand,
@@ -84,12 +85,10 @@ export function evolve(state: OrderState | null, event: OrderEvent): OrderState 
 
 /** The states the events of many orders fold to, by order id (the rebuild from the event store). */
 export function replay(events: Iterable<OrderEvent>): Map<string, OrderState> {
-  const states = new Map<string, OrderState>();
-  for (const event of events) {
-    const next = evolve(states.get(event.orderId) ?? null, event);
-    if (next) states.set(event.orderId, next);
-  }
-  return states;
+  return replayEvents(
+    [...events].map((event) => ({ key: event.orderId, value: event })),
+    evolve,
+  );
 }
 
 function invalidLines(lines: readonly OrderLine[]): string | null {

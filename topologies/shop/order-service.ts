@@ -1,11 +1,9 @@
 import {
   Consumed,
-  type KeyValueStore,
-  type ProcessorContext,
-  type ProcessorSupplier,
+  type EventSourcedAggregate,
+  eventSourced,
   Produced,
   Serdes,
-  Stores,
   StreamsBuilder,
   type Topology,
 } from 'rivulet';
@@ -21,21 +19,27 @@ export const orderCommandSerde = Serdes.Json<OrderCommand>();
 export const orderEventSerde = Serdes.Json<OrderEvent>();
 const orderStateSerde = Serdes.Json<OrderState>();
 
+/** The order aggregate as the library's event-sourced pattern runs it. */
+export const orderAggregate: EventSourcedAggregate<string, OrderCommand, OrderEvent, OrderState> = {
+  storeName: ORDERS_STORE,
+  keySerde: S,
+  stateSerde: orderStateSerde,
+  // A command under another order's key would split the order across partitions: refused.
+  decide: (state, command, key) =>
+    command.orderId === key ? decide(state, command) : [misrouted(key, command, state?.version ?? 0)],
+  evolve,
+};
+
 /**
- * The order service: each command, keyed by order id, is decided against the order's state from
- * the store; its events go to the event store (`order-events`) and update the state. The store is
- * changelog-backed, so under exactly_once_v2 the events and the state move together.
+ * The order service: each command, keyed by order id, is decided against the order's state in the
+ * `orders` store; its events go to the event store (`order-events`). Under exactly_once_v2 the
+ * events and the state are committed together.
  */
 export function addOrderService(builder: StreamsBuilder, topics: ShopTopics = TOPICS): void {
-  builder.addStateStore(
-    Stores.keyValueStoreBuilder(ORDERS_STORE, S, orderStateSerde)
-      .withStoreType('persistent')
-      .withCachingEnabled(),
-  );
-  builder
-    .stream<string, OrderCommand>(topics.orderCommands.name, Consumed.with(S, orderCommandSerde))
-    .process(orderAggregate, ORDERS_STORE)
-    .to(topics.orderEvents.name, Produced.with(S, orderEventSerde));
+  eventSourced(
+    builder.stream<string, OrderCommand>(topics.orderCommands.name, Consumed.with(S, orderCommandSerde)),
+    orderAggregate,
+  ).to(topics.orderEvents.name, Produced.with(S, orderEventSerde));
 }
 
 export function orderServiceTopology(topics: ShopTopics = TOPICS): Topology {
@@ -44,45 +48,16 @@ export function orderServiceTopology(topics: ShopTopics = TOPICS): Topology {
   return builder.build();
 }
 
-const orderAggregate: ProcessorSupplier<string, OrderCommand, string, OrderEvent> = {
-  get() {
-    let context: ProcessorContext<string, OrderEvent>;
-    let orders: KeyValueStore<string, OrderState>;
-    return {
-      init(ctx) {
-        context = ctx;
-        orders = ctx.getStateStore(ORDERS_STORE);
-      },
-      process(record) {
-        const command = record.value;
-        let state = orders.get(record.key);
-        // A command under another order's key would split the order across partitions: refused.
-        const events =
-          command && command.orderId === record.key
-            ? decide(state, command)
-            : [misrouted(record.key, command, state?.version ?? 0)];
-        for (const event of events) {
-          state = evolve(state, event);
-          context.forward(record.withValue(event));
-        }
-        if (state) orders.put(record.key, state);
-      },
-    };
-  },
-};
-
-/** The rejection of a command whose key is not its order id (or that has no body). */
-function misrouted(key: string, command: OrderCommand | null, version: number): OrderEvent {
+/** The rejection of a command whose key is not its order id. */
+function misrouted(key: string, command: OrderCommand, version: number): OrderEvent {
   return {
     schemaVersion: 1,
     type: 'CommandRejected',
     orderId: key,
     version,
-    commandId: command?.commandId ?? '',
-    commandType: command?.type ?? 'PlaceOrder',
+    commandId: command.commandId,
+    commandType: command.type,
     reason: 'invalid',
-    message: command
-      ? `the command for order ${command.orderId} was keyed by ${key}: key commands by their orderId`
-      : 'the command has no value',
+    message: `the command for order ${command.orderId} was keyed by ${key}: key commands by their orderId`,
   };
 }
