@@ -89,6 +89,16 @@ export {
   eventSourced,
   replayEvents,
 } from './patterns/event-sourced-aggregate.js';
+export {
+  type SagaDefinition,
+  type SagaEvent,
+  type SagaMessage,
+  type SagaReply,
+  type SagaState,
+  type SagaStatus,
+  type SagaStep,
+  saga,
+} from './patterns/saga.js';
 export type {
   Cancellable,
   FixedKeyProcessor,
