@@ -1,13 +1,22 @@
 import { createTopics, StreamsBuilder, type Topology } from 'rivulet';
 import { addInventoryService } from './inventory-service.js';
+import { addOrderSaga, type OrderSagaOptions } from './order-saga.js';
 import { addOrderService } from './order-service.js';
+import { addPaymentService, type PaymentOptions } from './payment-service.js';
 import { type ShopTopics, TOPICS } from './topics.js';
 
+export interface ShopOptions {
+  readonly payments?: PaymentOptions;
+  readonly saga?: OrderSagaOptions;
+}
+
 /** The shop's services in one topology (each service is also addable on its own, one per process). */
-export function shopTopology(topics: ShopTopics = TOPICS): Topology {
+export function shopTopology(topics: ShopTopics = TOPICS, options: ShopOptions = {}): Topology {
   const builder = new StreamsBuilder();
   addOrderService(builder, topics);
   addInventoryService(builder, topics);
+  addPaymentService(builder, topics, options.payments);
+  addOrderSaga(builder, topics, options.saga);
   return builder.build();
 }
 

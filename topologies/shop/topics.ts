@@ -29,6 +29,12 @@ export function shopTopics(prefix = '') {
     inventoryLineResults: topic('inventory-line-results'),
     /** InventoryReserved, InventoryInsufficient, InventoryReleased, keyed by order id. */
     inventoryEvents: topic('inventory-events'),
+    /** ProcessPayment and RefundPayment, keyed by order id. */
+    paymentCommands: topic('payment-commands'),
+    /** PaymentProcessed, PaymentDeclined, PaymentRefunded, keyed by order id. */
+    paymentEvents: topic('payment-events'),
+    /** Every transition of every order's saga, keyed by order id. */
+    sagaEvents: topic('saga-events'),
   } as const;
 }
 

@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaStreams, RecordProducer, Serdes } from 'rivulet';
+import { KafkaStreams, RecordProducer, Serdes, StreamsBuilder } from 'rivulet';
 import { expect } from 'vitest';
 import { seededRandom } from '../../../test/scenarios/seeded-random.js';
 import type { InventoryCommand, InventoryEvent, Product, ProductStock } from '../inventory-events.js';
-import { available, STOCK_STORE } from '../inventory-service.js';
+import { addInventoryService, available, STOCK_STORE } from '../inventory-service.js';
 import { replay } from '../order-aggregate.js';
 import type { OrderCommand, OrderEvent, OrderState } from '../order-events.js';
-import { ORDERS_STORE } from '../order-service.js';
-import { createShopTopics, shopTopology } from '../shop-topology.js';
+import { addOrderService, ORDERS_STORE } from '../order-service.js';
+import { createShopTopics } from '../shop-topology.js';
 import type { ShopTopics } from '../topics.js';
 
 const S = Serdes.String();
@@ -47,7 +47,11 @@ export async function reservationsThroughARebalance(
   const instance = async (id: string) => {
     const stateDir = mkdtempSync(join(tmpdir(), `rivulet-shop-${id}-`));
     dirs.push(stateDir);
-    const streams = new KafkaStreams(shopTopology(topics), {
+    // The order and inventory services only: the scenario sends the inventory commands itself.
+    const builder = new StreamsBuilder();
+    addOrderService(builder, topics);
+    addInventoryService(builder, topics);
+    const streams = new KafkaStreams(builder.build(), {
       applicationId: cluster.applicationId,
       bootstrapServers,
       instanceId: id,

@@ -1,0 +1,137 @@
+import { type SagaEvent, Serdes, TopologyTestDriver } from 'rivulet';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Product, ProductStock } from '../inventory-events.js';
+import { available, STOCK_STORE } from '../inventory-service.js';
+import type { OrderCommand, OrderEvent, OrderState } from '../order-events.js';
+import { ORDERS_STORE } from '../order-service.js';
+import type { PaymentEvent } from '../payment-events.js';
+import type { PaymentOutcome } from '../payment-service.js';
+import { shopTopology } from '../shop-topology.js';
+import { TOPICS } from '../topics.js';
+
+// The shop's cases end to end on the TopologyTestDriver (one process, every service): the happy
+// path, insufficient inventory, a declined payment, a payment that never answers, a duplicate order.
+
+const S = Serdes.String();
+let driver: TopologyTestDriver | undefined;
+afterEach(() => {
+  driver?.close();
+  driver = undefined;
+});
+
+function shop(payment: (orderId: string) => PaymentOutcome = () => 'pay') {
+  driver = new TopologyTestDriver(
+    shopTopology(TOPICS, {
+      payments: { outcome: payment },
+      saga: { stepTimeoutMs: 10_000, timeoutCheckIntervalMs: 1_000 },
+    }),
+    {},
+    0,
+  );
+  const products = driver.createInputTopic(TOPICS.products.name, S, Serdes.Json<Product>());
+  for (const [productId, stock] of [
+    ['keyboard', 5],
+    ['mouse', 1],
+  ] as const)
+    products.pipeInput(productId, { schemaVersion: 1, productId, name: productId, priceCents: 1_000, stock });
+  const commands = driver.createInputTopic(TOPICS.orderCommands.name, S, Serdes.Json<OrderCommand>());
+  const orderEvents = driver.createOutputTopic(TOPICS.orderEvents.name, S, Serdes.Json<OrderEvent>());
+  const payments = driver.createOutputTopic(TOPICS.paymentEvents.name, S, Serdes.Json<PaymentEvent>());
+  const sagaEvents = driver.createOutputTopic(TOPICS.sagaEvents.name, S, Serdes.Json<SagaEvent<string>>());
+  const d = driver;
+  return {
+    place: (orderId: string, lines: Record<string, number>, commandId = `place-${orderId}`) =>
+      commands.pipeInput(orderId, {
+        schemaVersion: 1,
+        type: 'PlaceOrder',
+        commandId,
+        orderId,
+        customerId: 'c1',
+        lines: Object.entries(lines).map(([productId, quantity]) => ({
+          productId,
+          quantity,
+          unitPriceCents: 1_000,
+        })),
+      }),
+    order: (orderId: string) => d.getKeyValueStore<string, OrderState>(ORDERS_STORE).get(orderId),
+    orderEvents: () => orderEvents.readValuesToList().map((e) => e!.type),
+    payments: () => payments.readValuesToList().map((e) => e!.type),
+    saga: () => sagaEvents.readValuesToList().map((e) => [e!.type, e!.step ?? e!.reason]),
+    available: (productId: string) =>
+      available(d.getKeyValueStore<string, ProductStock>(STOCK_STORE).get(productId)!),
+  };
+}
+
+describe('the shop, every service in one topology', () => {
+  it('happy path: placed → reserved → paid → confirmed', () => {
+    const s = shop();
+    s.place('o1', { keyboard: 2, mouse: 1 });
+    expect(s.orderEvents()).toEqual(['OrderPlaced', 'OrderConfirmed']);
+    expect(s.order('o1')).toMatchObject({ status: 'confirmed', version: 2, totalCents: 3_000 });
+    expect([s.available('keyboard'), s.available('mouse')]).toEqual([3, 0]);
+    expect(s.payments()).toEqual(['PaymentProcessed']);
+    expect(s.saga()).toEqual([
+      ['SagaStarted', null],
+      ['StepRequested', 'reserve-inventory'],
+      ['StepSucceeded', 'reserve-inventory'],
+      ['StepRequested', 'process-payment'],
+      ['StepSucceeded', 'process-payment'],
+      ['SagaCompleted', null],
+    ]);
+  });
+
+  it('insufficient inventory: placed → insufficient → cancelled, stock unchanged, nothing paid', () => {
+    const s = shop();
+    s.place('o2', { keyboard: 1, mouse: 2 });
+    expect(s.orderEvents()).toEqual(['OrderPlaced', 'OrderCancelled']);
+    expect(s.order('o2')).toMatchObject({ status: 'cancelled' });
+    expect([s.available('keyboard'), s.available('mouse')]).toEqual([5, 1]);
+    expect(s.payments()).toEqual([]);
+    expect(s.saga().slice(-2)).toEqual([
+      ['StepFailed', 'reserve-inventory'],
+      ['SagaCompensated', 'insufficient inventory: mouse (requested 2, available 1)'],
+    ]);
+  });
+
+  it('payment declined: the items are released and the order cancelled', () => {
+    const s = shop(() => 'decline');
+    s.place('o3', { keyboard: 2 });
+    expect(s.orderEvents()).toEqual(['OrderPlaced', 'OrderCancelled']);
+    expect(s.available('keyboard')).toBe(5);
+    expect(s.payments()).toEqual(['PaymentDeclined']);
+    expect(s.saga().slice(-3)).toEqual([
+      ['StepFailed', 'process-payment'],
+      ['CompensationRequested', 'reserve-inventory'],
+      ['SagaCompensated', 'payment declined: card declined'],
+    ]);
+  });
+
+  it('payment timeout: after the step timeout the items are released, the payment refunded and the order cancelled', () => {
+    const s = shop(() => 'no-answer');
+    s.place('o4', { keyboard: 1 });
+    expect(s.orderEvents()).toEqual(['OrderPlaced']);
+    expect(s.available('keyboard')).toBe(4);
+    driver!.advanceWallClockTime(9_000);
+    expect(s.order('o4')).toMatchObject({ status: 'placed' });
+    driver!.advanceWallClockTime(2_000);
+    expect(s.orderEvents()).toEqual(['OrderCancelled']);
+    expect(s.available('keyboard')).toBe(5);
+    expect(s.payments()).toEqual(['PaymentRefunded']);
+    expect(s.saga().slice(-4)).toEqual([
+      ['StepTimedOut', 'process-payment'],
+      ['CompensationRequested', 'process-payment'],
+      ['CompensationRequested', 'reserve-inventory'],
+      ['SagaCompensated', 'step process-payment timed out'],
+    ]);
+  });
+
+  it('a duplicate PlaceOrder starts nothing: one order, one saga, one reservation', () => {
+    const s = shop();
+    s.place('o5', { keyboard: 1 });
+    s.place('o5', { keyboard: 1 }); // the same idempotency key
+    s.place('o5', { keyboard: 1 }, 'another-key'); // refused: the order exists
+    expect(s.orderEvents()).toEqual(['OrderPlaced', 'OrderConfirmed', 'CommandRejected']);
+    expect(s.available('keyboard')).toBe(4);
+    expect(s.saga().filter(([type]) => type === 'SagaStarted')).toHaveLength(1);
+  });
+});
