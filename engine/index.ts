@@ -89,6 +89,7 @@ export {
   eventSourced,
   replayEvents,
 } from './patterns/event-sourced-aggregate.js';
+export { RETRY_HEADERS, type RetryOptions, withRetries } from './patterns/retries.js';
 export {
   type SagaDefinition,
   type SagaEvent,

@@ -1,4 +1,12 @@
-import { Consumed, type SagaDefinition, type SagaReply, Serdes, type StreamsBuilder, saga } from 'rivulet';
+import {
+  Consumed,
+  type KStream,
+  type SagaDefinition,
+  type SagaReply,
+  Serdes,
+  type StreamsBuilder,
+  saga,
+} from 'rivulet';
 import type { InventoryCommand, InventoryEvent } from './inventory-events.js';
 import type { OrderCommand, OrderEvent, OrderLine } from './order-events.js';
 import type { PaymentCommand, PaymentEvent } from './payment-events.js';
@@ -26,31 +34,31 @@ export interface OrderSagaOptions {
 const S = Serdes.String();
 
 /**
- * The order saga, on the library's saga pattern: a placed order reserves its items, then is paid
+ * The order saga, on the library's saga pattern (following `orderEvents`, the stream of the
+ * order-events topic): a placed order reserves its items, then is paid
  * for, then is confirmed; when the inventory is short, the payment is declined, or either does
  * not answer in time, what was done is undone (items released, payment refunded) and the order is
  * cancelled. Command ids derive from the order id, so every participant sees a resend as a repeat.
  */
 export function addOrderSaga(
   builder: StreamsBuilder,
+  orderEvents: KStream<string, OrderEvent>,
   topics: ShopTopics = TOPICS,
   options: OrderSagaOptions = {},
 ): void {
   const timeoutMs = options.stepTimeoutMs ?? 10_000;
-  const placed = builder
-    .stream<string, OrderEvent>(topics.orderEvents.name, Consumed.with(S, Serdes.Json<OrderEvent>()))
-    .flatMapValues((event): OrderSagaData[] =>
-      event.type === 'OrderPlaced'
-        ? [
-            {
-              orderId: event.orderId,
-              customerId: event.customerId,
-              lines: event.lines,
-              totalCents: event.totalCents,
-            },
-          ]
-        : [],
-    );
+  const placed = orderEvents.flatMapValues((event): OrderSagaData[] =>
+    event.type === 'OrderPlaced'
+      ? [
+          {
+            orderId: event.orderId,
+            customerId: event.customerId,
+            lines: event.lines,
+            totalCents: event.totalCents,
+          },
+        ]
+      : [],
+  );
   const replies = builder.stream<string, InventoryEvent | PaymentEvent>(
     [topics.inventoryEvents.name, topics.paymentEvents.name],
     Consumed.with(S, Serdes.Json<InventoryEvent | PaymentEvent>()),

@@ -1,5 +1,7 @@
-import { createTopics, StreamsBuilder, type Topology } from 'rivulet';
+import { Consumed, createTopics, Serdes, StreamsBuilder, type Topology } from 'rivulet';
 import { addInventoryService } from './inventory-service.js';
+import { addNotificationService, type NotificationOptions } from './notification-service.js';
+import type { OrderEvent } from './order-events.js';
 import { addOrderSaga, type OrderSagaOptions } from './order-saga.js';
 import { addOrderService } from './order-service.js';
 import { addPaymentService, type PaymentOptions } from './payment-service.js';
@@ -8,6 +10,7 @@ import { type ShopTopics, TOPICS } from './topics.js';
 export interface ShopOptions {
   readonly payments?: PaymentOptions;
   readonly saga?: OrderSagaOptions;
+  readonly notifications?: NotificationOptions;
 }
 
 /** The shop's services in one topology (each service is also addable on its own, one per process). */
@@ -16,7 +19,13 @@ export function shopTopology(topics: ShopTopics = TOPICS, options: ShopOptions =
   addOrderService(builder, topics);
   addInventoryService(builder, topics);
   addPaymentService(builder, topics, options.payments);
-  addOrderSaga(builder, topics, options.saga);
+  // The saga and the notifications both follow the order events: one source, shared.
+  const orderEvents = builder.stream<string, OrderEvent>(
+    topics.orderEvents.name,
+    Consumed.with(Serdes.String(), Serdes.Json<OrderEvent>()),
+  );
+  addOrderSaga(builder, orderEvents, topics, options.saga);
+  addNotificationService(orderEvents, topics, options.notifications);
   return builder.build();
 }
 

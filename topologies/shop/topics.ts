@@ -35,6 +35,10 @@ export function shopTopics(prefix = '') {
     paymentEvents: topic('payment-events'),
     /** Every transition of every order's saga, keyed by order id. */
     sagaEvents: topic('saga-events'),
+    /** Notifications sent (order confirmed or cancelled), keyed by order id. */
+    notificationsSent: topic('notifications-sent'),
+    /** Notifications that failed every attempt, with the error in their headers. */
+    notificationsDlq: topic('notifications-dlq'),
   } as const;
 }
 

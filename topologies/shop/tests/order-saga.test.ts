@@ -2,6 +2,7 @@ import { type SagaEvent, Serdes, TopologyTestDriver } from 'rivulet';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Product, ProductStock } from '../inventory-events.js';
 import { available, STOCK_STORE } from '../inventory-service.js';
+import type { Notification } from '../notification-service.js';
 import type { OrderCommand, OrderEvent, OrderState } from '../order-events.js';
 import { ORDERS_STORE } from '../order-service.js';
 import type { PaymentEvent } from '../payment-events.js';
@@ -19,11 +20,12 @@ afterEach(() => {
   driver = undefined;
 });
 
-function shop(payment: (orderId: string) => PaymentOutcome = () => 'pay') {
+function shop(payment: (orderId: string) => PaymentOutcome = () => 'pay', notificationFailureRate = 0) {
   driver = new TopologyTestDriver(
     shopTopology(TOPICS, {
       payments: { outcome: payment },
       saga: { stepTimeoutMs: 10_000, timeoutCheckIntervalMs: 1_000 },
+      notifications: { failureRate: notificationFailureRate },
     }),
     {},
     0,
@@ -38,6 +40,8 @@ function shop(payment: (orderId: string) => PaymentOutcome = () => 'pay') {
   const orderEvents = driver.createOutputTopic(TOPICS.orderEvents.name, S, Serdes.Json<OrderEvent>());
   const payments = driver.createOutputTopic(TOPICS.paymentEvents.name, S, Serdes.Json<PaymentEvent>());
   const sagaEvents = driver.createOutputTopic(TOPICS.sagaEvents.name, S, Serdes.Json<SagaEvent<string>>());
+  const sent = driver.createOutputTopic(TOPICS.notificationsSent.name, S, Serdes.Json<Notification>());
+  const dlq = driver.createOutputTopic(TOPICS.notificationsDlq.name, S, Serdes.Json<Notification>());
   const d = driver;
   return {
     place: (orderId: string, lines: Record<string, number>, commandId = `place-${orderId}`) =>
@@ -57,6 +61,8 @@ function shop(payment: (orderId: string) => PaymentOutcome = () => 'pay') {
     orderEvents: () => orderEvents.readValuesToList().map((e) => e!.type),
     payments: () => payments.readValuesToList().map((e) => e!.type),
     saga: () => sagaEvents.readValuesToList().map((e) => [e!.type, e!.step ?? e!.reason]),
+    notified: () => sent.readValuesToList().map((n) => [n!.orderId, n!.kind]),
+    deadLetters: () => dlq.readRecordsToList(),
     available: (productId: string) =>
       available(d.getKeyValueStore<string, ProductStock>(STOCK_STORE).get(productId)!),
   };
@@ -70,6 +76,7 @@ describe('the shop, every service in one topology', () => {
     expect(s.order('o1')).toMatchObject({ status: 'confirmed', version: 2, totalCents: 3_000 });
     expect([s.available('keyboard'), s.available('mouse')]).toEqual([3, 0]);
     expect(s.payments()).toEqual(['PaymentProcessed']);
+    expect(s.notified()).toEqual([['o1', 'order-confirmed']]);
     expect(s.saga()).toEqual([
       ['SagaStarted', null],
       ['StepRequested', 'reserve-inventory'],
@@ -133,5 +140,23 @@ describe('the shop, every service in one topology', () => {
     expect(s.orderEvents()).toEqual(['OrderPlaced', 'OrderConfirmed', 'CommandRejected']);
     expect(s.available('keyboard')).toBe(4);
     expect(s.saga().filter(([type]) => type === 'SagaStarted')).toHaveLength(1);
+  });
+
+  it('notification outage: three failed attempts, then the dead-letter topic; the order stays confirmed', () => {
+    const s = shop(() => 'pay', 1);
+    s.place('o6', { keyboard: 1 });
+    expect(s.orderEvents()).toEqual(['OrderPlaced', 'OrderConfirmed']);
+    driver!.advanceWallClockTime(1_000);
+    expect(s.deadLetters()).toEqual([]);
+    driver!.advanceWallClockTime(10_000);
+    const dead = s.deadLetters();
+    expect(dead.map((r) => [r.key, (r.value as Notification).kind])).toEqual([['o6', 'order-confirmed']]);
+    const header = (name: string) => dead[0]!.headers?.find((h) => h.key === name)?.value.toString();
+    expect(header('rivulet.retry.attempts')).toBe('3');
+    expect(header('rivulet.retry.error')).toMatch(/refused the order-confirmed notification of order o6/);
+    expect(s.notified()).toEqual([]);
+    expect(s.order('o6')).toMatchObject({ status: 'confirmed' });
+    driver!.advanceWallClockTime(120_000);
+    expect(s.deadLetters()).toEqual([]); // exactly once
   });
 });
