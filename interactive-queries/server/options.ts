@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { KeyParser } from './key-text.js';
 
 /** Bearer-token authentication: a list of accepted tokens, or a function that checks one. */
@@ -33,6 +34,11 @@ export interface QueryServerOptions {
   readonly forwardTimeoutMs?: number;
   /** The Retry-After of a 503 while a store moves or restores, in seconds (default 1). */
   readonly retryAfterSeconds?: number;
+  /**
+   * Adds routes of your own (an application's API beside the store routes) before the server
+   * listens; they share its auth, limits, error answers and OpenAPI document.
+   */
+  readonly routes?: (app: FastifyInstance) => void | Promise<void>;
   /** Live subscriptions: heartbeat interval (default 15 s) and the bytes one client may leave unread before it is dropped (default 1 MiB). */
   readonly changes?: {
     readonly heartbeatMs?: number;
@@ -56,6 +62,7 @@ export interface ResolvedQueryServerOptions {
   readonly heartbeatMs: number;
   readonly maxBufferedBytes: number;
   readonly maxSubscriptions: number;
+  readonly routes: QueryServerOptions['routes'];
 }
 
 export function resolveOptions(options: QueryServerOptions): ResolvedQueryServerOptions {
@@ -86,5 +93,6 @@ export function resolveOptions(options: QueryServerOptions): ResolvedQueryServer
     heartbeatMs: positive('changes.heartbeatMs', options.changes?.heartbeatMs, 15_000),
     maxBufferedBytes: positive('changes.maxBufferedBytes', options.changes?.maxBufferedBytes, 1 << 20),
     maxSubscriptions: positive('changes.maxSubscriptions', options.changes?.maxSubscriptions, 1000),
+    routes: options.routes,
   };
 }

@@ -96,6 +96,7 @@ export async function startQueryServer(
   keyRoutes(app, access, forwarder);
   entriesRoute(app, access, forwarder, settings.maxPageSize, () => address);
   const endSubscriptions = changesRoutes(app, access, settings);
+  await settings.routes?.(app);
 
   await app.listen({ host: settings.host, port: settings.port });
   const bound = app.server.address() as AddressInfo;

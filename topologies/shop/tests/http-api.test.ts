@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaStreams, RecordProducer, Serdes } from 'rivulet';
+import { type QueryServer, startQueryServer } from 'rivulet/interactive-queries';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/free-port.js';
+import { shopApi } from '../http-api.js';
+import type { Product } from '../inventory-events.js';
+import type { OrderCommand, OrderState } from '../order-events.js';
+import { createShopTopics, shopTopology } from '../shop-topology.js';
+import { TOPICS } from '../topics.js';
+
+// The shop's HTTP API on two instances of the embedded log: place an order and read your write
+// (waiting for the version), from either instance; validation, idempotency, cancel, stock, saga.
+
+const S = Serdes.String();
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function twoShops() {
+  const bootstrapServers = `memory://shop-api-${Date.now()}-${Math.random()}`;
+  await createShopTopics(bootstrapServers);
+  const products = await RecordProducer.create({
+    bootstrapServers,
+    keySerde: S,
+    valueSerde: Serdes.Json<Product>(),
+  });
+  products.send(TOPICS.products.name, 'keyboard', {
+    schemaVersion: 1,
+    productId: 'keyboard',
+    name: 'Keyboard',
+    priceCents: 4_999,
+    stock: 10,
+  });
+  await products.flush();
+  await products.close();
+  const commands = await RecordProducer.create({
+    bootstrapServers,
+    keySerde: S,
+    valueSerde: Serdes.Json<OrderCommand>(),
+  });
+  cleanup.push(() => commands.close());
+  const servers: QueryServer[] = [];
+  for (const id of ['a', 'b']) {
+    const port = await freePort();
+    const stateDir = mkdtempSync(join(tmpdir(), `rivulet-shop-api-${id}-`));
+    const streams = new KafkaStreams(shopTopology(), {
+      applicationId: 'shop',
+      bootstrapServers,
+      instanceId: id,
+      stateDir,
+      applicationServer: `127.0.0.1:${port}`,
+      commitIntervalMs: 50,
+    });
+    const server = await startQueryServer(streams, { port, routes: shopApi(commands) });
+    await streams.start();
+    cleanup.push(async () => {
+      await server.close();
+      await streams.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    });
+    servers.push(server);
+  }
+  return servers.map((s) => s.url);
+}
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe('the shop HTTP API', () => {
+  it('places an order and reads its outcome from either instance (read your writes); validation, idempotency, cancel, stock, saga', async () => {
+    const [a, b] = await twoShops();
+    const order = {
+      customerId: 'c1',
+      lines: [{ productId: 'keyboard', quantity: 2, unitPriceCents: 4_999 }],
+    };
+
+    const placed = await post(`${a}/orders`, order);
+    expect(placed.status).toBe(202);
+    const { orderId } = (await placed.json()) as { orderId: string };
+    // Version 2 is the saga's confirmation: the GET waits for it, on the other instance too.
+    for (const url of [b, a]) {
+      const read = await fetch(`${url}/orders/${orderId}?minVersion=2`);
+      expect(read.status).toBe(200);
+      expect((await read.json()) as OrderState).toMatchObject({
+        orderId,
+        status: 'confirmed',
+        version: 2,
+        totalCents: 9_998,
+      });
+    }
+    expect(await (await fetch(`${b}/products/keyboard/stock`)).json()).toEqual({
+      productId: 'keyboard',
+      onHand: 10,
+      reserved: 2,
+      available: 8,
+    });
+    expect(await (await fetch(`${a}/sagas/${orderId}`)).json()).toMatchObject({
+      status: 'completed',
+      data: { paymentId: `pay-${orderId}` },
+    });
+
+    // A retried POST with the same idempotency key is the same order.
+    const first = (await (await post(`${a}/orders`, order, { 'idempotency-key': 'k-42' })).json()) as {
+      orderId: string;
+    };
+    const again = (await (await post(`${b}/orders`, order, { 'idempotency-key': 'k-42' })).json()) as {
+      orderId: string;
+    };
+    expect(again.orderId).toBe(first.orderId);
+    expect(await (await fetch(`${a}/orders/${first.orderId}?minVersion=2`)).json()).toMatchObject({
+      version: 2,
+    });
+    expect(await (await fetch(`${a}/products/keyboard/stock`)).json()).toMatchObject({ reserved: 4 });
+
+    // Cancelling at the version seen.
+    expect(
+      (await post(`${b}/orders/${orderId}/cancel`, { expectedVersion: 2, reason: 'changed my mind' })).status,
+    ).toBe(202);
+    expect(await (await fetch(`${a}/orders/${orderId}?minVersion=3`)).json()).toMatchObject({
+      status: 'cancelled',
+      version: 3,
+    });
+
+    // Bad input: 400 naming the field; unknown order: 404; a version never reached: 504 after the wait.
+    const bad = await post(`${a}/orders`, {
+      customerId: 'c1',
+      lines: [{ productId: 'keyboard', quantity: 0, unitPriceCents: 1 }],
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/quantity/);
+    expect((await fetch(`${a}/orders/nope`)).status).toBe(404);
+    const late = await fetch(`${a}/orders/${orderId}?minVersion=9&waitMs=200`);
+    expect(late.status).toBe(504);
+    expect(((await late.json()) as { message: string }).message).toMatch(/at version 3, not yet 9/);
+  }, 60_000);
+});
