@@ -16,13 +16,19 @@ export function embeddedLog(clicks: readonly Click[]) {
   return { bootstrapServers: `memory://${name}`, log };
 }
 
-/** 40 users; user i clicks i % 5 + 1 times from its own second (after 10 s: librdkafka reads a timestamp of 0 as "now"): 40 ms apart, the 4th and 5th after a pause (a second session). */
+/**
+ * When the test clicks start: an hour ago, on a whole second. Timestamps near now matter on a broker:
+ * a window store's changelog is deleted by time (retention.ms), so 1970 timestamps would vanish.
+ */
+export const CLICKS_START_MS = Math.floor(Date.now() / 1_000) * 1_000 - 3_600_000;
+
+/** 40 users; user i clicks i % 5 + 1 times from its own second (from CLICKS_START_MS): 40 ms apart, the 4th and 5th after a pause (a second session). */
 export function someClicks(): Click[] {
   const clicks: Click[] = [];
   for (let i = 0; i < 40; i++) {
     const key = `user-${String(i).padStart(3, '0')}`;
     for (let n = 0; n <= i % 5; n++)
-      clicks.push({ key, timestampMs: 10_000 + 1_000 * i + 40 * n + (n >= 3 ? 500 : 0) });
+      clicks.push({ key, timestampMs: CLICKS_START_MS + 1_000 * i + 40 * n + (n >= 3 ? 500 : 0) });
   }
   return clicks;
 }

@@ -3,7 +3,7 @@ import { Serdes } from 'rivulet';
 import { filter, firstValueFrom, type Observable, take, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChangeEvent, QueryClient } from '../client/index.js';
-import { embeddedLog, someClicks, waitFor } from './embedded-shop.js';
+import { CLICKS_START_MS, embeddedLog, someClicks, waitFor } from './embedded-shop.js';
 import { QueryCluster } from './query-cluster.js';
 import { CLICKS, COUNTS, expectedStores, NOTES, NOTES_STORE } from './shop-topology.js';
 
@@ -75,7 +75,11 @@ describe('live subscriptions', { timeout: 90_000 }, () => {
     const more = (from: number, n: number) =>
       log.produce(
         CLICKS,
-        Array.from({ length: n }, (_, i) => ({ key, value: 'x', timestampMs: 100_000 + from + i })),
+        Array.from({ length: n }, (_, i) => ({
+          key,
+          value: 'x',
+          timestampMs: CLICKS_START_MS + 100_000 + from + i,
+        })),
         S,
         S,
       );
@@ -108,7 +112,7 @@ describe('live subscriptions', { timeout: 90_000 }, () => {
     await waitFor('the initial event', async () => first.seen.find((e) => e.type === 'initial'));
     log.produce(
       CLICKS,
-      [1, 2].map((i) => ({ key, value: 'x', timestampMs: 200_000 + i })),
+      [1, 2].map((i) => ({ key, value: 'x', timestampMs: CLICKS_START_MS + 200_000 + i })),
       S,
       S,
     );
@@ -119,7 +123,7 @@ describe('live subscriptions', { timeout: 90_000 }, () => {
     const lastId = (seen[1] as { id: string }).id;
     log.produce(
       CLICKS,
-      [3, 4, 5].map((i) => ({ key, value: 'x', timestampMs: 200_000 + i })),
+      [3, 4, 5].map((i) => ({ key, value: 'x', timestampMs: CLICKS_START_MS + 200_000 + i })),
       S,
       S,
     );

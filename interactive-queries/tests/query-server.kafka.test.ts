@@ -3,7 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { describeKafka, kafkaBootstrap, uniqueName } from '../../test/kafka/broker-context.js';
 import { kafkaCluster } from '../../test/scenarios/test-cluster.js';
 import { type ChangeEvent, QueryClient } from '../client/index.js';
-import { someClicks, waitFor } from './embedded-shop.js';
+import { CLICKS_START_MS, someClicks, waitFor } from './embedded-shop.js';
 import { expectEveryKeyFromEveryInstance } from './every-key.js';
 import { QueryCluster } from './query-cluster.js';
 import { type Click, COUNTS, expectedStores } from './shop-topology.js';
@@ -82,7 +82,7 @@ describeKafka('query server on a real broker', () => {
     const more = (n: number, from: number) =>
       produceClicks(
         topics.clicks,
-        Array.from({ length: n }, (_, i) => ({ key, timestampMs: 500_000 + from + i })),
+        Array.from({ length: n }, (_, i) => ({ key, timestampMs: CLICKS_START_MS + 500_000 + from + i })),
       );
     await more(3, 0);
     await waitFor(
