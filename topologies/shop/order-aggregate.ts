@@ -52,7 +52,15 @@ export function decide(state: OrderState | null, command: OrderCommand): OrderEv
         return reject('already-final', `order ${command.orderId} is ${state.status}`);
       return command.type === 'ConfirmOrder'
         ? [{ ...base, type: 'OrderConfirmed', version: version + 1 }]
-        : [{ ...base, type: 'OrderCancelled', version: version + 1, reason: command.reason }];
+        : [
+            {
+              ...base,
+              type: 'OrderCancelled',
+              version: version + 1,
+              reason: command.reason,
+              previousStatus: state.status === 'confirmed' ? 'confirmed' : 'placed',
+            },
+          ];
     }
   }
 }

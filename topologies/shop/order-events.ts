@@ -56,6 +56,8 @@ export interface OrderConfirmed extends EventBase {
 export interface OrderCancelled extends EventBase {
   readonly type: 'OrderCancelled';
   readonly reason: string;
+  /** What the order was before: a confirmed order's stock and payment are given back. */
+  readonly previousStatus: 'placed' | 'confirmed';
 }
 
 /** Why a command was refused. */

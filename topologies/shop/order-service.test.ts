@@ -79,6 +79,7 @@ describe('the order aggregate', () => {
         version: 3,
         commandId: 'cancel-1',
         reason: 'changed my mind',
+        previousStatus: 'confirmed',
       },
     ]);
     expect(store.get('o1')).toMatchObject({ version: 3, status: 'cancelled', totalCents: 11_997 });

@@ -1,4 +1,5 @@
 import { Consumed, createTopics, Serdes, StreamsBuilder, type Topology } from 'rivulet';
+import { addCancellationCompensations } from './cancellation.js';
 import { addInventoryService } from './inventory-service.js';
 import { addNotificationService, type NotificationOptions } from './notification-service.js';
 import type { OrderEvent } from './order-events.js';
@@ -26,6 +27,7 @@ export function shopTopology(topics: ShopTopics = TOPICS, options: ShopOptions =
   );
   addOrderSaga(builder, orderEvents, topics, options.saga);
   addNotificationService(orderEvents, topics, options.notifications);
+  addCancellationCompensations(orderEvents, topics);
   return builder.build();
 }
 

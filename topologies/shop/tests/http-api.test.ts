@@ -127,7 +127,14 @@ describe('the shop HTTP API', () => {
     expect(await (await fetch(`${a}/orders/${orderId}?minVersion=3`)).json()).toMatchObject({
       status: 'cancelled',
       version: 3,
-    });
+    }); // A confirmed order's cancellation gives its items back (and refunds it).
+    for (let tries = 0; ; tries++) {
+      const stock = (await (await fetch(`${b}/products/keyboard/stock`)).json()) as { reserved: number };
+      if (stock.reserved === 2) break;
+      if (tries > 200)
+        throw new Error(`the cancelled order's items were not released: ${JSON.stringify(stock)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
 
     // Bad input: 400 naming the field; unknown order: 404; a version never reached: 504 after the wait.
     const bad = await post(`${a}/orders`, {

@@ -57,6 +57,15 @@ function shop(payment: (orderId: string) => PaymentOutcome = () => 'pay', notifi
           unitPriceCents: 1_000,
         })),
       }),
+    cancel: (orderId: string, expectedVersion: number) =>
+      commands.pipeInput(orderId, {
+        schemaVersion: 1,
+        type: 'CancelOrder',
+        commandId: `cancel-${orderId}`,
+        orderId,
+        expectedVersion,
+        reason: 'changed my mind',
+      }),
     order: (orderId: string) => d.getKeyValueStore<string, OrderState>(ORDERS_STORE).get(orderId),
     orderEvents: () => orderEvents.readValuesToList().map((e) => e!.type),
     payments: () => payments.readValuesToList().map((e) => e!.type),
@@ -158,5 +167,22 @@ describe('the shop, every service in one topology', () => {
     expect(s.order('o6')).toMatchObject({ status: 'confirmed' });
     driver!.advanceWallClockTime(120_000);
     expect(s.deadLetters()).toEqual([]); // exactly once
+  });
+
+  it('cancel after confirm: the items are released and the payment refunded', () => {
+    const s = shop();
+    s.place('o7', { keyboard: 3 });
+    expect(s.orderEvents()).toEqual(['OrderPlaced', 'OrderConfirmed']);
+    expect(s.available('keyboard')).toBe(2);
+    s.payments();
+    s.cancel('o7', 2);
+    expect(s.orderEvents()).toEqual(['OrderCancelled']);
+    expect(s.order('o7')).toMatchObject({ status: 'cancelled', version: 3 });
+    expect(s.available('keyboard')).toBe(5);
+    expect(s.payments()).toEqual(['PaymentRefunded']);
+    expect(s.notified()).toEqual([
+      ['o7', 'order-confirmed'],
+      ['o7', 'order-cancelled'],
+    ]);
   });
 });
