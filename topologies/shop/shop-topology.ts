@@ -1,4 +1,5 @@
 import { Consumed, createTopics, Serdes, StreamsBuilder, type Topology } from 'rivulet';
+import { addAnalytics } from './analytics.js';
 import { addCancellationCompensations } from './cancellation.js';
 import { addInventoryService } from './inventory-service.js';
 import { addNotificationService, type NotificationOptions } from './notification-service.js';
@@ -28,6 +29,7 @@ export function shopTopology(topics: ShopTopics = TOPICS, options: ShopOptions =
   addOrderSaga(builder, orderEvents, topics, options.saga);
   addNotificationService(orderEvents, topics, options.notifications);
   addCancellationCompensations(orderEvents, topics);
+  addAnalytics(orderEvents, topics);
   return builder.build();
 }
 

@@ -39,6 +39,10 @@ export function shopTopics(prefix = '') {
     notificationsSent: topic('notifications-sent'),
     /** Notifications that failed every attempt, with the error in their headers. */
     notificationsDlq: topic('notifications-dlq'),
+    /** Final per-minute sales of each product (orders, units, revenue), keyed by product id. */
+    productSalesPerMinute: topic('analytics-product-sales-per-minute'),
+    /** Final order counts of 5-minute windows every minute, keyed by 'all'. */
+    orderRate: topic('analytics-order-rate'),
   } as const;
 }
 
