@@ -54,9 +54,19 @@ export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: 
       }
       return answer.json<{ value: T }>().value;
     };
+    /** Writes a command; one the broker refuses (or that cannot be written) is a 503 naming why, not a 500. */
     const send = async (command: OrderCommand) => {
       commands.send(topics.orderCommands.name, command.orderId, command);
-      await commands.flush();
+      try {
+        await commands.flush();
+      } catch (err) {
+        throw new HttpError(
+          503,
+          'command-not-written',
+          `the ${command.type} command for order ${command.orderId} was not written: ${(err as Error).message}`,
+          { 'retry-after': '1' },
+        );
+      }
     };
 
     app.post<{

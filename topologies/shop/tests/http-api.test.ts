@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaStreams, RecordProducer, Serdes } from 'rivulet';
+import { createTopics, KafkaStreams, RecordProducer, Serdes } from 'rivulet';
 import { type QueryServer, startQueryServer } from 'rivulet/interactive-queries';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/free-port.js';
@@ -20,8 +20,9 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function twoShops() {
+async function twoShops(before: (bootstrapServers: string) => Promise<void> = async () => {}) {
   const bootstrapServers = `memory://shop-api-${Date.now()}-${Math.random()}`;
+  await before(bootstrapServers);
   await createShopTopics(bootstrapServers);
   const products = await RecordProducer.create({
     bootstrapServers,
@@ -147,5 +148,24 @@ describe('the shop HTTP API', () => {
     const late = await fetch(`${a}/orders/${orderId}?minVersion=9&waitMs=200`);
     expect(late.status).toBe(504);
     expect(((await late.json()) as { message: string }).message).toMatch(/at version 3, not yet 9/);
+  }, 60_000);
+
+  it('a command the log refuses is a 503 naming why, not a 500', async () => {
+    // order-commands made first, with a 300-byte record limit (createShopTopics leaves it as it is).
+    const [a] = await twoShops((servers) =>
+      createTopics(servers, [
+        { name: TOPICS.orderCommands.name, partitions: 4, config: { 'max.message.bytes': '300' } },
+      ]),
+    );
+    const big = {
+      customerId: 'c1',
+      lines: Array.from({ length: 10 }, (_, i) => ({ productId: `p${i}`, quantity: 1, unitPriceCents: 1 })),
+    };
+    const refused = await post(`${a}/orders`, big);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(((await refused.json()) as { message: string }).message).toMatch(
+      /^the PlaceOrder command for order order-.* was not written: 1 record\(s\) were not written/,
+    );
   }, 60_000);
 });
