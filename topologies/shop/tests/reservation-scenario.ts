@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { KafkaStreams, RecordProducer, Serdes, StreamsBuilder } from 'rivulet';
 import { expect } from 'vitest';
 import { seededRandom } from '../../../test/scenarios/seeded-random.js';
+import { awaitSharedOwnership } from '../../../test/scenarios/shared-ownership.js';
 import type { InventoryCommand, InventoryEvent, Product, ProductStock } from '../inventory-events.js';
 import { addInventoryService, available, STOCK_STORE } from '../inventory-service.js';
 import { replay } from '../order-aggregate.js';
@@ -76,7 +77,7 @@ export async function reservationsThroughARebalance(
     await products.flush();
     const a = await instance('a');
     const b = await instance('b');
-    await a.waitForState('RUNNING', 60_000);
+    await awaitSharedOwnership([a, b], 60_000); // b takes part before it leaves
 
     const orders = await producer<OrderCommand>();
     const inventory = await producer<InventoryCommand>();

@@ -11,6 +11,7 @@ import {
 } from 'rivulet';
 import { expect } from 'vitest';
 import { seededRandom } from '../../../test/scenarios/seeded-random.js';
+import { awaitSharedOwnership } from '../../../test/scenarios/shared-ownership.js';
 import type { Product, ProductStock } from '../inventory-events.js';
 import { available, STOCK_STORE } from '../inventory-service.js';
 import type { OrderCommand, OrderEvent, OrderState } from '../order-events.js';
@@ -107,7 +108,7 @@ export async function randomShopRun(cluster: ShopRunCluster, orderCount: number)
     await products.flush();
     const a = await start('a');
     const b = await start('b');
-    await a.waitForState('RUNNING', 60_000);
+    await awaitSharedOwnership([a, b], 60_000); // b takes part before it leaves
     for (let n = 0; n < orderCount; n++) {
       const orderId = `order-${n}`;
       const lines = productIds
