@@ -1,38 +1,12 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../test/free-port.js';
+import { runMain } from '../test/run-main.js';
 
-const root = resolve(import.meta.dirname, '..');
-
-/** Runs `npm start`'s entry point as a child process; resolves with its exit code and output. */
-function runMain(args: string[], onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions', 'rivulet-source', 'topologies/main.ts', ...args],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    onOutput?.(output, child);
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  return new Promise<{ code: number | null; output: string }>((done) =>
-    child.on('exit', (code) => done({ code, output })),
-  );
-}
-
-describe('npm start (the demo job on the embedded log)', () => {
-  it('runs, reports sales from the store, and exits 0 after --seconds', async () => {
-    const { code, output } = await runMain(['--seconds', '3', '--port', String(await freePort())]);
+describe('npm start (the shop on the embedded log)', () => {
+  it('runs every service under load, reports the sagas, and exits 0 after --seconds', async () => {
+    const { code, output } = await runMain(['--seconds', '8', '--port', String(await freePort())]);
     expect(output).toContain('Sub-topology: 1');
-    expect(output).toMatch(/orders produced: [1-9]\d*/);
-    expect(output).toMatch(/keyboard\s+orders\s+\d+/);
+    expect(output).toMatch(/orders placed [1-9]\d* · sagas \d+ running, [1-9]\d* completed/);
     expect(output).toContain('closed cleanly.');
     expect(code).toBe(0);
   }, 60_000);
@@ -40,7 +14,7 @@ describe('npm start (the demo job on the embedded log)', () => {
   it('closes cleanly on Ctrl-C (SIGINT)', async () => {
     let signalled = false;
     const { code, output } = await runMain(['--port', String(await freePort())], (text, child) => {
-      if (!signalled && text.includes('orders produced:')) {
+      if (!signalled && text.includes('orders placed')) {
         signalled = true;
         child.kill('SIGINT');
       }
@@ -51,27 +25,49 @@ describe('npm start (the demo job on the embedded log)', () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  it('prints the query URLs, and they answer from every instance', async () => {
+  it('prints the API URLs, and they answer from every instance: an order placed on one is read on the other', async () => {
     const port = await freePort();
+    const first = `http://127.0.0.1:${port}`;
+    const second = `http://127.0.0.1:${port + 1}`;
     let checked: Promise<void> | undefined;
-    const { code, output } = await runMain(['--port', String(port)], (text, child) => {
-      if (checked || !/orders produced: [1-9]/.test(text)) return;
+    const { code, output } = await runMain(['--port', String(port), '--rate', '5'], (text, child) => {
+      if (checked || !text.includes('orders placed')) return;
       checked = (async () => {
-        const url = /(http:\/\/127\.0\.0\.1:\d+\/stores\/[\w-]+\/keys\/keyboard)\s/.exec(text)![1]!;
-        const answer = (await (await fetch(url)).json()) as { key: string; value: { orders: number } };
-        expect(answer.key).toBe('keyboard');
-        expect(answer.value.orders).toBeGreaterThan(0);
-        // The second instance (next port) answers the same key, forwarding it if it lives on the first.
-        const other = url.replace(`:${port}/`, `:${port + 1}/`);
-        expect(((await (await fetch(other)).json()) as { key: string }).key).toBe('keyboard');
-        const entries = (await (await fetch(url.replace(/keys\/keyboard$/, 'entries'))).json()) as {
-          entries: unknown[];
+        const placed = await fetch(`${first}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            customerId: 'customer-test',
+            lines: [{ productId: 'keyboard', quantity: 1, unitPriceCents: 4_999 }],
+          }),
+        });
+        expect(placed.status).toBe(202);
+        const { orderId } = (await placed.json()) as { orderId: string };
+        const order = (await (await fetch(`${second}/orders/${orderId}?minVersion=2`)).json()) as {
+          status: string;
         };
-        expect(entries.entries.length).toBeGreaterThan(1);
+        expect(['confirmed', 'cancelled']).toContain(order.status);
+        // The customer history is re-keyed by customer: it follows a commit interval later.
+        let history: string[] = [];
+        for (let tries = 0; history.length === 0 && tries < 100; tries++) {
+          await new Promise((r) => setTimeout(r, 100));
+          const answer = (await (await fetch(`${second}/customers/customer-test/orders`)).json()) as {
+            orders: { orderId: string }[];
+          };
+          history = answer.orders.map((o) => o.orderId);
+        }
+        expect(history).toEqual([orderId]);
+        for (const url of [first, second]) {
+          const sagas = (await (await fetch(`${url}/sagas`)).json()) as { completed: number };
+          expect(sagas.completed).toBeGreaterThan(0);
+          const stock = (await (await fetch(`${url}/products/keyboard/stock`)).json()) as { onHand: number };
+          expect(stock.onHand).toBe(50_000);
+        }
       })().finally(() => child.kill('SIGINT'));
     });
     await checked;
-    expect(output).toContain(`http://127.0.0.1:${port}/docs`);
+    for (const route of ['/orders', '/customers/customer-1/orders', '/sagas', '/docs'])
+      expect(output).toContain(`${first}${route}`);
     expect(output).toContain('closed cleanly.');
     expect(code).toBe(0);
   }, 60_000);
@@ -82,6 +78,8 @@ describe('npm start (the demo job on the embedded log)', () => {
       ['--seconds=-1'],
       ['--instances', '0'],
       ['--port', '80'],
+      ['--rate', '-5'],
+      ['--decline-rate', '2'],
       ['--bogus'],
     ]) {
       const { code, output } = await runMain(args);

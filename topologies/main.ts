@@ -1,130 +1,189 @@
-// `npm start`: runs the demo job on the embedded log (no Kafka needed) and prints what it does.
-// Options: --seconds N (stop after N seconds; default: run until Ctrl-C), --instances N (default 2),
-// --port N (the first instance's query server; the others take the next ports; default 7070).
+// `npm start`: runs the shop (every service, topologies/shop/) on N instances in this process, on
+// the embedded log (no Kafka needed) or on Kafka, with a load generator placing orders; serves the
+// shop API and the stores over HTTP and prints a one-line status every few seconds.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EmbeddedLog, KafkaStreams } from 'rivulet';
+import { KafkaStreams, RecordProducer, Serdes } from 'rivulet';
 import { type QueryServer, startQueryServer } from 'rivulet/interactive-queries';
-import type { ProductSales } from './demo/order-events.js';
-import { startOrderGenerator } from './demo/order-generator.js';
-import {
-  LARGE_ORDERS_TOPIC,
-  ORDERS_TOPIC,
-  orderStatsTopology,
-  PRODUCT_SALES_TOPIC,
-  SALES_STORE,
-} from './demo/order-stats-topology.js';
+import { shopApi } from './shop/http-api.js';
+import type { Product } from './shop/inventory-events.js';
+import { startLoadGenerator, writeCatalogue } from './shop/load-generator.js';
+import type { OrderCommand } from './shop/order-events.js';
+import { SAGA_MONITOR_KEY, SAGA_MONITOR_STORE, type SagaMonitor } from './shop/read-models.js';
+import { createShopTopics, shopTopology } from './shop/shop-topology.js';
 
-// The demo prints the instances' state changes itself; the engine's own log (JSON on stderr) then
-// only needs to show warnings and errors. RIVULET_LOG_LEVEL=info shows everything.
+// The status line shows what happens; the engine's own log (JSON on stderr) then only needs to
+// show warnings and errors. RIVULET_LOG_LEVEL=info shows everything.
 process.env.RIVULET_LOG_LEVEL ??= 'warn';
 
-const USAGE = 'usage: npm start -- [--seconds N (> 0)] [--instances 1..8] [--port 1024..65000]';
+const USAGE = `usage: npm start -- [--seconds N (> 0)] [--instances 1..8] [--port 1024..65000]
+  [--rate ORDERS_PER_SECOND (0..5000, default 50)] [--decline-rate 0..1 (default 0.05)]
+  [--outage-rate 0..1 (default 0.01)] [--notification-failure-rate 0..1 (default 0.1)]
+  [--bootstrap-servers HOST:PORT,... (default memory://shop: the embedded log)]`;
 function usageError(message: string): never {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
 }
-let values: { seconds?: string; instances?: string; port?: string };
+const options = {
+  seconds: { type: 'string' },
+  instances: { type: 'string', default: '2' },
+  port: { type: 'string', default: '7070' },
+  rate: { type: 'string', default: '50' },
+  'decline-rate': { type: 'string', default: '0.05' },
+  'outage-rate': { type: 'string', default: '0.01' },
+  'notification-failure-rate': { type: 'string', default: '0.1' },
+  'bootstrap-servers': { type: 'string', default: 'memory://shop' },
+} as const;
+let values: Partial<Record<keyof typeof options, string>>;
 try {
-  ({ values } = parseArgs({
-    options: {
-      seconds: { type: 'string' },
-      instances: { type: 'string', default: '2' },
-      port: { type: 'string', default: '7070' },
-    },
-  }));
+  ({ values } = parseArgs({ options }));
 } catch (err) {
   usageError((err as Error).message);
 }
+/** A number flag within [min, max] (whole if `integer`), or the usage error naming it. */
+function numberFlag(name: keyof typeof options, min: number, max: number, integer = false): number {
+  const value = Number(values[name]);
+  if (!(value >= min && value <= max && (!integer || Number.isInteger(value))))
+    usageError(`--${name} must be ${integer ? 'a whole number ' : ''}${min}..${max}, got '${values[name]}'`);
+  return value;
+}
 const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
-const instanceCount = Number(values.instances);
 if (seconds !== undefined && !(seconds > 0))
   usageError(`--seconds must be a number > 0, got '${values.seconds}'`);
-if (!(Number.isInteger(instanceCount) && instanceCount >= 1 && instanceCount <= 8)) {
-  usageError(`--instances must be 1..8, got '${values.instances}'`);
-}
-const basePort = Number(values.port);
-if (!(Number.isInteger(basePort) && basePort >= 1024 && basePort <= 65_000))
-  usageError(`--port must be 1024..65000, got '${values.port}'`);
+const instanceCount = numberFlag('instances', 1, 8, true);
+const basePort = numberFlag('port', 1024, 65_000, true);
+const rate = numberFlag('rate', 0, 5_000);
+const declineRate = numberFlag('decline-rate', 0, 1);
+const outageRate = numberFlag('outage-rate', 0, 1);
+const notificationFailureRate = numberFlag('notification-failure-rate', 0, 1);
+const bootstrapServers = values['bootstrap-servers']!;
+const onKafka = !bootstrapServers.startsWith('memory://');
 
-const bootstrapServers = 'memory://shop';
-const log = EmbeddedLog.named(bootstrapServers)
-  .createTopic(ORDERS_TOPIC, 4)
-  .createTopic(PRODUCT_SALES_TOPIC, 4)
-  .createTopic(LARGE_ORDERS_TOPIC, 4);
-
-console.log('rivulet demo: order statistics on the embedded log (memory://shop)\n');
-console.log(orderStatsTopology().describe().toString());
-
-const instances = Array.from(
-  { length: instanceCount },
-  (_, i) =>
-    new KafkaStreams(orderStatsTopology(), {
-      applicationId: 'order-stats',
-      bootstrapServers,
-      instanceId: `instance-${i + 1}`,
-      commitIntervalMs: 1000,
-      // Where the other instances reach this one's query server (it forwards keys it does not host).
-      applicationServer: `127.0.0.1:${basePort + i}`,
-    }),
+console.log(
+  `rivulet shop: every service on ${instanceCount} instance(s), on ${onKafka ? `Kafka at ${bootstrapServers}` : `the embedded log (${bootstrapServers})`}\n`,
 );
+const topology = () =>
+  shopTopology(undefined, {
+    payments: { declineRate, outageRate },
+    notifications: { failureRate: notificationFailureRate },
+  });
+console.log(topology().describe().toString());
+
+try {
+  await createShopTopics(bootstrapServers);
+} catch (err) {
+  console.error(`cannot create the shop's topics on ${bootstrapServers}: ${(err as Error).message}`);
+  process.exit(1);
+}
+const S = Serdes.String();
+const catalogue = await RecordProducer.create({
+  bootstrapServers,
+  keySerde: S,
+  valueSerde: Serdes.Json<Product>(),
+});
+await writeCatalogue(catalogue);
+await catalogue.close();
+const commands = await RecordProducer.create({
+  bootstrapServers,
+  keySerde: S,
+  valueSerde: Serdes.Json<OrderCommand>(),
+});
+
+const stateDirs: string[] = [];
+const instances = Array.from({ length: instanceCount }, (_, i) => {
+  const stateDir = mkdtempSync(join(tmpdir(), `rivulet-shop-${i + 1}-`));
+  stateDirs.push(stateDir);
+  return new KafkaStreams(topology(), {
+    applicationId: 'shop',
+    bootstrapServers,
+    instanceId: `instance-${i + 1}`,
+    stateDir,
+    commitIntervalMs: 1000,
+    // Where the other instances reach this one's query server (it forwards keys it does not host).
+    applicationServer: `127.0.0.1:${basePort + i}`,
+  });
+});
 const servers: QueryServer[] = [];
 for (const [i, instance] of instances.entries()) {
   try {
-    servers.push(await startQueryServer(instance, { port: basePort + i }));
+    servers.push(await startQueryServer(instance, { port: basePort + i, routes: shopApi(commands) }));
   } catch (err) {
     usageError(
-      `the query server of instance-${i + 1} cannot listen on port ${basePort + i}: ${(err as Error).message}; pick others with --port`,
+      `the server of instance-${i + 1} cannot listen on port ${basePort + i}: ${(err as Error).message}; pick others with --port`,
     );
   }
 }
 for (const [i, instance] of instances.entries()) {
-  instance.setStateListener((next, previous) => console.log(`[instance-${i + 1}] ${previous} -> ${next}`));
+  instance.setStateListener((next, previous) => {
+    console.log(`[instance-${i + 1}] ${previous} -> ${next}`);
+    if (next === 'ERROR') void shutdown(`instance-${i + 1} failed: ${instance.error()?.message}`);
+  });
   await instance.start();
 }
 const base = servers[0]!.url;
-const queryLinks = [
-  [`${base}/stores`, 'the stores'],
-  [`${base}/stores/${SALES_STORE}/keys/keyboard`, "one product's sales"],
-  [`${base}/stores/${SALES_STORE}/entries`, 'every product'],
-  [`${base}/stores/${SALES_STORE}/keys/keyboard/changes`, 'live changes (Server-Sent Events)'],
+const links = [
+  [
+    `curl -X POST ${base}/orders -H 'content-type: application/json' -d '{"customerId":"customer-1","lines":[{"productId":"keyboard","quantity":1,"unitPriceCents":4999}]}'`,
+    '',
+  ],
+  [`${base}/orders/<id>?minVersion=2`, 'the order, once confirmed or cancelled'],
+  [`${base}/orders/<id>/details`, 'its history and outcome'],
+  [`${base}/customers/customer-1/orders`, "a customer's orders"],
+  [`${base}/products/limited-edition/stock`, "a product's stock"],
+  [`${base}/sagas`, 'the saga monitor'],
+  [`${base}/stores/order-details/changes`, 'every order as it changes (Server-Sent Events)'],
   [`${base}/docs`, 'the API (OpenAPI UI)'],
 ];
-const width = Math.max(...queryLinks.map(([url]) => url!.length)) + 2;
-console.log('\ninteractive queries (any instance answers any key; see docs/interactive-queries.md):');
-for (const [url, what] of queryLinks) console.log(`  ${url!.padEnd(width)}${what}`);
+const width = Math.max(...links.filter(([, what]) => what).map(([url]) => url!.length)) + 2;
+console.log('\nthe shop API (any instance answers; docs/shop.md):');
+for (const [url, what] of links) console.log(`  ${what ? url!.padEnd(width) + what : url}`);
 console.log(`  instances: ${servers.map((s) => s.url).join('  ')}\n`);
-const generator = startOrderGenerator(log, 200, 100);
 
+let lastError = '';
+const generator = startLoadGenerator(commands, {
+  ordersPerSecond: rate,
+  onError: (err) => {
+    if (err.message !== lastError) console.error(`the load generator could not place orders: ${err.message}`);
+    lastError = err.message;
+  },
+});
+
+const started = Date.now();
 const report = setInterval(() => {
-  const totals = new Map<string, ProductSales>();
+  const monitor = sagaMonitor();
+  const ended = monitor ? monitor.completed + monitor.compensated : 0;
+  const sagas = monitor
+    ? `sagas ${monitor.running} running, ${monitor.completed} completed, ${monitor.compensated} compensated` +
+      (ended > 0 ? `, mean ${Math.round(monitor.endedDurationMs / ended)} ms` : '')
+    : 'sagas: none yet';
+  console.log(
+    `[${Math.round((Date.now() - started) / 1000)} s] orders placed ${generator.placed()} · ${sagas} · tasks ${instances.map((inst, i) => `instance-${i + 1}: ${inst.activeTaskIds().length}`).join(', ')}`,
+  );
+}, 3000);
+
+/** The saga monitor from whichever instance hosts its key (null until the first saga). */
+function sagaMonitor(): SagaMonitor | null {
   for (const instance of instances) {
     if (instance.state() !== 'RUNNING') continue;
-    for (const { key, value } of instance.store<string, ProductSales>(SALES_STORE).all())
-      totals.set(key, value);
+    const monitor = instance.store<string, SagaMonitor>(SAGA_MONITOR_STORE).get(SAGA_MONITOR_KEY);
+    if (monitor) return monitor;
   }
-  const rows = [...totals.entries()].sort(([a], [b]) => a.localeCompare(b));
-  console.log(
-    `\norders produced: ${generator.produced()}, large orders: ${log.endOffsets(LARGE_ORDERS_TOPIC).reduce((a, b) => a + b, 0)}`,
-  );
-  for (const [product, s] of rows) {
-    console.log(
-      `  ${product.padEnd(10)} orders ${String(s.orders).padStart(6)}  units ${String(s.units).padStart(6)}  revenue ${(s.revenueCents / 100).toFixed(2).padStart(12)}`,
-    );
-  }
-  console.log(
-    `  tasks: ${instances.map((inst, i) => `instance-${i + 1} [${inst.activeTaskIds().join(' ')}]`).join('  ')}`,
-  );
-}, 2000);
+  return null;
+}
 
 let stopping = false;
 async function shutdown(reason: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${reason}: stopping the generator and closing ${instances.length} instance(s)...`);
-  generator.stop();
+  console.log(`\n${reason}: stopping the load generator and closing ${instances.length} instance(s)...`);
   clearInterval(report);
+  await generator.stop();
   await Promise.all(servers.map((s) => s.close()));
   const clean = await Promise.all(instances.map((i) => i.close({ timeoutMs: 10_000 })));
+  await commands.close();
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
   const failed = instances.find((i) => i.error());
   if (failed) {
     console.error(`an instance failed: ${failed.error()?.message}`);
@@ -136,8 +195,3 @@ async function shutdown(reason: string): Promise<void> {
 process.on('SIGINT', () => void shutdown('Ctrl-C'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 if (seconds !== undefined) setTimeout(() => void shutdown(`${seconds} s elapsed`), seconds * 1000);
-for (const instance of instances) {
-  instance.setStateListener((next) => {
-    if (next === 'ERROR') void shutdown(`instance failed: ${instance.error()?.message}`);
-  });
-}

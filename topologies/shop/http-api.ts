@@ -3,9 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import type { RecordProducer } from 'rivulet';
 import { HttpError } from 'rivulet/interactive-queries';
 import { STOCK_STORE } from './inventory-service.js';
-import type { OrderCommand, OrderLine, OrderState } from './order-events.js';
+import type { OrderCommand, OrderState } from './order-events.js';
 import { ORDER_SAGAS_STORE } from './order-saga.js';
 import { ORDERS_STORE } from './order-service.js';
+import {
+  CUSTOMER_ORDERS_STORE,
+  type CustomerOrders,
+  ORDER_DETAILS_STORE,
+  type OrderDetails,
+  SAGA_MONITOR_KEY,
+  SAGA_MONITOR_STORE,
+  type SagaMonitor,
+} from './read-models.js';
 import { type ShopTopics, TOPICS } from './topics.js';
 
 /** The longest a read-your-writes GET waits for the version it asks for. */
@@ -22,7 +31,7 @@ const line = {
     unitPriceCents: { type: 'integer', minimum: 0 },
   },
 } as const;
-const orderId = {
+const idParam = {
   type: 'object',
   required: ['id'],
   properties: { id: { type: 'string', minLength: 1 } },
@@ -129,7 +138,7 @@ export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: 
           summary:
             'An order; with ?minVersion=N, waits (up to waitMs, 10 s at most) until it has that version: read your writes',
           tags: ['shop'],
-          params: orderId,
+          params: idParam,
           querystring: {
             type: 'object',
             properties: {
@@ -159,6 +168,39 @@ export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: 
       },
     );
 
+    app.get<{ Params: { id: string } }>(
+      '/orders/:id/details',
+      {
+        schema: {
+          summary:
+            'An order as the read model joins it: lines, status history, inventory and payment outcome',
+          tags: ['shop'],
+          params: idParam,
+        },
+      },
+      async (request) => {
+        const details = await read<OrderDetails>(ORDER_DETAILS_STORE, request.params.id);
+        if (!details) throw new HttpError(404, 'unknown-order', `no order ${request.params.id}`);
+        return details;
+      },
+    );
+
+    app.get<{ Params: { id: string } }>(
+      '/customers/:id/orders',
+      {
+        schema: {
+          summary: "A customer's orders with status and total (newest change last)",
+          tags: ['shop'],
+          params: idParam,
+        },
+      },
+      async (request) => {
+        const history = await read<CustomerOrders>(CUSTOMER_ORDERS_STORE, request.params.id);
+        // A customer without orders is not an error: the history is empty.
+        return history ?? { customerId: request.params.id, orders: [] };
+      },
+    );
+
     app.post<{ Params: { id: string }; Body: { expectedVersion: number; reason: string } }>(
       '/orders/:id/cancel',
       {
@@ -166,7 +208,7 @@ export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: 
           summary:
             'Cancel an order at the version the caller saw (202; a stale version is refused in its events)',
           tags: ['shop'],
-          params: orderId,
+          params: idParam,
           body: {
             type: 'object',
             required: ['expectedVersion', 'reason'],
@@ -197,7 +239,7 @@ export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: 
         schema: {
           summary: "A product's stock: on hand, reserved, available",
           tags: ['shop'],
-          params: orderId,
+          params: idParam,
         },
       },
       async (request) => {
@@ -216,9 +258,36 @@ export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: 
       },
     );
 
+    app.get(
+      '/sagas',
+      {
+        schema: {
+          summary:
+            'The saga monitor: sagas running, completed, compensated; the compensation rate and the mean duration of those that ended',
+          tags: ['shop'],
+        },
+      },
+      async () => {
+        const m = (await read<SagaMonitor>(SAGA_MONITOR_STORE, SAGA_MONITOR_KEY)) ?? {
+          running: 0,
+          completed: 0,
+          compensated: 0,
+          endedDurationMs: 0,
+        };
+        const ended = m.completed + m.compensated;
+        return {
+          running: m.running,
+          completed: m.completed,
+          compensated: m.compensated,
+          compensationRate: ended === 0 ? null : m.compensated / ended,
+          meanDurationMs: ended === 0 ? null : m.endedDurationMs / ended,
+        };
+      },
+    );
+
     app.get<{ Params: { id: string } }>(
       '/sagas/:id',
-      { schema: { summary: "An order's saga: status, step, data, reason", tags: ['shop'], params: orderId } },
+      { schema: { summary: "An order's saga: status, step, data, reason", tags: ['shop'], params: idParam } },
       async (request) => {
         const state = await read(ORDER_SAGAS_STORE, request.params.id);
         if (!state) throw new HttpError(404, 'unknown-saga', `no saga for order ${request.params.id}`);

@@ -1,12 +1,4 @@
-import {
-  Consumed,
-  type KStream,
-  type SagaDefinition,
-  type SagaReply,
-  Serdes,
-  type StreamsBuilder,
-  saga,
-} from 'rivulet';
+import { type KStream, type SagaDefinition, type SagaReply, Serdes, saga } from 'rivulet';
 import type { InventoryCommand, InventoryEvent } from './inventory-events.js';
 import type { OrderCommand, OrderEvent, OrderLine } from './order-events.js';
 import type { PaymentCommand, PaymentEvent } from './payment-events.js';
@@ -41,8 +33,8 @@ const S = Serdes.String();
  * cancelled. Command ids derive from the order id, so every participant sees a resend as a repeat.
  */
 export function addOrderSaga(
-  builder: StreamsBuilder,
   orderEvents: KStream<string, OrderEvent>,
+  replies: KStream<string, InventoryEvent | PaymentEvent>,
   topics: ShopTopics = TOPICS,
   options: OrderSagaOptions = {},
 ): void {
@@ -58,10 +50,6 @@ export function addOrderSaga(
           },
         ]
       : [],
-  );
-  const replies = builder.stream<string, InventoryEvent | PaymentEvent>(
-    [topics.inventoryEvents.name, topics.paymentEvents.name],
-    Consumed.with(S, Serdes.Json<InventoryEvent | PaymentEvent>()),
   );
   const definition: SagaDefinition<string, OrderSagaData, InventoryEvent | PaymentEvent> = {
     name: ORDER_SAGAS_STORE,

@@ -120,9 +120,14 @@ function rateOutcome(declineRate: number, outageRate: number): (orderId: string)
   };
 }
 
-/** A number in [0, 1) from a string (FNV-1a). */
+/**
+ * A number in [0, 1) from a string: FNV-1a, then murmur3's finalizer — without it the high bits
+ * barely move when only the last characters differ (order-…-1, order-…-2), and rates drift far off.
+ */
 function stableFraction(text: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return hash / 2 ** 32;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return ((hash ^ (hash >>> 16)) >>> 0) / 2 ** 32;
 }

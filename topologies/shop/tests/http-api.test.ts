@@ -8,11 +8,13 @@ import { freePort } from '../../../test/free-port.js';
 import { shopApi } from '../http-api.js';
 import type { Product } from '../inventory-events.js';
 import type { OrderCommand, OrderState } from '../order-events.js';
+import type { CustomerOrders, OrderDetails } from '../read-models.js';
 import { createShopTopics, shopTopology } from '../shop-topology.js';
 import { TOPICS } from '../topics.js';
 
 // The shop's HTTP API on two instances of the embedded log: place an order and read your write
-// (waiting for the version), from either instance; validation, idempotency, cancel, stock, saga.
+// (waiting for the version), from either instance; validation, idempotency, cancel, stock, saga,
+// read models.
 
 const S = Serdes.String();
 const cleanup: (() => Promise<void>)[] = [];
@@ -66,6 +68,19 @@ async function twoShops(before: (bootstrapServers: string) => Promise<void> = as
     servers.push(server);
   }
   return servers.map((s) => s.url);
+}
+
+/** Reads until `done` holds of the answer (5 s at most); the last answer. */
+async function until<T>(read: () => Promise<T>, done: (answer: T) => boolean): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    const answer = await read();
+    if (done(answer)) return answer;
+    if (tries > 200)
+      throw new Error(
+        `not reached in 5 s: ${JSON.stringify(answer, (_k, v) => (v instanceof Map ? [...v] : v))}`,
+      );
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -129,13 +144,37 @@ describe('the shop HTTP API', () => {
       status: 'cancelled',
       version: 3,
     }); // A confirmed order's cancellation gives its items back (and refunds it).
-    for (let tries = 0; ; tries++) {
-      const stock = (await (await fetch(`${b}/products/keyboard/stock`)).json()) as { reserved: number };
-      if (stock.reserved === 2) break;
-      if (tries > 200)
-        throw new Error(`the cancelled order's items were not released: ${JSON.stringify(stock)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await until(
+      async () => (await (await fetch(`${b}/products/keyboard/stock`)).json()) as { reserved: number },
+      (stock) => stock.reserved === 2,
+    );
+
+    // The read models: the order's details and the customer's history, once they caught up.
+    const details = await until(
+      async () => (await (await fetch(`${b}/orders/${orderId}/details`)).json()) as OrderDetails,
+      (d) => d.payment === 'refunded' && d.inventory === 'released',
+    );
+    expect(details).toMatchObject({ customerId: 'c1', status: 'cancelled', version: 3 });
+    const statuses = async () => {
+      const history = (await (await fetch(`${a}/customers/c1/orders`)).json()) as CustomerOrders;
+      return new Map(history.orders.map((o) => [o.orderId, o.status]));
+    };
+    const expected = new Map([
+      [first.orderId, 'confirmed'],
+      [orderId, 'cancelled'],
+    ]);
+    expect(await until(statuses, (h) => h.size === 2 && h.get(orderId) === 'cancelled')).toEqual(expected);
+    expect(await (await fetch(`${b}/customers/nobody/orders`)).json()).toEqual({
+      customerId: 'nobody',
+      orders: [],
+    });
+    expect((await fetch(`${a}/orders/nope/details`)).status).toBe(404);
+    // Both sagas completed (the cancellation came after): the monitor counts them.
+    const monitor = await until(
+      async () => (await (await fetch(`${b}/sagas`)).json()) as { completed: number },
+      (m) => m.completed === 2,
+    );
+    expect(monitor).toMatchObject({ running: 0, compensated: 0, compensationRate: 0 });
 
     // Bad input: 400 naming the field; unknown order: 404; a version never reached: 504 after the wait.
     const bad = await post(`${a}/orders`, {

@@ -19,6 +19,15 @@ import type { OrderSagaData } from '../order-saga.js';
 import { ORDER_SAGAS_STORE } from '../order-saga.js';
 import { ORDERS_STORE } from '../order-service.js';
 import type { PaymentEvent } from '../payment-events.js';
+import {
+  CUSTOMER_ORDERS_STORE,
+  type CustomerOrders,
+  ORDER_DETAILS_STORE,
+  type OrderDetails,
+  SAGA_MONITOR_KEY,
+  SAGA_MONITOR_STORE,
+  type SagaMonitor,
+} from '../read-models.js';
 import { createShopTopics, shopTopology } from '../shop-topology.js';
 import type { ShopTopics } from '../topics.js';
 
@@ -187,6 +196,37 @@ export async function randomShopRun(cluster: ShopRunCluster, orderCount: number)
     }
     const events = (await cluster.readAll(topics.orderEvents.name)) as OrderEvent[];
     expect(events.filter((e) => e.type === 'OrderConfirmed').length).toBe(confirmed.size);
+    // The read models come to agree with the write side: each order's details at its status and
+    // version, each order once in its customer's history, the saga monitor's counts.
+    const disagreement = () => {
+      const details = a.store<string, OrderDetails>(ORDER_DETAILS_STORE);
+      const inHistory = new Map<string, string>();
+      for (const { value } of a.store<string, CustomerOrders>(CUSTOMER_ORDERS_STORE).all())
+        for (const o of value.orders) {
+          if (inHistory.has(o.orderId)) return `${o.orderId} is twice in the customer histories`;
+          inHistory.set(o.orderId, `${value.customerId} ${o.status} ${o.version}`);
+        }
+      for (let n = 0; n < orderCount; n++) {
+        const orderId = `order-${n}`;
+        const order = ordersStore.get(orderId)!;
+        const d = details.get(orderId);
+        if (d?.status !== order.status || d.version !== order.version)
+          return `${orderId}: details ${d?.status} ${d?.version}, order ${order.status} ${order.version}`;
+        const expected = `${order.customerId} ${order.status} ${order.version}`;
+        if (inHistory.get(orderId) !== expected)
+          return `${orderId}: history says ${inHistory.get(orderId)}, order ${expected}`;
+      }
+      const monitor = a.store<string, SagaMonitor>(SAGA_MONITOR_STORE).get(SAGA_MONITOR_KEY);
+      const ended = (status: string) => [...sagas.values()].filter((v) => v.status === status).length;
+      const expectedMonitor = `0 running ${ended('completed')} completed ${ended('compensated')} compensated`;
+      const seen = `${monitor?.running} running ${monitor?.completed} completed ${monitor?.compensated} compensated`;
+      if (seen !== expectedMonitor) return `the saga monitor says ${seen}, the sagas ${expectedMonitor}`;
+      return null;
+    };
+    const readModelsDeadline = Date.now() + 30_000;
+    while (disagreement() !== null && Date.now() < readModelsDeadline)
+      await new Promise((r) => setTimeout(r, 200));
+    expect(disagreement()).toBeNull();
     // Every way an order ends happened.
     const sagaEvents = (await cluster.readAll(topics.sagaEvents.name)) as {
       type: string;
