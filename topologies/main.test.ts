@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../test/free-port.js';
+import { freePorts } from '../test/free-port.js';
 import { runMain } from '../test/run-main.js';
 
 describe('npm start (the shop on the embedded log)', () => {
   it('runs every service under load, reports the sagas, and exits 0 after --seconds', async () => {
-    const { code, output } = await runMain(['--seconds', '8', '--port', String(await freePort())]);
+    const { code, output } = await runMain(['--seconds', '8', '--port', String(await freePorts(2))]);
     expect(output).toContain('Sub-topology: 1');
     expect(output).toMatch(/orders placed [1-9]\d* · sagas \d+ running, [1-9]\d* completed/);
     expect(output).toContain('closed cleanly.');
@@ -13,7 +13,7 @@ describe('npm start (the shop on the embedded log)', () => {
 
   it('closes cleanly on Ctrl-C (SIGINT)', async () => {
     let signalled = false;
-    const { code, output } = await runMain(['--port', String(await freePort())], (text, child) => {
+    const { code, output } = await runMain(['--port', String(await freePorts(2))], (text, child) => {
       if (!signalled && text.includes('orders placed')) {
         signalled = true;
         child.kill('SIGINT');
@@ -26,7 +26,7 @@ describe('npm start (the shop on the embedded log)', () => {
   }, 60_000);
 
   it('prints the API URLs, and they answer from every instance: an order placed on one is read on the other', async () => {
-    const port = await freePort();
+    const port = await freePorts(2);
     const first = `http://127.0.0.1:${port}`;
     const second = `http://127.0.0.1:${port + 1}`;
     let checked: Promise<void> | undefined;
@@ -80,6 +80,8 @@ describe('npm start (the shop on the embedded log)', () => {
       ['--port', '80'],
       ['--rate', '-5'],
       ['--decline-rate', '2'],
+      ['--role', 'orders,bogus'],
+      ['--role', 'views'], // a role alone needs Kafka: the embedded log lives in one process
       ['--bogus'],
     ]) {
       const { code, output } = await runMain(args);

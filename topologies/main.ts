@@ -12,16 +12,17 @@ import type { Product } from './shop/inventory-events.js';
 import { startLoadGenerator, writeCatalogue } from './shop/load-generator.js';
 import type { OrderCommand } from './shop/order-events.js';
 import { SAGA_MONITOR_KEY, SAGA_MONITOR_STORE, type SagaMonitor } from './shop/read-models.js';
-import { createShopTopics, shopTopology } from './shop/shop-topology.js';
+import { createShopTopics, SHOP_SERVICES, type ShopService, shopTopology } from './shop/shop-topology.js';
 
 // The status line shows what happens; the engine's own log (JSON on stderr) then only needs to
 // show warnings and errors. RIVULET_LOG_LEVEL=info shows everything.
 process.env.RIVULET_LOG_LEVEL ??= 'warn';
 
 const USAGE = `usage: npm start -- [--seconds N (> 0)] [--instances 1..8] [--port 1024..65000]
-  [--rate ORDERS_PER_SECOND (0..5000, default 50)] [--decline-rate 0..1 (default 0.05)]
+  [--rate ORDERS_PER_SECOND (0..5000, default 50; 0 with --role)] [--decline-rate 0..1 (default 0.05)]
   [--outage-rate 0..1 (default 0.01)] [--notification-failure-rate 0..1 (default 0.1)]
-  [--bootstrap-servers HOST:PORT,... (default memory://shop: the embedded log)]`;
+  [--bootstrap-servers HOST:PORT,... (default memory://shop: the embedded log)]
+  [--role all|SERVICE[,SERVICE...] (default all; services: ${SHOP_SERVICES.join(', ')})]`;
 function usageError(message: string): never {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
@@ -30,11 +31,12 @@ const options = {
   seconds: { type: 'string' },
   instances: { type: 'string', default: '2' },
   port: { type: 'string', default: '7070' },
-  rate: { type: 'string', default: '50' },
+  rate: { type: 'string' },
   'decline-rate': { type: 'string', default: '0.05' },
   'outage-rate': { type: 'string', default: '0.01' },
   'notification-failure-rate': { type: 'string', default: '0.1' },
   'bootstrap-servers': { type: 'string', default: 'memory://shop' },
+  role: { type: 'string', default: 'all' },
 } as const;
 let values: Partial<Record<keyof typeof options, string>>;
 try {
@@ -54,18 +56,36 @@ if (seconds !== undefined && !(seconds > 0))
   usageError(`--seconds must be a number > 0, got '${values.seconds}'`);
 const instanceCount = numberFlag('instances', 1, 8, true);
 const basePort = numberFlag('port', 1024, 65_000, true);
+// One load generator is enough: with --role, only where --rate is given.
+values.rate ??= values.role === 'all' ? '50' : '0';
 const rate = numberFlag('rate', 0, 5_000);
 const declineRate = numberFlag('decline-rate', 0, 1);
 const outageRate = numberFlag('outage-rate', 0, 1);
 const notificationFailureRate = numberFlag('notification-failure-rate', 0, 1);
 const bootstrapServers = values['bootstrap-servers']!;
 const onKafka = !bootstrapServers.startsWith('memory://');
+const roles = values.role === 'all' ? [...SHOP_SERVICES] : values.role!.split(',');
+for (const role of roles)
+  if (!(SHOP_SERVICES as readonly string[]).includes(role))
+    usageError(
+      `--role: '${role}' is not a service of the shop; the services are ${SHOP_SERVICES.join(', ')}, or all`,
+    );
+const services = roles as ShopService[];
+if (!onKafka && values.role !== 'all')
+  usageError(
+    '--role runs some services in this process and the others elsewhere: that needs Kafka (--bootstrap-servers); the embedded log lives in one process',
+  );
+// Processes of different services are different applications.
+const applicationId = values.role === 'all' ? 'shop' : `shop-${[...services].sort().join('-')}`;
+// The catalogue (re)stocks the products: written where the inventory runs.
+const writesCatalogue = services.includes('inventory');
 
 console.log(
-  `rivulet shop: every service on ${instanceCount} instance(s), on ${onKafka ? `Kafka at ${bootstrapServers}` : `the embedded log (${bootstrapServers})`}\n`,
+  `rivulet shop: ${values.role === 'all' ? 'every service' : services.join(', ')} (${applicationId}) on ${instanceCount} instance(s), on ${onKafka ? `Kafka at ${bootstrapServers}` : `the embedded log (${bootstrapServers})`}\n`,
 );
 const topology = () =>
   shopTopology(undefined, {
+    services,
     payments: { declineRate, outageRate },
     notifications: { failureRate: notificationFailureRate },
   });
@@ -78,13 +98,15 @@ try {
   process.exit(1);
 }
 const S = Serdes.String();
-const catalogue = await RecordProducer.create({
-  bootstrapServers,
-  keySerde: S,
-  valueSerde: Serdes.Json<Product>(),
-});
-await writeCatalogue(catalogue);
-await catalogue.close();
+if (writesCatalogue) {
+  const catalogue = await RecordProducer.create({
+    bootstrapServers,
+    keySerde: S,
+    valueSerde: Serdes.Json<Product>(),
+  });
+  await writeCatalogue(catalogue);
+  await catalogue.close();
+}
 const commands = await RecordProducer.create({
   bootstrapServers,
   keySerde: S,
@@ -96,7 +118,7 @@ const instances = Array.from({ length: instanceCount }, (_, i) => {
   const stateDir = mkdtempSync(join(tmpdir(), `rivulet-shop-${i + 1}-`));
   stateDirs.push(stateDir);
   return new KafkaStreams(topology(), {
-    applicationId: 'shop',
+    applicationId,
     bootstrapServers,
     instanceId: `instance-${i + 1}`,
     stateDir,
@@ -157,14 +179,17 @@ const report = setInterval(() => {
   const sagas = monitor
     ? `sagas ${monitor.running} running, ${monitor.completed} completed, ${monitor.compensated} compensated` +
       (ended > 0 ? `, mean ${Math.round(monitor.endedDurationMs / ended)} ms` : '')
-    : 'sagas: none yet';
+    : services.includes('views')
+      ? 'sagas: none yet'
+      : 'sagas: see the views role';
   console.log(
     `[${Math.round((Date.now() - started) / 1000)} s] orders placed ${generator.placed()} · ${sagas} · tasks ${instances.map((inst, i) => `instance-${i + 1}: ${inst.activeTaskIds().length}`).join(', ')}`,
   );
 }, 3000);
 
-/** The saga monitor from whichever instance hosts its key (null until the first saga). */
+/** The saga monitor from whichever instance hosts its key (null until the first saga, or elsewhere). */
 function sagaMonitor(): SagaMonitor | null {
+  if (!services.includes('views')) return null;
   for (const instance of instances) {
     if (instance.state() !== 'RUNNING') continue;
     const monitor = instance.store<string, SagaMonitor>(SAGA_MONITOR_STORE).get(SAGA_MONITOR_KEY);

@@ -1,4 +1,4 @@
-import { Consumed, createTopics, Serdes, StreamsBuilder, type Topology } from 'rivulet';
+import { Consumed, createTopics, type KStream, Serdes, StreamsBuilder, type Topology } from 'rivulet';
 import { addAnalytics } from './analytics.js';
 import { addCancellationCompensations } from './cancellation.js';
 import type { InventoryEvent } from './inventory-events.js';
@@ -12,33 +12,55 @@ import { addPaymentService, type PaymentOptions } from './payment-service.js';
 import { addReadModels } from './read-models.js';
 import { type ShopTopics, TOPICS } from './topics.js';
 
+/** The shop's services; a process can run any of them (`npm start -- --role`). */
+export const SHOP_SERVICES = [
+  'orders',
+  'inventory',
+  'payments',
+  'saga',
+  'notifications',
+  'analytics',
+  'views',
+] as const;
+export type ShopService = (typeof SHOP_SERVICES)[number];
+
 export interface ShopOptions {
+  /** The services to run; all of them by default. */
+  readonly services?: readonly ShopService[];
   readonly payments?: PaymentOptions;
   readonly saga?: OrderSagaOptions;
   readonly notifications?: NotificationOptions;
 }
 
-/** The shop's services in one topology (each service is also addable on its own, one per process). */
+/**
+ * The shop's services in one topology: all of them, or those of `options.services` (processes of
+ * different services are different applications, each with an applicationId of its own).
+ */
 export function shopTopology(topics: ShopTopics = TOPICS, options: ShopOptions = {}): Topology {
+  const services = new Set<ShopService>(options.services ?? SHOP_SERVICES);
   const builder = new StreamsBuilder();
-  addOrderService(builder, topics);
-  addInventoryService(builder, topics);
-  addPaymentService(builder, topics, options.payments);
-  // The saga, the notifications, the analytics and the read models follow the order events: one source, shared.
-  const orderEvents = builder.stream<string, OrderEvent>(
-    topics.orderEvents.name,
-    Consumed.with(Serdes.String(), Serdes.Json<OrderEvent>()),
-  );
-  // The saga and the read models both follow the participants' answers.
-  const replies = builder.stream<string, InventoryEvent | PaymentEvent>(
-    [topics.inventoryEvents.name, topics.paymentEvents.name],
-    Consumed.with(Serdes.String(), Serdes.Json<InventoryEvent | PaymentEvent>()),
-  );
-  addOrderSaga(orderEvents, replies, topics, options.saga);
-  addNotificationService(orderEvents, topics, options.notifications);
-  addCancellationCompensations(orderEvents, topics);
-  addAnalytics(orderEvents, topics);
-  addReadModels(builder, orderEvents, replies, topics);
+  if (services.has('orders')) addOrderService(builder, topics);
+  if (services.has('inventory')) addInventoryService(builder, topics);
+  if (services.has('payments')) addPaymentService(builder, topics, options.payments);
+  // The saga, the notifications, the analytics and the read models follow the order events, and
+  // the saga and the read models the participants' answers: one source each, shared.
+  let orderEventsSource: KStream<string, OrderEvent> | undefined;
+  const orderEvents = () =>
+    (orderEventsSource ??= builder.stream<string, OrderEvent>(
+      topics.orderEvents.name,
+      Consumed.with(Serdes.String(), Serdes.Json<OrderEvent>()),
+    ));
+  let repliesSource: KStream<string, InventoryEvent | PaymentEvent> | undefined;
+  const replies = () =>
+    (repliesSource ??= builder.stream<string, InventoryEvent | PaymentEvent>(
+      [topics.inventoryEvents.name, topics.paymentEvents.name],
+      Consumed.with(Serdes.String(), Serdes.Json<InventoryEvent | PaymentEvent>()),
+    ));
+  if (services.has('saga')) addOrderSaga(orderEvents(), replies(), topics, options.saga);
+  if (services.has('notifications')) addNotificationService(orderEvents(), topics, options.notifications);
+  if (services.has('saga')) addCancellationCompensations(orderEvents(), topics);
+  if (services.has('analytics')) addAnalytics(orderEvents(), topics);
+  if (services.has('views')) addReadModels(builder, orderEvents(), replies(), topics);
   return builder.build();
 }
 
