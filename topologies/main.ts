@@ -64,7 +64,7 @@ const outageRate = numberFlag('outage-rate', 0, 1);
 const notificationFailureRate = numberFlag('notification-failure-rate', 0, 1);
 const bootstrapServers = values['bootstrap-servers']!;
 const onKafka = !bootstrapServers.startsWith('memory://');
-const roles = values.role === 'all' ? [...SHOP_SERVICES] : values.role!.split(',');
+const roles = values.role === 'all' ? [...SHOP_SERVICES] : [...new Set(values.role!.split(','))];
 for (const role of roles)
   if (!(SHOP_SERVICES as readonly string[]).includes(role))
     usageError(

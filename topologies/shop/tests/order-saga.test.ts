@@ -1,14 +1,14 @@
-import { type SagaEvent, Serdes, TopologyTestDriver } from 'rivulet';
+import { type SagaEvent, Serdes, type TopologyTestDriver } from 'rivulet';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Product, ProductStock } from '../inventory-events.js';
+import type { ProductStock } from '../inventory-events.js';
 import { available, STOCK_STORE } from '../inventory-service.js';
 import type { Notification } from '../notification-service.js';
-import type { OrderCommand, OrderEvent, OrderState } from '../order-events.js';
+import type { OrderEvent, OrderState } from '../order-events.js';
 import { ORDERS_STORE } from '../order-service.js';
 import type { PaymentEvent } from '../payment-events.js';
 import type { PaymentOutcome } from '../payment-service.js';
-import { shopTopology } from '../shop-topology.js';
 import { TOPICS } from '../topics.js';
+import { shopDriver } from './shop-driver.js';
 
 // The shop's cases end to end on the TopologyTestDriver (one process, every service): the happy
 // path, insufficient inventory, a declined payment, a payment that never answers, a duplicate order.
@@ -21,22 +21,12 @@ afterEach(() => {
 });
 
 function shop(payment: (orderId: string) => PaymentOutcome = () => 'pay', notificationFailureRate = 0) {
-  driver = new TopologyTestDriver(
-    shopTopology(TOPICS, {
-      payments: { outcome: payment },
-      saga: { stepTimeoutMs: 10_000, timeoutCheckIntervalMs: 1_000 },
-      notifications: { failureRate: notificationFailureRate },
-    }),
-    {},
-    0,
-  );
-  const products = driver.createInputTopic(TOPICS.products.name, S, Serdes.Json<Product>());
-  for (const [productId, stock] of [
-    ['keyboard', 5],
-    ['mouse', 1],
-  ] as const)
-    products.pipeInput(productId, { schemaVersion: 1, productId, name: productId, priceCents: 1_000, stock });
-  const commands = driver.createInputTopic(TOPICS.orderCommands.name, S, Serdes.Json<OrderCommand>());
+  const shop = shopDriver({
+    payments: { outcome: payment },
+    saga: { stepTimeoutMs: 10_000, timeoutCheckIntervalMs: 1_000 },
+    notifications: { failureRate: notificationFailureRate },
+  });
+  driver = shop.driver;
   const orderEvents = driver.createOutputTopic(TOPICS.orderEvents.name, S, Serdes.Json<OrderEvent>());
   const payments = driver.createOutputTopic(TOPICS.paymentEvents.name, S, Serdes.Json<PaymentEvent>());
   const sagaEvents = driver.createOutputTopic(TOPICS.sagaEvents.name, S, Serdes.Json<SagaEvent<string>>());
@@ -44,28 +34,9 @@ function shop(payment: (orderId: string) => PaymentOutcome = () => 'pay', notifi
   const dlq = driver.createOutputTopic(TOPICS.notificationsDlq.name, S, Serdes.Json<Notification>());
   const d = driver;
   return {
-    place: (orderId: string, lines: Record<string, number>, commandId = `place-${orderId}`) =>
-      commands.pipeInput(orderId, {
-        schemaVersion: 1,
-        type: 'PlaceOrder',
-        commandId,
-        orderId,
-        customerId: 'c1',
-        lines: Object.entries(lines).map(([productId, quantity]) => ({
-          productId,
-          quantity,
-          unitPriceCents: 1_000,
-        })),
-      }),
-    cancel: (orderId: string, expectedVersion: number) =>
-      commands.pipeInput(orderId, {
-        schemaVersion: 1,
-        type: 'CancelOrder',
-        commandId: `cancel-${orderId}`,
-        orderId,
-        expectedVersion,
-        reason: 'changed my mind',
-      }),
+    place: (orderId: string, lines: Record<string, number>, commandId?: string) =>
+      shop.place(orderId, lines, { commandId }),
+    cancel: shop.cancel,
     order: (orderId: string) => d.getKeyValueStore<string, OrderState>(ORDERS_STORE).get(orderId),
     orderEvents: () => orderEvents.readValuesToList().map((e) => e!.type),
     payments: () => payments.readValuesToList().map((e) => e!.type),

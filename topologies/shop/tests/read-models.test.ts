@@ -1,7 +1,6 @@
-import { Serdes, TopologyTestDriver } from 'rivulet';
+import type { TopologyTestDriver } from 'rivulet';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Product } from '../inventory-events.js';
-import type { OrderCommand, OrderState } from '../order-events.js';
+import type { OrderState } from '../order-events.js';
 import { ORDERS_STORE } from '../order-service.js';
 import {
   CUSTOMER_ORDERS_STORE,
@@ -12,13 +11,12 @@ import {
   SAGA_MONITOR_STORE,
   type SagaMonitor,
 } from '../read-models.js';
-import { shopTopology } from '../shop-topology.js';
-import { TOPICS } from '../topics.js';
+import { shopDriver } from './shop-driver.js';
 
 // The read models on the TopologyTestDriver, fed by every service of the shop: order details
-// (joined from the order, inventory and payment events) and each customer's order history.
+// (joined from the order, inventory and payment events), each customer's order history, the saga
+// monitor.
 
-const S = Serdes.String();
 let driver: TopologyTestDriver | undefined;
 afterEach(() => {
   driver?.close();
@@ -26,47 +24,18 @@ afterEach(() => {
 });
 
 function shop() {
-  const d = new TopologyTestDriver(
-    shopTopology(TOPICS, {
-      payments: {
-        outcome: (orderId) => (orderId === 'o3' ? 'decline' : orderId === 'o5' ? 'no-answer' : 'pay'),
-      },
-      saga: { stepTimeoutMs: 10_000, timeoutCheckIntervalMs: 1_000 },
-    }),
-    {},
-    0,
-  );
+  const shop = shopDriver({
+    payments: {
+      outcome: (orderId) => (orderId === 'o3' ? 'decline' : orderId === 'o5' ? 'no-answer' : 'pay'),
+    },
+    saga: { stepTimeoutMs: 10_000, timeoutCheckIntervalMs: 1_000 },
+  });
+  const d = shop.driver;
   driver = d;
-  const products = d.createInputTopic(TOPICS.products.name, S, Serdes.Json<Product>());
-  for (const [productId, stock] of [
-    ['keyboard', 5],
-    ['mouse', 1],
-  ] as const)
-    products.pipeInput(productId, { schemaVersion: 1, productId, name: productId, priceCents: 1_000, stock });
-  const commands = d.createInputTopic(TOPICS.orderCommands.name, S, Serdes.Json<OrderCommand>());
   return {
     place: (orderId: string, customerId: string, lines: Record<string, number>) =>
-      commands.pipeInput(orderId, {
-        schemaVersion: 1,
-        type: 'PlaceOrder',
-        commandId: `place-${orderId}`,
-        orderId,
-        customerId,
-        lines: Object.entries(lines).map(([productId, quantity]) => ({
-          productId,
-          quantity,
-          unitPriceCents: 1_000,
-        })),
-      }),
-    cancel: (orderId: string, expectedVersion: number) =>
-      commands.pipeInput(orderId, {
-        schemaVersion: 1,
-        type: 'CancelOrder',
-        commandId: `cancel-${orderId}`,
-        orderId,
-        expectedVersion,
-        reason: 'changed my mind',
-      }),
+      shop.place(orderId, lines, { customerId }),
+    cancel: shop.cancel,
     details: (orderId: string) => d.getKeyValueStore<string, OrderDetails>(ORDER_DETAILS_STORE).get(orderId),
     history: (customerId: string) =>
       d.getKeyValueStore<string, CustomerOrders>(CUSTOMER_ORDERS_STORE).get(customerId),
