@@ -75,7 +75,8 @@ const detailsSerde = Serdes.Json<OrderDetails>();
 
 /**
  * Order details from the order, inventory and payment events (all keyed by order id, so each
- * order's events meet in one task), and the customer history re-keyed from those details.
+ * order's events meet in one task), the customer history re-keyed from those details, and the
+ * saga monitor from the saga's events.
  */
 export function addReadModels(
   builder: StreamsBuilder,
