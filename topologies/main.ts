@@ -155,11 +155,17 @@ const links = [
   [`${base}/customers/customer-1/orders`, "a customer's orders"],
   [`${base}/products/limited-edition/stock`, "a product's stock"],
   [`${base}/sagas`, 'the saga monitor'],
+  [
+    `${base}/analytics/top-products`,
+    "each minute's best sellers (also /analytics/alerts, /analytics/order-rate)",
+  ],
+  [`${base}/notifications/dead-letters`, 'notifications that failed every attempt'],
   [`${base}/stores/order-details/changes`, 'every order as it changes (Server-Sent Events)'],
   [`${base}/docs`, 'the API (OpenAPI UI)'],
 ];
 const width = Math.max(...links.filter(([, what]) => what).map(([url]) => url!.length)) + 2;
-console.log('\nthe shop API (any instance answers; docs/shop.md):');
+console.log(`\nthe live dashboard: ${base}/dashboard`);
+console.log('the shop API (any instance answers; docs/shop.md):');
 for (const [url, what] of links) console.log(`  ${what ? url!.padEnd(width) + what : url}`);
 console.log(`  instances: ${servers.map((s) => s.url).join('  ')}\n`);
 

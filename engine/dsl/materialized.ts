@@ -9,6 +9,8 @@ interface MaterializedOptions {
   readonly logConfig: Readonly<Record<string, string>>;
   readonly cachingEnabled: boolean;
   readonly storeType: StoreType;
+  /** How long a window or session store keeps windows (Materialized.withRetention); unset: size + grace. */
+  readonly retentionMs?: number;
 }
 
 // As in Kafka Streams: logged, cached, persistent.
@@ -88,6 +90,23 @@ export class Materialized<K, V> {
 
   withCachingEnabled(): Materialized<K, V> {
     return this.with({ cachingEnabled: true });
+  }
+
+  /**
+   * How long a window or session store keeps its windows, in ms (Kafka Streams'
+   * `Materialized.withRetention`): at least the window size (session: the inactivity gap) plus the
+   * grace period, which is also the default. Longer keeps closed windows queryable.
+   */
+  withRetention(retentionMs: number): Materialized<K, V> {
+    if (!Number.isSafeInteger(retentionMs) || retentionMs < 0)
+      throw new Error(
+        `Materialized.withRetention: the retention must be a whole number of ms >= 0, got ${retentionMs}`,
+      );
+    return this.with({ retentionMs });
+  }
+
+  get retentionMs(): number | undefined {
+    return this.options.retentionMs;
   }
 
   /** 'persistent' (default: on disk under stateDir, restored from its checkpoint) or 'in-memory'. */

@@ -6,6 +6,7 @@ import { WindowedSerdes } from '../serdes/windowed-serdes.js';
 import type { Cogrouped } from './cogrouped-kstream.js';
 import { cogroupAggregation } from './internals/cogroup-aggregation.js';
 import { sessionStoreFor } from './internals/materialize.js';
+import { windowStoreRetentionMs } from './internals/window-retention.js';
 import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -36,7 +37,18 @@ export class SessionWindowedCogroupedKStream<K, VOut> {
     const { gapMs, graceMs } = this.windows;
     return cogroupAggregation<Windowed<K>, K, VOut>(this.streams, {
       storeName,
-      store: sessionStoreFor(storeName, gapMs + graceMs, keySerde, valueSerde, materialized),
+      store: sessionStoreFor(
+        storeName,
+        windowStoreRetentionMs(
+          materialized as Materialized<unknown, unknown> | undefined,
+          storeName,
+          gapMs + graceMs,
+          'the inactivity gap plus the grace period',
+        ),
+        keySerde,
+        valueSerde,
+        materialized,
+      ),
       getter: sessionStoreValueGetter<K, VOut>(storeName),
       supplier: (aggregator) =>
         sessionAggregateSupplier<K, never, VOut>(storeName, this.windows, {

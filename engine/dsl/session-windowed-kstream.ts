@@ -12,6 +12,7 @@ import { EmitStrategy } from './emit-strategy.js';
 import type { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
 import { AggregationNode } from './internals/graph/table-nodes.js';
 import { lastEmitTimeStore, sessionStoreFor } from './internals/materialize.js';
+import { windowStoreRetentionMs } from './internals/window-retention.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -117,7 +118,13 @@ export class SessionWindowedKStream<K, V> {
     // A session closes when stream time passes its end + gap + grace (strictly): with onWindowClose
     // the store keeps it one millisecond longer than per-update aggregations do (Kafka Streams'
     // gap + grace), so no session expires before it is emitted.
-    const retentionMs = gapMs + graceMs + (metadataStore ? 1 : 0);
+    const retentionMs =
+      windowStoreRetentionMs(
+        materialized as Materialized<unknown, unknown> | undefined,
+        storeName,
+        gapMs + graceMs,
+        'the inactivity gap plus the grace period',
+      ) + (metadataStore ? 1 : 0);
     const store = sessionStoreFor(storeName, retentionMs, keySerde, valueSerde, materialized);
     const node = graph.add(
       new AggregationNode<Windowed<K>, VAgg>(

@@ -7,6 +7,7 @@ import { WindowedSerdes } from '../serdes/windowed-serdes.js';
 import type { Cogrouped } from './cogrouped-kstream.js';
 import { cogroupAggregation } from './internals/cogroup-aggregation.js';
 import { windowStoreFor } from './internals/materialize.js';
+import { windowStoreRetentionMs } from './internals/window-retention.js';
 import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -37,8 +38,14 @@ export class TimeWindowedCogroupedKStream<K, VOut> {
     const windows = this.windows;
     // As windowedBy on one stream: time windows keep size + grace, sliding ones 2 × difference + grace.
     const sizeMs = windows instanceof TimeWindows ? windows.sizeMs : windows.timeDifferenceMs;
-    const retentionMs =
-      windows instanceof TimeWindows ? sizeMs + windows.graceMs : 2 * sizeMs + windows.graceMs;
+    const retentionMs = windowStoreRetentionMs(
+      materialized as Materialized<unknown, unknown> | undefined,
+      storeName,
+      windows instanceof TimeWindows ? sizeMs + windows.graceMs : 2 * sizeMs + windows.graceMs,
+      windows instanceof TimeWindows
+        ? 'the window size plus the grace period'
+        : '2 × the time difference plus the grace period',
+    );
     return cogroupAggregation<Windowed<K>, K, VOut>(this.streams, {
       storeName,
       store: windowStoreFor(

@@ -15,6 +15,7 @@ import { EmitStrategy } from './emit-strategy.js';
 import type { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
 import { AggregationNode } from './internals/graph/table-nodes.js';
 import { lastEmitTimeStore, windowStoreFor } from './internals/materialize.js';
+import { windowStoreRetentionMs } from './internals/window-retention.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -100,8 +101,14 @@ export class TimeWindowedKStream<K, V> {
     const windows = this.windows;
     // Time windows: size + grace, keyed by start; sliding windows (Kafka Streams' sizing): 2 × difference + grace.
     const sizeMs = windows instanceof TimeWindows ? windows.sizeMs : windows.timeDifferenceMs;
-    const retentionMs =
-      windows instanceof TimeWindows ? sizeMs + windows.graceMs : 2 * sizeMs + windows.graceMs;
+    const retentionMs = windowStoreRetentionMs(
+      materialized as Materialized<unknown, unknown> | undefined,
+      storeName,
+      windows instanceof TimeWindows ? sizeMs + windows.graceMs : 2 * sizeMs + windows.graceMs,
+      windows instanceof TimeWindows
+        ? 'the window size plus the grace period'
+        : '2 × the time difference plus the grace period',
+    );
     const onClose = this.strategy.type === 'ON_WINDOW_CLOSE';
     const metadataStore = onClose ? lastEmitTimeStore(storeName) : undefined;
     const emitter = (range: CloseRange) =>

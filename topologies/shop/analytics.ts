@@ -8,42 +8,42 @@ import {
   TimeWindows,
   type Windowed,
 } from 'rivulet';
+import { type AlertOptions, addAlerts } from './alerts.js';
+import {
+  ANALYTICS_GRACE_MS,
+  ANALYTICS_RETENTION_MS,
+  MINUTE_MS,
+  type ProductSales,
+  type WindowResult,
+} from './analytics-results.js';
+import { addCustomerSessions } from './customer-sessions.js';
+import type { InventoryEvent } from './inventory-events.js';
 import type { OrderEvent } from './order-events.js';
+import type { PaymentEvent } from './payment-events.js';
+import { addTopProducts } from './top-products.js';
 import { type ShopTopics, TOPICS } from './topics.js';
 
 /** Per product and minute: the stores of the windowed analytics (queryable). */
 export const PRODUCT_SALES_PER_MINUTE_STORE = 'product-sales-per-minute';
 export const ORDER_RATE_STORE = 'order-rate-5m';
 
-const MINUTE_MS = 60_000;
-/** How late an order may arrive and still count in its window. */
-const GRACE_MS = 10_000;
-
-export interface ProductSales {
-  readonly orders: number;
-  readonly units: number;
-  readonly revenueCents: number;
-}
-
-/** A final window result as the analytics topics carry it. */
-export interface WindowResult<V> {
-  readonly windowStartMs: number;
-  readonly windowEndMs: number;
-  readonly result: V;
-}
-
 const S = Serdes.String();
 
 /**
- * Windowed analytics of placed orders, final results only (emit on window close): each product's
- * orders, units and revenue per minute (tumbling), and the order count of the last 5 minutes,
- * every minute (hopping).
+ * Windowed analytics, final results only (emit on window close): each product's orders, units and
+ * revenue per minute (tumbling) and the minute's top products, the order count of the last 5
+ * minutes every minute (hopping), sessions of customer activity, and alerts.
  */
-export function addAnalytics(orderEvents: KStream<string, OrderEvent>, topics: ShopTopics = TOPICS): void {
+export function addAnalytics(
+  orderEvents: KStream<string, OrderEvent>,
+  replies: KStream<string, InventoryEvent | PaymentEvent>,
+  topics: ShopTopics = TOPICS,
+  alerts: AlertOptions = {},
+): void {
   const placed = orderEvents.filter((_id, e) => e.type === 'OrderPlaced');
   const salesJson = Serdes.Json<ProductSales>();
 
-  placed
+  const finalSales = placed
     .flatMap((_orderId, event) =>
       event.type === 'OrderPlaced'
         ? event.lines.map((l) => ({
@@ -53,7 +53,7 @@ export function addAnalytics(orderEvents: KStream<string, OrderEvent>, topics: S
         : [],
     )
     .groupByKey(Grouped.with(S, salesJson).withName('sales-by-product'))
-    .windowedBy(TimeWindows.ofSizeAndGrace(MINUTE_MS, GRACE_MS))
+    .windowedBy(TimeWindows.ofSizeAndGrace(MINUTE_MS, ANALYTICS_GRACE_MS))
     .emitStrategy(EmitStrategy.onWindowClose())
     .aggregate<ProductSales>(
       () => ({ orders: 0, units: 0, revenueCents: 0 }),
@@ -62,20 +62,29 @@ export function addAnalytics(orderEvents: KStream<string, OrderEvent>, topics: S
         units: total.units + line.units,
         revenueCents: total.revenueCents + line.revenueCents,
       }),
-      Materialized.as<string, ProductSales>(PRODUCT_SALES_PER_MINUTE_STORE).withValueSerde(salesJson),
+      Materialized.as<string, ProductSales>(PRODUCT_SALES_PER_MINUTE_STORE)
+        .withValueSerde(salesJson)
+        .withRetention(ANALYTICS_RETENTION_MS),
     )
     .toStream()
-    .flatMap((window, result) => (result === null ? [] : [windowResult(window, result)]))
-    .to(topics.productSalesPerMinute.name, Produced.with(S, Serdes.Json<WindowResult<ProductSales>>()));
+    .flatMap((window, result) => (result === null ? [] : [windowResult(window, result)]));
+  finalSales.to(
+    topics.productSalesPerMinute.name,
+    Produced.with(S, Serdes.Json<WindowResult<ProductSales>>()),
+  );
+  addTopProducts(finalSales, topics);
 
-  placed
+  const finalOrderRate = placed
     .groupBy(() => 'all', Grouped.with(S, Serdes.Json<OrderEvent>()).withName('orders-all'))
-    .windowedBy(TimeWindows.ofSizeAndGrace(5 * MINUTE_MS, GRACE_MS).advanceBy(MINUTE_MS))
+    .windowedBy(TimeWindows.ofSizeAndGrace(5 * MINUTE_MS, ANALYTICS_GRACE_MS).advanceBy(MINUTE_MS))
     .emitStrategy(EmitStrategy.onWindowClose())
-    .count(Materialized.as<string, number>(ORDER_RATE_STORE))
+    .count(Materialized.as<string, number>(ORDER_RATE_STORE).withRetention(ANALYTICS_RETENTION_MS))
     .toStream()
-    .flatMap((window, count) => (count === null ? [] : [windowResult(window, count)]))
-    .to(topics.orderRate.name, Produced.with(S, Serdes.Json<WindowResult<number>>()));
+    .flatMap((window, count) => (count === null ? [] : [windowResult(window, count)]));
+  finalOrderRate.to(topics.orderRate.name, Produced.with(S, Serdes.Json<WindowResult<number>>()));
+
+  addCustomerSessions(placed, topics);
+  addAlerts(replies, finalOrderRate, topics, alerts);
 }
 
 /** A window's final result, keyed by the window's key. */

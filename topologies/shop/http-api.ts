@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { RecordProducer } from 'rivulet';
 import { HttpError } from 'rivulet/interactive-queries';
+import { analyticsApi } from './analytics-api.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { STOCK_STORE } from './inventory-service.js';
 import type { OrderCommand, OrderState } from './order-events.js';
 import { ORDER_SAGAS_STORE } from './order-saga.js';
@@ -15,6 +17,7 @@ import {
   SAGA_MONITOR_STORE,
   type SagaMonitor,
 } from './read-models.js';
+import { storeReads } from './store-reads.js';
 import { type ShopTopics, TOPICS } from './topics.js';
 
 /** The longest a read-your-writes GET waits for the version it asks for. */
@@ -40,29 +43,14 @@ const idParam = {
 /**
  * The shop's HTTP API, as routes of the query server (so it shares its auth, limits, errors and
  * OpenAPI document): commands go in through the producer, reads come from the stores through the
- * server's own store routes (answered by whichever instance hosts the key).
+ * server's own store routes (answered by whichever instance hosts the key). The analytics routes
+ * and the live dashboard come with it.
  */
 export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: ShopTopics = TOPICS) {
   return (app: FastifyInstance) => {
-    /** A store's value of a key through the store route (forwarded if it lives elsewhere); undefined if none. */
-    const read = async <T>(store: string, key: string): Promise<T | undefined> => {
-      const answer = await app.inject({
-        method: 'GET',
-        url: `/stores/${store}/keys/${encodeURIComponent(key)}`,
-      });
-      if (answer.statusCode === 404 && answer.json<{ error: string }>().error === 'unknown-key')
-        return undefined;
-      if (answer.statusCode !== 200) {
-        const body = answer.json<{ message: string }>();
-        throw new HttpError(
-          answer.statusCode,
-          'store-read-failed',
-          body.message,
-          answer.headers['retry-after'] ? { 'retry-after': String(answer.headers['retry-after']) } : {},
-        );
-      }
-      return answer.json<{ value: T }>().value;
-    };
+    analyticsApi()(app);
+    dashboardRoutes(app);
+    const read = storeReads(app).key;
     /** Writes a command; one the broker refuses (or that cannot be written) is a 503 naming why, not a 500. */
     const send = async (command: OrderCommand) => {
       commands.send(topics.orderCommands.name, command.orderId, command);

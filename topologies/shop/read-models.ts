@@ -8,6 +8,7 @@ import {
   Serdes,
   type StreamsBuilder,
 } from 'rivulet';
+import { addDeadLetterView } from './dead-letters.js';
 import type { InventoryEvent } from './inventory-events.js';
 import type { OrderEvent, OrderLine, OrderStatus } from './order-events.js';
 import type { PaymentEvent } from './payment-events.js';
@@ -114,6 +115,7 @@ export function addReadModels(
     );
 
   addSagaMonitor(builder, topics);
+  addDeadLetterView(builder, topics);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Consumed, createTopics, type KStream, Serdes, StreamsBuilder, type Topology } from 'rivulet';
+import type { AlertOptions } from './alerts.js';
 import { addAnalytics } from './analytics.js';
 import { addCancellationCompensations } from './cancellation.js';
 import type { InventoryEvent } from './inventory-events.js';
@@ -30,6 +31,7 @@ export interface ShopOptions {
   readonly payments?: PaymentOptions;
   readonly saga?: OrderSagaOptions;
   readonly notifications?: NotificationOptions;
+  readonly alerts?: AlertOptions;
 }
 
 /**
@@ -59,7 +61,7 @@ export function shopTopology(topics: ShopTopics = TOPICS, options: ShopOptions =
   if (services.has('saga')) addOrderSaga(orderEvents(), replies(), topics, options.saga);
   if (services.has('notifications')) addNotificationService(orderEvents(), topics, options.notifications);
   if (services.has('saga')) addCancellationCompensations(orderEvents(), topics);
-  if (services.has('analytics')) addAnalytics(orderEvents(), topics);
+  if (services.has('analytics')) addAnalytics(orderEvents(), replies(), topics, options.alerts);
   if (services.has('views')) addReadModels(builder, orderEvents(), replies(), topics);
   return builder.build();
 }

@@ -43,6 +43,12 @@ export function shopTopics(prefix = '') {
     productSalesPerMinute: topic('analytics-product-sales-per-minute'),
     /** Final order counts of 5-minute windows every minute, keyed by 'all'. */
     orderRate: topic('analytics-order-rate'),
+    /** Each minute's best-selling products (updated as the minute's final sales arrive), keyed by the minute's start. */
+    topProducts: topic('analytics-top-products'),
+    /** Final sessions of customer activity (orders and revenue), keyed by customer id. */
+    customerSessions: topic('analytics-customer-sessions'),
+    /** PaymentFailureRateHigh and OrderRateDropped alerts, keyed by type. */
+    alerts: topic('analytics-alerts'),
   } as const;
 }
 

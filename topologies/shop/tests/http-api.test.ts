@@ -1,73 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTopics, KafkaStreams, RecordProducer, Serdes } from 'rivulet';
-import { type QueryServer, startQueryServer } from 'rivulet/interactive-queries';
+import { createTopics } from 'rivulet';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/free-port.js';
-import { shopApi } from '../http-api.js';
-import type { Product } from '../inventory-events.js';
-import type { OrderCommand, OrderState } from '../order-events.js';
+import type { OrderState } from '../order-events.js';
 import type { CustomerOrders, OrderDetails } from '../read-models.js';
-import { createShopTopics, shopTopology } from '../shop-topology.js';
 import { TOPICS } from '../topics.js';
+import { startShopInstances } from './shop-instances.js';
 
 // The shop's HTTP API on two instances of the embedded log: place an order and read your write
 // (waiting for the version), from either instance; validation, idempotency, cancel, stock, saga,
 // read models.
 
-const S = Serdes.String();
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function twoShops(before: (bootstrapServers: string) => Promise<void> = async () => {}) {
-  const bootstrapServers = `memory://shop-api-${Date.now()}-${Math.random()}`;
-  await before(bootstrapServers);
-  await createShopTopics(bootstrapServers);
-  const products = await RecordProducer.create({
-    bootstrapServers,
-    keySerde: S,
-    valueSerde: Serdes.Json<Product>(),
+async function twoShops(before?: (bootstrapServers: string) => Promise<void>) {
+  const shops = await startShopInstances({
+    products: [{ schemaVersion: 1, productId: 'keyboard', name: 'Keyboard', priceCents: 4_999, stock: 10 }],
+    ...(before ? { before } : {}),
   });
-  products.send(TOPICS.products.name, 'keyboard', {
-    schemaVersion: 1,
-    productId: 'keyboard',
-    name: 'Keyboard',
-    priceCents: 4_999,
-    stock: 10,
-  });
-  await products.flush();
-  await products.close();
-  const commands = await RecordProducer.create({
-    bootstrapServers,
-    keySerde: S,
-    valueSerde: Serdes.Json<OrderCommand>(),
-  });
-  cleanup.push(() => commands.close());
-  const servers: QueryServer[] = [];
-  for (const id of ['a', 'b']) {
-    const port = await freePort();
-    const stateDir = mkdtempSync(join(tmpdir(), `rivulet-shop-api-${id}-`));
-    const streams = new KafkaStreams(shopTopology(), {
-      applicationId: 'shop',
-      bootstrapServers,
-      instanceId: id,
-      stateDir,
-      applicationServer: `127.0.0.1:${port}`,
-      commitIntervalMs: 50,
-    });
-    const server = await startQueryServer(streams, { port, routes: shopApi(commands) });
-    await streams.start();
-    cleanup.push(async () => {
-      await server.close();
-      await streams.close();
-      rmSync(stateDir, { recursive: true, force: true });
-    });
-    servers.push(server);
-  }
-  return servers.map((s) => s.url);
+  cleanup.push(() => shops.close());
+  return shops.urls;
 }
 
 /** Reads until `done` holds of the answer (5 s at most); the last answer. */

@@ -1,5 +1,6 @@
 import { type SagaEvent, Serdes, type TopologyTestDriver } from 'rivulet';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEAD_LETTERS_STORE, type DeadLetter } from '../dead-letters.js';
 import type { ProductStock } from '../inventory-events.js';
 import { available, STOCK_STORE } from '../inventory-service.js';
 import type { Notification } from '../notification-service.js';
@@ -136,6 +137,15 @@ describe('the shop, every service in one topology', () => {
     expect(header('rivulet.retry.error')).toMatch(/refused the order-confirmed notification of order o6/);
     expect(s.notified()).toEqual([]);
     expect(s.order('o6')).toMatchObject({ status: 'confirmed' });
+    // the dead-letter view (the dashboard's list) has it with the error from the headers
+    expect(
+      driver!.getKeyValueStore<string, DeadLetter>(DEAD_LETTERS_STORE).get('o6/order-confirmed'),
+    ).toEqual({
+      notification: { schemaVersion: 1, orderId: 'o6', kind: 'order-confirmed' },
+      error: expect.stringMatching(/refused the order-confirmed notification of order o6/),
+      attempts: 3,
+      deadLetteredAtMs: dead[0]!.timestampMs,
+    });
     driver!.advanceWallClockTime(120_000);
     expect(s.deadLetters()).toEqual([]); // exactly once
   });

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaStreams, RecordProducer, Serdes } from 'rivulet';
+import { type QueryServer, startQueryServer } from 'rivulet/interactive-queries';
+import { freePort } from '../../../test/free-port.js';
+import { shopApi } from '../http-api.js';
+import type { Product } from '../inventory-events.js';
+import type { OrderCommand } from '../order-events.js';
+import { createShopTopics, type ShopOptions, shopTopology } from '../shop-topology.js';
+import { TOPICS } from '../topics.js';
+
+const S = Serdes.String();
+
+export interface ShopInstances {
+  readonly bootstrapServers: string;
+  /** The query servers' base URLs, one per instance. */
+  readonly urls: string[];
+  /** Writes order commands (as the HTTP API does). */
+  readonly commands: RecordProducer<string, OrderCommand>;
+  /** Closes the servers, the instances and the producer, and removes the state. */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole shop on `instances` instances of a fresh embedded log, each with its query server and
+ * the shop's HTTP API; `products` are written to the catalogue first.
+ */
+export async function startShopInstances(options: {
+  readonly products: readonly Product[];
+  readonly instances?: number;
+  readonly shop?: ShopOptions;
+  /** Runs on the fresh log before the topics are created. */
+  readonly before?: (bootstrapServers: string) => Promise<void>;
+}): Promise<ShopInstances> {
+  const bootstrapServers = `memory://shop-${Date.now()}-${Math.random()}`;
+  await options.before?.(bootstrapServers);
+  await createShopTopics(bootstrapServers);
+  const catalogue = await RecordProducer.create({
+    bootstrapServers,
+    keySerde: S,
+    valueSerde: Serdes.Json<Product>(),
+  });
+  for (const product of options.products) catalogue.send(TOPICS.products.name, product.productId, product);
+  await catalogue.flush();
+  await catalogue.close();
+  const commands = await RecordProducer.create({
+    bootstrapServers,
+    keySerde: S,
+    valueSerde: Serdes.Json<OrderCommand>(),
+  });
+  const running: { server: QueryServer; streams: KafkaStreams; stateDir: string }[] = [];
+  for (let i = 1; i <= (options.instances ?? 2); i++) {
+    const port = await freePort();
+    const stateDir = mkdtempSync(join(tmpdir(), `rivulet-shop-${i}-`));
+    const streams = new KafkaStreams(shopTopology(TOPICS, options.shop), {
+      applicationId: 'shop',
+      bootstrapServers,
+      instanceId: `instance-${i}`,
+      stateDir,
+      applicationServer: `127.0.0.1:${port}`,
+      commitIntervalMs: 50,
+    });
+    const server = await startQueryServer(streams, { port, routes: shopApi(commands) });
+    await streams.start();
+    running.push({ server, streams, stateDir });
+  }
+  return {
+    bootstrapServers,
+    urls: running.map((r) => r.server.url),
+    commands,
+    async close() {
+      for (const { server, streams, stateDir } of running.reverse()) {
+        await server.close();
+        await streams.close();
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+      await commands.close();
+    },
+  };
+}
