@@ -106,7 +106,7 @@ export function startLoadGenerator(
 }
 
 /** 1–3 lines of distinct products, each picked in proportion to its weight. */
-function randomLines(catalogue: readonly CatalogueEntry[]): OrderLine[] {
+export function randomLines(catalogue: readonly CatalogueEntry[]): OrderLine[] {
   const totalWeight = catalogue.reduce((sum, e) => sum + e.weight, 0);
   const pick = () => {
     let at = Math.random() * totalWeight;

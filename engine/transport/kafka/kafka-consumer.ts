@@ -92,6 +92,12 @@ export class KafkaConsumerPort implements ConsumerPort {
     this.consumer.on('event.error', (err: LibrdKafkaError & { isFatal?: boolean }) => {
       if (err.isFatal) this.fatalReason ??= err.message;
     });
+    // A poll returns what is fetched as soon as the first record is there, as Kafka's poll does;
+    // by default the binding waits the timeout again after every record, until the batch is full,
+    // which held each record back by up to the poll timeout at every hop of a topology.
+    (
+      this.consumer as KafkaConsumer & { setDefaultIsTimeoutOnlyForFirstMessage(only: boolean): void }
+    ).setDefaultIsTimeoutOnlyForFirstMessage(true);
     this.consumer.on('partition.eof', (eof: RdTopicPartition) =>
       this.eofOffsets.set(tpKey(eof), eof.offset ?? 0),
     );

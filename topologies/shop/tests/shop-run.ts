@@ -4,14 +4,18 @@ import { join } from 'node:path';
 import {
   KafkaStreams,
   type ProcessingGuarantee,
+  QueryableStoreTypes,
   RecordProducer,
   type SagaState,
   Serdes,
   StoreNotQueryableError,
+  StoreQueryParameters,
 } from 'rivulet';
 import { expect } from 'vitest';
 import { seededRandom } from '../../../test/scenarios/seeded-random.js';
 import { awaitSharedOwnership } from '../../../test/scenarios/shared-ownership.js';
+import { PRODUCT_SALES_PER_MINUTE_STORE } from '../analytics.js';
+import type { ProductSales } from '../analytics-results.js';
 import type { Product, ProductStock } from '../inventory-events.js';
 import { available, STOCK_STORE } from '../inventory-service.js';
 import type { OrderCommand, OrderEvent, OrderState } from '../order-events.js';
@@ -30,13 +34,9 @@ import {
 } from '../read-models.js';
 import { createShopTopics, shopTopology } from '../shop-topology.js';
 import type { ShopTopics } from '../topics.js';
+import { paymentOutcome } from './run-outcomes.js';
 
 const S = Serdes.String();
-
-function paymentOutcome(n: number): 'pay' | 'decline' | 'no-answer' {
-  if (n % 17 === 3) return 'no-answer';
-  return n % 7 === 2 ? 'decline' : 'pay';
-}
 
 /** A read of a store, or undefined while the instance rebalances. */
 function queryable<T>(read: () => T): T | undefined {
@@ -64,7 +64,7 @@ export interface ShopRunCluster {
  * declined and some never answered, two instances with the second leaving half-way. At the end
  * every order is confirmed or cancelled as its saga ended, stock is conserved (available + what
  * confirmed orders hold = stocked), and money too (every confirmed order paid once; every
- * cancelled one paid nothing, or refunded).
+ * cancelled one paid nothing, or refunded); the read models and the analytics agree with the orders.
  */
 export async function randomShopRun(cluster: ShopRunCluster, orderCount: number): Promise<void> {
   const { bootstrapServers, topics } = cluster;
@@ -79,8 +79,7 @@ export async function randomShopRun(cluster: ShopRunCluster, orderCount: number)
     const stateDir = mkdtempSync(join(tmpdir(), `rivulet-shop-run-${id}-`));
     dirs.push(stateDir);
     const topology = shopTopology(topics, {
-      // Every 7th payment declined, every 17th never answered (a provider outage: the saga times out).
-      payments: { outcome: (orderId) => paymentOutcome(Number(orderId.slice('order-'.length))) },
+      payments: { outcome: paymentOutcome },
       saga: { stepTimeoutMs: cluster.stepTimeoutMs, timeoutCheckIntervalMs: 200 },
     });
     const streams = new KafkaStreams(topology, {
@@ -221,6 +220,22 @@ export async function randomShopRun(cluster: ShopRunCluster, orderCount: number)
       const expectedMonitor = `0 running ${ended('completed')} completed ${ended('compensated')} compensated`;
       const seen = `${monitor?.running} running ${monitor?.completed} completed ${monitor?.compensated} compensated`;
       if (seen !== expectedMonitor) return `the saga monitor says ${seen}, the sagas ${expectedMonitor}`;
+      // The analytics: each product's units over its per-minute windows, those of every order placed.
+      const sales = a.store(
+        StoreQueryParameters.fromNameAndType(
+          PRODUCT_SALES_PER_MINUTE_STORE,
+          QueryableStoreTypes.windowStore<string, ProductSales>(),
+        ),
+      );
+      const sold = new Map<string, number>();
+      for (const { key, value } of sales.all()) sold.set(key.key, (sold.get(key.key) ?? 0) + value.units);
+      const ordered = new Map<string, number>();
+      for (let n = 0; n < orderCount; n++)
+        for (const l of ordersStore.get(`order-${n}`)!.lines)
+          ordered.set(l.productId, (ordered.get(l.productId) ?? 0) + l.quantity);
+      for (const [productId, units] of ordered)
+        if (sold.get(productId) !== units)
+          return `the analytics sold ${sold.get(productId)} units of ${productId}, the orders ${units}`;
       return null;
     };
     const readModelsDeadline = Date.now() + 30_000;
