@@ -4,7 +4,8 @@
 //   npm run bench:shop -- [--orders N] [--rate R] [--latency-seconds S] [--instances 1,3]
 //                         [--guarantee at_least_once|exactly_once_v2|both] [--keep-broker] [--quick]
 // (--quick: a few hundred orders, 1 instance, no results file, so a test can check the runner.)
-// Prints the table and writes bench/results/<date>-shop.json. KAFKA_BOOTSTRAP_SERVERS reuses a broker.
+// Prints the table and writes bench/results/<date>-shop.json. KAFKA_BOOTSTRAP_SERVERS reuses a broker;
+// BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the instances.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -133,6 +134,7 @@ function startInstance(bootstrap: string, prefix: string, guarantee: Guarantee, 
     process.execPath,
     [
       ...NODE_OPTIONS,
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
       '--conditions',
       'rivulet-source',
       '--import',
@@ -141,7 +143,11 @@ function startInstance(bootstrap: string, prefix: string, guarantee: Guarantee, 
       ...['--bootstrap', bootstrap, '--prefix', prefix, '--guarantee', guarantee],
       ...['--state-dir', stateDir],
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RIVULET_LOG_LEVEL: 'warn' } },
+    // As docs/operations.md asks of an instance on Kafka: enough libuv workers for librdkafka's calls.
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RIVULET_LOG_LEVEL: 'warn', UV_THREADPOOL_SIZE: '16' },
+    },
   );
   const log = createWriteStream(join(workDir, `${prefix}${i}.log`));
   child.stderr!.pipe(log);

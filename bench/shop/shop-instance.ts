@@ -1,6 +1,7 @@
 // One instance of the whole shop against a broker, for `npm run bench:shop`: started by the runner
-// as its own process, with payments that always succeed and notifications that never fail, so
-// every order runs the saga's happy path. Prints READY_LINE once RUNNING; SIGTERM closes it.
+// as its own process, with payments that always succeed, notifications that never fail and saga
+// steps that do not time out while a burst of orders queues up, so every order runs the saga's
+// happy path. Prints READY_LINE once RUNNING; SIGTERM closes it.
 import { parseArgs } from 'node:util';
 import { KafkaStreams } from 'rivulet';
 import { shopTopology } from '../../topologies/shop/shop-topology.js';
@@ -26,6 +27,7 @@ const streams = new KafkaStreams(
   shopTopology(shopTopics(prefix), {
     payments: { declineRate: 0, outageRate: 0 },
     notifications: { failureRate: 0 },
+    saga: { stepTimeoutMs: 600_000 },
   }),
   {
     applicationId: `${prefix}shop`,

@@ -7,7 +7,7 @@ import { WindowedSerdes } from '../serdes/windowed-serdes.js';
 import type { Cogrouped } from './cogrouped-kstream.js';
 import { cogroupAggregation } from './internals/cogroup-aggregation.js';
 import { windowStoreFor } from './internals/materialize.js';
-import { windowStoreRetentionMs } from './internals/window-retention.js';
+import { timeWindowStoreRetentionMs } from './internals/window-retention.js';
 import type { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -36,15 +36,11 @@ export class TimeWindowedCogroupedKStream<K, VOut> {
     const keySerde = (materialized?.keySerde ?? first.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde;
     const windows = this.windows;
-    // As windowedBy on one stream: time windows keep size + grace, sliding ones 2 × difference + grace.
     const sizeMs = windows instanceof TimeWindows ? windows.sizeMs : windows.timeDifferenceMs;
-    const retentionMs = windowStoreRetentionMs(
+    const retentionMs = timeWindowStoreRetentionMs(
       materialized as Materialized<unknown, unknown> | undefined,
       storeName,
-      windows instanceof TimeWindows ? sizeMs + windows.graceMs : 2 * sizeMs + windows.graceMs,
-      windows instanceof TimeWindows
-        ? 'the window size plus the grace period'
-        : '2 × the time difference plus the grace period',
+      windows,
     );
     return cogroupAggregation<Windowed<K>, K, VOut>(this.streams, {
       storeName,

@@ -15,7 +15,7 @@ import { EmitStrategy } from './emit-strategy.js';
 import type { GroupedStreamAggregation } from './internals/graph/grouped-stream-aggregation.js';
 import { AggregationNode } from './internals/graph/table-nodes.js';
 import { lastEmitTimeStore, windowStoreFor } from './internals/materialize.js';
-import { windowStoreRetentionMs } from './internals/window-retention.js';
+import { timeWindowStoreRetentionMs } from './internals/window-retention.js';
 import { KTable } from './ktable.js';
 import type { Materialized } from './materialized.js';
 import type { Named } from './named.js';
@@ -99,15 +99,11 @@ export class TimeWindowedKStream<K, V> {
     const keySerde = (materialized?.keySerde ?? this.keySerde) as Serde<K> | undefined;
     const valueSerde = materialized?.valueSerde ?? defaultValueSerde;
     const windows = this.windows;
-    // Time windows: size + grace, keyed by start; sliding windows (Kafka Streams' sizing): 2 × difference + grace.
     const sizeMs = windows instanceof TimeWindows ? windows.sizeMs : windows.timeDifferenceMs;
-    const retentionMs = windowStoreRetentionMs(
+    const retentionMs = timeWindowStoreRetentionMs(
       materialized as Materialized<unknown, unknown> | undefined,
       storeName,
-      windows instanceof TimeWindows ? sizeMs + windows.graceMs : 2 * sizeMs + windows.graceMs,
-      windows instanceof TimeWindows
-        ? 'the window size plus the grace period'
-        : '2 × the time difference plus the grace period',
+      windows,
     );
     const onClose = this.strategy.type === 'ON_WINDOW_CLOSE';
     const metadataStore = onClose ? lastEmitTimeStore(storeName) : undefined;

@@ -4,7 +4,8 @@ import type { RecordProducer } from 'rivulet';
 import { HttpError } from 'rivulet/interactive-queries';
 import { analyticsApi } from './analytics-api.js';
 import { dashboardRoutes } from './dashboard-routes.js';
-import { STOCK_STORE } from './inventory-service.js';
+import type { ProductStock } from './inventory-events.js';
+import { available, STOCK_STORE } from './inventory-service.js';
 import type { OrderCommand, OrderState } from './order-events.js';
 import { ORDER_SAGAS_STORE } from './order-saga.js';
 import { ORDERS_STORE } from './order-service.js';
@@ -231,17 +232,13 @@ export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: 
         },
       },
       async (request) => {
-        const stock = await read<{ onHand: number; reservedByOrder: Record<string, number> }>(
-          STOCK_STORE,
-          request.params.id,
-        );
+        const stock = await read<ProductStock>(STOCK_STORE, request.params.id);
         if (!stock) throw new HttpError(404, 'unknown-product', `no product ${request.params.id}`);
-        const reserved = Object.values(stock.reservedByOrder).reduce((n, q) => n + q, 0);
         return {
           productId: request.params.id,
           onHand: stock.onHand,
-          reserved,
-          available: stock.onHand - reserved,
+          reserved: stock.reserved,
+          available: available(stock),
         };
       },
     );

@@ -73,11 +73,11 @@ export interface InventoryReleased extends InventoryEventBase {
 
 export type InventoryEvent = InventoryReserved | InventoryInsufficient | InventoryReleased;
 
-/** A product's stock, as the stock store keeps it: on hand, and what each order holds of it. */
+/** A product's stock, as the stock store keeps it: on hand, and reserved by all orders together (each order's share is in the stock-holds store). */
 export interface ProductStock {
   readonly productId: string;
   readonly onHand: number;
-  readonly reservedByOrder: Readonly<Record<string, number>>;
+  readonly reserved: number;
 }
 
 /** Where an order's reservation stands, as the reservations store keeps it. */

@@ -8,7 +8,7 @@ import type {
   Product,
   ProductStock,
 } from './inventory-events.js';
-import { addInventoryService, available, STOCK_STORE } from './inventory-service.js';
+import { addInventoryService, available, STOCK_HOLDS_STORE, STOCK_STORE } from './inventory-service.js';
 import { TOPICS } from './topics.js';
 
 // Inventory reservations on the TopologyTestDriver: all lines or none, the compensation, and
@@ -24,7 +24,8 @@ afterEach(() => {
 function inventory(stock: Record<string, number>) {
   const builder = new StreamsBuilder();
   addInventoryService(builder);
-  driver = new TopologyTestDriver(builder.build());
+  const d = new TopologyTestDriver(builder.build());
+  driver = d;
   const products = driver.createInputTopic(TOPICS.products.name, S, Serdes.Json<Product>());
   for (const [productId, units] of Object.entries(stock))
     products.pipeInput(productId, {
@@ -61,6 +62,8 @@ function inventory(stock: Record<string, number>) {
     events: () => events.readValuesToList() as InventoryEvent[],
     available: (productId: string) => available(store.get(productId)!),
     stock: (productId: string) => store.get(productId)!,
+    held: (productId: string, orderId: string) =>
+      d.getKeyValueStore<string, number>(STOCK_HOLDS_STORE).get(`${productId}/${orderId}`),
   };
 }
 
@@ -94,7 +97,8 @@ describe('inventory reservations', () => {
       },
     ]);
     expect([shop.available('keyboard'), shop.available('mouse')]).toEqual([3, 0]);
-    expect(shop.stock('keyboard').reservedByOrder).toEqual({ o1: 2 });
+    expect(shop.stock('keyboard')).toEqual({ productId: 'keyboard', onHand: 5, reserved: 2 });
+    expect([shop.held('keyboard', 'o1'), shop.held('keyboard', 'o2')]).toEqual([2, null]);
 
     // The same command again, and a redelivered line request: nothing new, nothing reserved twice.
     shop.reserve('o1', { keyboard: 2, mouse: 1 });

@@ -22,8 +22,10 @@ import { type ShopTopics, TOPICS } from './topics.js';
 
 /** Each order's reservation, by order id. */
 export const RESERVATIONS_STORE = 'reservations';
-/** Each product's stock (on hand, held per order), by product id: the stock view. */
+/** Each product's stock (on hand, reserved in all), by product id: the stock view. */
 export const STOCK_STORE = 'stock';
+/** What each order holds of each product, by `<product id>/<order id>`. */
+export const STOCK_HOLDS_STORE = 'stock-holds';
 
 const S = Serdes.String();
 const json = <T>() => Serdes.Json<T>();
@@ -43,6 +45,11 @@ export function addInventoryService(builder: StreamsBuilder, topics: ShopTopics 
   );
   builder.addStateStore(
     Stores.keyValueStoreBuilder(STOCK_STORE, S, json<ProductStock>()).withStoreType('persistent'),
+  );
+  // Apart from the stock, so a reservation reads and writes two small values however many orders
+  // hold units of the product.
+  builder.addStateStore(
+    Stores.keyValueStoreBuilder(STOCK_HOLDS_STORE, S, json<number>()).withStoreType('persistent'),
   );
 
   // By order: commands and the products' answers, into requests and events.
@@ -67,10 +74,10 @@ export function addInventoryService(builder: StreamsBuilder, topics: ShopTopics 
   // By product: stock from the catalogue, and the lines asked of it.
   builder
     .stream<string, Product>(topics.products.name, Consumed.with(S, json<Product>()))
-    .process(stockKeeper, STOCK_STORE);
+    .process(stockKeeper, STOCK_STORE, STOCK_HOLDS_STORE);
   builder
     .stream<string, LineRequest>(topics.inventoryLineRequests.name, Consumed.with(S, json<LineRequest>()))
-    .process(stockKeeper, STOCK_STORE)
+    .process(stockKeeper, STOCK_STORE, STOCK_HOLDS_STORE)
     .to(topics.inventoryLineResults.name, Produced.with(S, json<LineResult>()));
 }
 
@@ -204,39 +211,45 @@ function settle(
   return next;
 }
 
-/** The product side: keeps stock, reserves a line if the units are there, releases what an order holds. */
+/**
+ * The product side: keeps stock (on hand, reserved in all) and what each order holds, reserves a
+ * line if the units are there, releases what an order holds.
+ */
 const stockKeeper: ProcessorSupplier<string, Product | LineRequest, string, LineResult> = {
   get() {
     let context: ProcessorContext<string, LineResult>;
     let stock: KeyValueStore<string, ProductStock>;
+    let holds: KeyValueStore<string, number>;
     return {
       init(ctx) {
         context = ctx;
         stock = ctx.getStateStore(STOCK_STORE);
+        holds = ctx.getStateStore(STOCK_HOLDS_STORE);
       },
       process(record) {
         const productId = record.key;
         const message = record.value;
         if (!message) return;
-        const current = stock.get(productId) ?? { productId, onHand: 0, reservedByOrder: {} };
+        const current = stock.get(productId) ?? { productId, onHand: 0, reserved: 0 };
         if ('stock' in message) {
           stock.put(productId, { ...current, onHand: message.stock });
           return;
         }
-        const held = current.reservedByOrder[message.orderId];
+        const holdKey = `${productId}/${message.orderId}`;
+        const held = holds.get(holdKey);
         let next = current;
         let outcome: LineResult['outcome'];
         if (message.action === 'release') {
-          const { [message.orderId]: _released, ...rest } = current.reservedByOrder;
-          next = { ...current, reservedByOrder: rest };
+          if (held !== null) {
+            holds.delete(holdKey);
+            next = { ...current, reserved: current.reserved - held };
+          }
           outcome = 'released';
-        } else if (held !== undefined) {
+        } else if (held !== null) {
           outcome = 'reserved'; // asked again (a redelivery): the same answer, nothing reserved twice
         } else if (available(current) >= message.quantity) {
-          next = {
-            ...current,
-            reservedByOrder: { ...current.reservedByOrder, [message.orderId]: message.quantity },
-          };
+          holds.put(holdKey, message.quantity);
+          next = { ...current, reserved: current.reserved + message.quantity };
           outcome = 'reserved';
         } else {
           outcome = 'insufficient';
@@ -270,7 +283,7 @@ function outcomeEvent(r: Reservation): InventoryEvent {
 
 /** Units that can still be reserved. */
 export function available(stock: ProductStock): number {
-  return stock.onHand - Object.values(stock.reservedByOrder).reduce((n, q) => n + q, 0);
+  return stock.onHand - stock.reserved;
 }
 
 /** One line per product (an order may name a product twice). */

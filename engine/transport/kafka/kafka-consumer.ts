@@ -183,6 +183,12 @@ export class KafkaConsumerPort implements ConsumerPort {
   }
 
   position(tp: TopicPartition): number {
+    // Closing, the native consumer may be disconnected (it throws then): what it returned last.
+    if (this.closing)
+      return Math.max(
+        this.fetchedUpTo.get(tpKey(tp)) ?? this.startOffsets.get(tpKey(tp)) ?? 0,
+        this.eofOffsets.get(tpKey(tp)) ?? 0,
+      );
     const [p] = this.consumer.position([{ topic: tp.topic, partition: tp.partition }]);
     const consumed =
       p?.offset !== undefined && p.offset !== OFFSET_INVALID

@@ -105,15 +105,14 @@ function renderStock() {
   const most = Math.max(1, ...rows.map(([, s]) => s.onHand));
   $('stock').tBodies[0].replaceChildren(
     ...rows.map(([productId, s]) => {
-      const reserved = Object.values(s.reservedByOrder).reduce((n, q) => n + q, 0);
-      const available = s.onHand - reserved;
+      const available = s.onHand - s.reserved;
       const row = document.createElement('tr');
       row.dataset.product = productId;
       row.innerHTML = '<td></td><td></td><td></td><td></td><td><div class="bar"></div></td>';
       const cells = row.cells;
       cells[0].textContent = productId;
       cells[1].textContent = s.onHand;
-      cells[2].textContent = reserved;
+      cells[2].textContent = s.reserved;
       cells[3].textContent = available;
       const bar = cells[4].firstChild;
       bar.style.width = `${(100 * Math.max(0, available)) / most}%`;

@@ -5,7 +5,7 @@ import { withKills } from '../../../test/kafka/child-instance.js';
 import { seededRandom } from '../../../test/scenarios/seeded-random.js';
 import { kafkaCluster } from '../../../test/scenarios/test-cluster.js';
 import type { Product, ProductStock } from '../inventory-events.js';
-import { available, STOCK_STORE } from '../inventory-service.js';
+import { available, STOCK_HOLDS_STORE, STOCK_STORE } from '../inventory-service.js';
 import type { OrderCommand, OrderLine } from '../order-events.js';
 import { createShopTopics } from '../shop-topology.js';
 import { shopTopics } from '../topics.js';
@@ -14,8 +14,8 @@ import { shopTopics } from '../topics.js';
 // orders against random stock (payments declined or never answered by order number), and one
 // instance killed with SIGKILL in the middle of the stream, then started again (a rebalance each
 // way). Everything is checked from the committed topics alone: every saga started and ended once,
-// each order's events once and its end as its saga's, stock conserved in the stock store's
-// changelog (what it holds is exactly what confirmed orders took), money conserved, every
+// each order's events once and its end as its saga's, stock conserved in the stock stores'
+// changelogs (what they hold is exactly what confirmed orders took), money conserved, every
 // notification sent or dead-lettered exactly once.
 
 const ORDERS = 2_000;
@@ -140,28 +140,29 @@ describeKafka('the shop under kill -9', () => {
             const total = lines.get(orderId)!.reduce((n, l) => n + l.quantity * l.unitPriceCents, 0);
             expect(net, orderId).toBe(expected === 'confirmed' ? total : 0);
           }
-          // Stock: the store's last committed value per product holds exactly the confirmed orders' units.
+          // Stock: the stores' last committed values (their changelogs): the units held are exactly
+          // the confirmed orders' lines, and the reserved totals and what is available add up.
           const latest = new Map<string, ProductStock>();
           for (const r of await broker.readAll(`${name}-${STOCK_STORE}-changelog`))
             latest.set(r.key!.toString(), JSON.parse(r.value!.toString()));
+          const holds = new Map<string, number>();
+          for (const r of await broker.readAll(`${name}-${STOCK_HOLDS_STORE}-changelog`))
+            if (r.value === null) holds.delete(r.key!.toString());
+            else holds.set(r.key!.toString(), JSON.parse(r.value.toString()));
+          const confirmedHolds = new Map<string, number>();
+          for (const [orderId, o] of outcome)
+            if (o === 'confirmed')
+              for (const l of lines.get(orderId)!) {
+                const key = `${l.productId}/${orderId}`;
+                confirmedHolds.set(key, (confirmedHolds.get(key) ?? 0) + l.quantity);
+              }
+          expect(new Map([...holds].sort())).toEqual(new Map([...confirmedHolds].sort()));
           for (const [productId, units] of stock) {
             const s = latest.get(productId)!;
-            const confirmedHere = [...outcome]
-              .filter(
-                ([orderId, o]) =>
-                  o === 'confirmed' && lines.get(orderId)!.some((l) => l.productId === productId),
-              )
-              .map(([orderId]) => orderId);
-            expect(Object.keys(s.reservedByOrder).sort(), productId).toEqual(confirmedHere.sort());
-            const held = confirmedHere.reduce(
-              (n, orderId) =>
-                n +
-                lines
-                  .get(orderId)!
-                  .filter((l) => l.productId === productId)
-                  .reduce((m, l) => m + l.quantity, 0),
-              0,
-            );
+            const held = [...holds]
+              .filter(([key]) => key.startsWith(`${productId}/`))
+              .reduce((n, [, q]) => n + q, 0);
+            expect(s.reserved, productId).toBe(held);
             expect(available(s) + held, productId).toBe(units);
           }
           // Notifications: each ended order's sent once or dead-lettered once, never both.
