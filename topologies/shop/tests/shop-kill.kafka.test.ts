@@ -4,6 +4,8 @@ import { describeKafka, kafkaBootstrap, uniqueName } from '../../../test/kafka/b
 import { withKills } from '../../../test/kafka/child-instance.js';
 import { seededRandom } from '../../../test/scenarios/seeded-random.js';
 import { kafkaCluster } from '../../../test/scenarios/test-cluster.js';
+import { PRODUCT_SALES_PER_MINUTE_STORE } from '../analytics.js';
+import type { ProductSales } from '../analytics-results.js';
 import type { Product, ProductStock } from '../inventory-events.js';
 import { available, STOCK_HOLDS_STORE, STOCK_STORE } from '../inventory-service.js';
 import type { OrderCommand, OrderLine } from '../order-events.js';
@@ -16,7 +18,7 @@ import { shopTopics } from '../topics.js';
 // way). Everything is checked from the committed topics alone: every saga started and ended once,
 // each order's events once and its end as its saga's, stock conserved in the stock stores'
 // changelogs (what they hold is exactly what confirmed orders took), money conserved, every
-// notification sent or dead-lettered exactly once.
+// notification sent or dead-lettered exactly once, the analytics' units those of the orders.
 
 const ORDERS = 2_000;
 const S = Serdes.String();
@@ -24,7 +26,7 @@ const S = Serdes.String();
 type Keyed = { key: string; value: { type: string; [field: string]: unknown } };
 
 describeKafka('the shop under kill -9', () => {
-  it(`${ORDERS} orders, an instance killed with SIGKILL mid-stream (exactly_once_v2): each order ended once, stock and money conserved, notifications once`, async () => {
+  it(`${ORDERS} orders, an instance killed with SIGKILL mid-stream (exactly_once_v2): each order ended once, stock and money conserved, notifications once, sales counted once`, async () => {
     const name = uniqueName('shop-kill');
     const topics = shopTopics(`${name}-`);
     const broker = kafkaCluster(kafkaBootstrap);
@@ -171,6 +173,25 @@ describeKafka('the shop under kill -9', () => {
           for (const orderId of outcome.keys())
             expect((sent.get(orderId)?.length ?? 0) + (dead.get(orderId)?.length ?? 0), orderId).toBe(1);
           expect(dead.size).toBeGreaterThan(0);
+          // Analytics: each product's units over its per-minute windows (the window store's
+          // changelog: key ‖ 8-byte window start, value the JSON; the last value per window) are
+          // those of every order placed.
+          const windows = new Map<string, Buffer>();
+          for (const r of await broker.readAll(`${name}-${PRODUCT_SALES_PER_MINUTE_STORE}-changelog`))
+            if (r.value === null) windows.delete(r.key!.toString('hex'));
+            else windows.set(r.key!.toString('hex'), r.value);
+          const sold = new Map<string, number>();
+          for (const [hexKey, value] of windows) {
+            const key = Buffer.from(hexKey, 'hex');
+            const productId = key.subarray(0, key.length - 8).toString();
+            const sales = JSON.parse(value.toString()) as ProductSales;
+            sold.set(productId, (sold.get(productId) ?? 0) + sales.units);
+          }
+          const ordered = new Map<string, number>();
+          for (const orderLines of lines.values())
+            for (const l of orderLines)
+              ordered.set(l.productId, (ordered.get(l.productId) ?? 0) + l.quantity);
+          expect(new Map([...sold].sort())).toEqual(new Map([...ordered].sort()));
           // Every way an order ends happened.
           const reasons = [...sagas.values()].flat().map((e) => String(e.reason ?? ''));
           expect([...outcome.values()].filter((o) => o === 'confirmed').length).toBeGreaterThan(0);
