@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { RecordProducer } from 'rivulet';
 import { HttpError } from 'rivulet/interactive-queries';
-import { analyticsApi } from './analytics-api.js';
+import { analyticsRoutes } from './analytics-api.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import type { ProductStock } from './inventory-events.js';
 import { available, STOCK_STORE } from './inventory-service.js';
@@ -49,7 +49,7 @@ const idParam = {
  */
 export function shopApi(commands: RecordProducer<string, OrderCommand>, topics: ShopTopics = TOPICS) {
   return (app: FastifyInstance) => {
-    analyticsApi()(app);
+    analyticsRoutes(app);
     dashboardRoutes(app);
     const read = storeReads(app).key;
     /** Writes a command; one the broker refuses (or that cannot be written) is a 503 naming why, not a 500. */

@@ -181,10 +181,12 @@ async function poll() {
     );
 }
 async function pollForever() {
+  // A failed read (an instance rebalancing answers 503) shows until the next one succeeds.
   try {
     await poll();
+    $('poll-error').textContent = '';
   } catch (err) {
-    setConnection('lost', err.message);
+    $('poll-error').textContent = err.message;
   }
   setTimeout(pollForever, POLL_MS);
 }

@@ -46,6 +46,7 @@ function shown(page: Page) {
     );
     return {
       connection: document.getElementById('connection')?.dataset.state,
+      pollError: text('poll-error'),
       running: Number(text('saga-running')),
       completed: Number(text('saga-completed')),
       compensated: Number(text('saga-compensated')),
@@ -140,7 +141,12 @@ describe('the live dashboard', () => {
         JSON.stringify(s.stock) === JSON.stringify(Object.fromEntries(Object.entries(stock).sort())),
       'the page showing what the API answers',
     );
-    expect(final).toMatchObject({ running: 0, deadLetterRows: Math.min(20, deadLetters.length) });
+    expect(final).toMatchObject({
+      connection: 'live',
+      pollError: '',
+      running: 0,
+      deadLetterRows: Math.min(20, deadLetters.length),
+    });
     expect(pageErrors).toEqual([]);
   }, 90_000);
 });
