@@ -68,6 +68,18 @@ export function addAlerts(
   options: AlertOptions = {},
 ): void {
   const { paymentFailureRate = 0.2, minPayments = 20, orderRateDrop = 0.5, minOrders = 20 } = options;
+  for (const [name, share] of [
+    ['paymentFailureRate', paymentFailureRate],
+    ['orderRateDrop', orderRateDrop],
+  ] as const)
+    if (!(share >= 0 && share <= 1))
+      throw new Error(`alert option ${name} must be a share between 0 and 1, got ${share}`);
+  for (const [name, count] of [
+    ['minPayments', minPayments],
+    ['minOrders', minOrders],
+  ] as const)
+    if (!(Number.isInteger(count) && count >= 1))
+      throw new Error(`alert option ${name} must be a whole number >= 1, got ${count}`);
   const alertJson = Serdes.Json<ShopAlert>();
 
   const paymentAlerts = replies

@@ -236,4 +236,13 @@ describe('shop analytics: top products, sessions, alerts', () => {
       shop.driver.getKeyValueStore<string, ShopAlert>(LATEST_ALERTS_STORE).get('OrderRateDropped'),
     ).toEqual(dropped);
   });
+
+  it('refuses alert options out of range, naming the option', () => {
+    expect(() =>
+      shopTopology(TOPICS, { services: ['analytics'], alerts: { paymentFailureRate: 1.5 } }),
+    ).toThrow('alert option paymentFailureRate must be a share between 0 and 1, got 1.5');
+    expect(() => shopTopology(TOPICS, { services: ['analytics'], alerts: { minOrders: 0.5 } })).toThrow(
+      'alert option minOrders must be a whole number >= 1, got 0.5',
+    );
+  });
 });
