@@ -2,7 +2,7 @@ import { afterEach, it } from 'vitest';
 import { describeKafka, kafkaBootstrap, uniqueName } from '../../../test/kafka/broker-context.js';
 import { kafkaCluster } from '../../../test/scenarios/test-cluster.js';
 import { shopTopics } from '../topics.js';
-import { CASE_OPTIONS, CASE_PRODUCTS, shopCases } from './shop-cases.js';
+import { CASE_PRODUCTS, caseOptions, shopCases } from './shop-cases.js';
 import { startShopInstances } from './shop-instances.js';
 
 // The shop's cases end to end through the HTTP API of two instances on a real broker under
@@ -20,7 +20,7 @@ describeKafka('the shop cases on a real broker', () => {
     cleanup.push(() => broker.close());
     const shops = await startShopInstances({
       products: CASE_PRODUCTS,
-      shop: CASE_OPTIONS,
+      shop: caseOptions(10_000),
       bootstrapServers: kafkaBootstrap,
       topics: shopTopics(`${name}-`),
       applicationId: name,

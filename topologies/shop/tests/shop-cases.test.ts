@@ -1,6 +1,6 @@
 import { EmbeddedLog, Serdes } from 'rivulet';
 import { afterEach, describe, it } from 'vitest';
-import { CASE_OPTIONS, CASE_PRODUCTS, shopCases } from './shop-cases.js';
+import { CASE_PRODUCTS, caseOptions, shopCases } from './shop-cases.js';
 import { startShopInstances } from './shop-instances.js';
 
 // The shop's cases end to end through the HTTP API, on the embedded log under both guarantees
@@ -17,7 +17,7 @@ describe('the shop cases on the embedded log', () => {
       const name = `shop-cases-${Date.now()}-${Math.random()}`;
       const shops = await startShopInstances({
         products: CASE_PRODUCTS,
-        shop: CASE_OPTIONS,
+        shop: caseOptions(3_000),
         bootstrapServers: `memory://${name}`,
         guarantee,
       });

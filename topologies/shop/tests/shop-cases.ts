@@ -10,19 +10,20 @@ import type { ShopInstances } from './shop-instances.js';
 // The cases every such system is judged by, end to end through the HTTP API of two running
 // instances (so one body runs on the embedded log and on a real broker): happy path, insufficient
 // stock, notification outage, payment declined, payment timeout, duplicate command, stale version,
-// cancel after confirm. The order id says how its payment and notification go (CASE_OPTIONS).
+// cancel after confirm. The order id says how its payment and notification go (caseOptions).
 
 export const CASE_PRODUCTS: readonly Product[] = [
   { schemaVersion: 1, productId: 'keyboard', name: 'Keyboard', priceCents: 4_999, stock: 10 },
   { schemaVersion: 1, productId: 'limited', name: 'Limited edition', priceCents: 99_900, stock: 1 },
 ];
 
-export const CASE_OPTIONS: ShopOptions = {
+/** The cases' shop: payments and notifications by order id; a saga step times out after `stepTimeoutMs`. */
+export const caseOptions = (stepTimeoutMs: number): ShopOptions => ({
   payments: {
     outcome: (orderId) =>
       orderId.includes('declined') ? 'decline' : orderId.includes('no-answer') ? 'no-answer' : 'pay',
   },
-  saga: { stepTimeoutMs: 3_000, timeoutCheckIntervalMs: 200 },
+  saga: { stepTimeoutMs, timeoutCheckIntervalMs: 200 },
   notifications: {
     sender: (n) => {
       if (n.orderId.includes('outage')) throw new Error(`the mail service is down (${n.orderId})`);
@@ -30,7 +31,7 @@ export const CASE_OPTIONS: ShopOptions = {
     retryDelaysMs: [100, 100],
     retryCheckIntervalMs: 50,
   },
-};
+});
 
 /** Every committed record of a topic: its key and its (JSON) value. */
 export type ReadTopic = (topic: string) => Promise<{ key: string; value: unknown }[]>;

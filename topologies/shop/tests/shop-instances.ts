@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { KafkaStreams, type ProcessingGuarantee, RecordProducer, Serdes } from 'rivulet';
 import { type QueryServer, startQueryServer } from 'rivulet/interactive-queries';
 import { freePort } from '../../../test/free-port.js';
+import { awaitSharedOwnership } from '../../../test/scenarios/shared-ownership.js';
 import { shopApi } from '../http-api.js';
 import type { Product } from '../inventory-events.js';
 import type { OrderCommand } from '../order-events.js';
@@ -74,18 +75,27 @@ export async function startShopInstances(options: {
     await streams.start();
     running.push({ server, streams, stateDir });
   }
+  const close = async () => {
+    for (const { server, streams, stateDir } of [...running].reverse()) {
+      await server.close();
+      await streams.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+    await commands.close();
+  };
+  // Every instance owns its tasks before the caller starts: no order meets a rebalance still settling.
+  await awaitSharedOwnership(
+    running.map((r) => r.streams),
+    60_000,
+  ).catch(async (err: Error) => {
+    await close();
+    throw err;
+  });
   return {
     bootstrapServers,
     topics,
     urls: running.map((r) => r.server.url),
     commands,
-    async close() {
-      for (const { server, streams, stateDir } of running.reverse()) {
-        await server.close();
-        await streams.close();
-        rmSync(stateDir, { recursive: true, force: true });
-      }
-      await commands.close();
-    },
+    close,
   };
 }
