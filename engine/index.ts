@@ -147,7 +147,18 @@ export type {
   UncaughtExceptionResponse,
 } from './runtime/streams-config.js';
 export type { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metadata.js';
-export { type Serde, type SerdeKind, SerializationError } from './serdes/serde.js';
+export type { AvroSerdeOptions } from './serdes/avro-serde.js';
+export type { RegistrySerdeOptions } from './serdes/registry/registry-serde.js';
+export {
+  type SchemaRegistryConfig,
+  SchemaRegistryError,
+} from './serdes/registry/schema-registry-client.js';
+export {
+  type SchemaRegistrySerdeOptions,
+  SchemaRegistrySerdes,
+} from './serdes/registry/schema-registry-serdes.js';
+export type { SubjectNameStrategy } from './serdes/registry/subject-name-strategy.js';
+export { type Serde, type SerdeKind, type SerdeUse, SerializationError } from './serdes/serde.js';
 export { Serdes } from './serdes/serdes.js';
 export { WindowedSerdes } from './serdes/windowed-serdes.js';
 export { TaskId } from './task-id.js';

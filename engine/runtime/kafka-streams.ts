@@ -35,6 +35,7 @@ import { MembershipDirectory } from './internals/membership-directory.js';
 import { StreamsMetrics } from './internals/metrics.js';
 import { accepts, kindOfBuilder, queryView } from './internals/queryable-stores.js';
 import { RestoreProgress } from './internals/restore-progress.js';
+import { prepareSerdes } from './internals/serde-preparation.js';
 import { StandbyManager } from './internals/standby-manager.js';
 import { describeStores } from './internals/store-descriptions.js';
 import type { StreamTask } from './internals/stream-task.js';
@@ -164,6 +165,7 @@ export class KafkaStreams {
       const { applicationId, replicationFactor, errorHandling, instanceId } = this.config;
       const builder = this.topology.internal;
       checkUserFacingSerdes(builder, this.config);
+      await prepareSerdes(builder, this.config, applicationId);
       const subtopologies = compileSubtopologies(builder);
       const transport = this.transport();
       const admin = transport.admin();

@@ -10,7 +10,15 @@ export interface Serde<T> {
    * server) know how to parse them. A serde of your own leaves it out.
    */
   readonly kind?: SerdeKind;
+  /**
+   * Called by the engine at start, once per topic the serde reads or writes, before any record:
+   * what a serde must fetch (a schema registry's ids) is fetched here, off the per-record path.
+   */
+  prepare?(topic: string, use: SerdeUse): Promise<void>;
 }
+
+/** Whether a serde is prepared to read a topic (a source) or to write it (a sink). */
+export type SerdeUse = 'read' | 'write';
 
 /** The built-in serdes, by their `Serdes` name. */
 export type SerdeKind = 'String' | 'Long' | 'Integer' | 'Double' | 'Bytes' | 'Void' | 'Json';

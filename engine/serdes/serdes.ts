@@ -1,3 +1,4 @@
+import { type AvroSerdeOptions, avroSerde } from './avro-serde.js';
 import { type Serde, SerializationError } from './serde.js';
 
 const TWO_32 = 4294967296;
@@ -119,4 +120,6 @@ export const Serdes = {
   Bytes: (): Serde<Buffer> => bytesSerde,
   Void: (): Serde<null> => voidSerde,
   Json: <T>(): Serde<T> => jsonSerde<T>(),
+  /** Plain Avro binary (no registry, no header); see `SchemaRegistrySerdes` for Confluent's wire format. */
+  Avro: <T>(schema: object, options?: AvroSerdeOptions): Serde<T> => avroSerde<T>(schema, options),
 } as const;
