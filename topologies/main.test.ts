@@ -72,6 +72,14 @@ describe('npm start (the shop on the embedded log)', () => {
     expect(code).toBe(0);
   }, 60_000);
 
+  it('stops with the reason when the schema registry does not answer', async () => {
+    const { code, output } = await runMain(['--seconds', '5', '--schema-registry', 'http://127.0.0.1:9']);
+    expect(output).toMatch(
+      /instance-1 could not start: sink .* \(topic order-events\): its serde could not be prepared: schema registry http:\/\/127\.0\.0\.1:9/,
+    );
+    expect(code).toBe(1);
+  }, 60_000);
+
   it('rejects a bad argument with its usage', async () => {
     for (const args of [
       ['--seconds', 'soon'],
@@ -82,6 +90,7 @@ describe('npm start (the shop on the embedded log)', () => {
       ['--decline-rate', '2'],
       ['--role', 'orders,bogus'],
       ['--role', 'views'], // a role alone needs Kafka: the embedded log lives in one process
+      ['--schema-registry', 'localhost:8081'],
       ['--bogus'],
     ]) {
       const { code, output } = await runMain(args);

@@ -22,7 +22,8 @@ const USAGE = `usage: npm start -- [--seconds N (> 0)] [--instances 1..8] [--por
   [--rate ORDERS_PER_SECOND (0..5000, default 50; 0 with --role)] [--decline-rate 0..1 (default 0.05)]
   [--outage-rate 0..1 (default 0.01)] [--notification-failure-rate 0..1 (default 0.1)]
   [--bootstrap-servers HOST:PORT,... (default memory://shop: the embedded log)]
-  [--role all|SERVICE[,SERVICE...] (default all; services: ${SHOP_SERVICES.join(', ')})]`;
+  [--role all|SERVICE[,SERVICE...] (default all; services: ${SHOP_SERVICES.join(', ')})]
+  [--schema-registry URL (its Confluent API, e.g. http://127.0.0.1:8081/apis/ccompat/v7: order events as JSON Schema)]`;
 function usageError(message: string): never {
   console.error(`${message}\n${USAGE}`);
   process.exit(2);
@@ -37,6 +38,7 @@ const options = {
   'notification-failure-rate': { type: 'string', default: '0.1' },
   'bootstrap-servers': { type: 'string', default: 'memory://shop' },
   role: { type: 'string', default: 'all' },
+  'schema-registry': { type: 'string' },
 } as const;
 let values: Partial<Record<keyof typeof options, string>>;
 try {
@@ -71,6 +73,9 @@ for (const role of roles)
       `--role: '${role}' is not a service of the shop; the services are ${SHOP_SERVICES.join(', ')}, or all`,
     );
 const services = roles as ShopService[];
+const registryUrl = values['schema-registry'];
+if (registryUrl !== undefined && !/^https?:\/\/.+/.test(registryUrl))
+  usageError(`--schema-registry must be an http(s) URL, got '${registryUrl}'`);
 if (!onKafka && values.role !== 'all')
   usageError(
     '--role runs some services in this process and the others elsewhere: that needs Kafka (--bootstrap-servers); the embedded log lives in one process',
@@ -88,6 +93,7 @@ const topology = () =>
     services,
     payments: { declineRate, outageRate },
     notifications: { failureRate: notificationFailureRate },
+    ...(registryUrl === undefined ? {} : { schemaRegistry: { url: registryUrl } }),
   });
 console.log(topology().describe().toString());
 
@@ -137,13 +143,26 @@ for (const [i, instance] of instances.entries()) {
     );
   }
 }
+let allStarted = false;
 for (const [i, instance] of instances.entries()) {
   instance.setStateListener((next, previous) => {
     console.log(`[instance-${i + 1}] ${previous} -> ${next}`);
-    if (next === 'ERROR') void shutdown(`instance-${i + 1} failed: ${instance.error()?.message}`);
+    if (next === 'ERROR' && allStarted)
+      void shutdown(`instance-${i + 1} failed: ${instance.error()?.message}`);
   });
-  await instance.start();
+  try {
+    await instance.start();
+  } catch (err) {
+    // E.g. a schema registry that does not answer, or refuses the order events' schema.
+    console.error(`instance-${i + 1} could not start: ${(err as Error).message}`);
+    await Promise.all(servers.map((server) => server.close()));
+    await Promise.all(instances.map((other) => other.close({ timeoutMs: 10_000 })));
+    await commands.close();
+    for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
+    process.exit(1);
+  }
 }
+allStarted = true;
 const base = servers[0]!.url;
 const links = [
   [

@@ -1,9 +1,11 @@
+import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { Serdes, TopologyTestDriver } from 'rivulet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { replay } from './order-aggregate.js';
+import { ORDER_EVENT_SCHEMA, orderEventSerde } from './order-event-serde.js';
 import type { OrderCommand, OrderEvent, OrderLine, OrderState, PlaceOrder } from './order-events.js';
-import { ORDERS_STORE, orderCommandSerde, orderEventSerde, orderServiceTopology } from './order-service.js';
+import { ORDERS_STORE, orderCommandSerde, orderServiceTopology } from './order-service.js';
 import { TOPICS } from './topics.js';
 
 // The order aggregate on the TopologyTestDriver: commands in, versioned events out, a repeated
@@ -11,6 +13,8 @@ import { TOPICS } from './topics.js';
 // store replays to, for random command sequences.
 
 const S = Serdes.String();
+// The contract the order events are validated against in a schema registry (order-event-serde.ts).
+const fitsSchema = new Ajv().compile(ORDER_EVENT_SCHEMA);
 let driver: TopologyTestDriver | undefined;
 afterEach(() => {
   driver?.close();
@@ -20,7 +24,7 @@ afterEach(() => {
 function orderService() {
   driver = new TopologyTestDriver(orderServiceTopology());
   const commands = driver.createInputTopic(TOPICS.orderCommands.name, S, orderCommandSerde);
-  const events = driver.createOutputTopic(TOPICS.orderEvents.name, S, orderEventSerde);
+  const events = driver.createOutputTopic(TOPICS.orderEvents.name, S, orderEventSerde());
   const store = driver.getKeyValueStore<string, OrderState>(ORDERS_STORE);
   const send = (command: OrderCommand, key = command.orderId) => commands.pipeInput(key, command);
   const read = () => events.readValuesToList() as OrderEvent[];
@@ -133,7 +137,25 @@ describe('the order aggregate', () => {
     expect(store.get('o1')).toMatchObject({ version: 2, status: 'cancelled' });
   });
 
-  it('the store always equals what the event store replays to (random commands, retries and conflicts)', () => {
+  it('the event schema refuses an event outside the contract', () => {
+    const placed = {
+      schemaVersion: 1,
+      type: 'OrderPlaced',
+      orderId: 'o1',
+      version: 1,
+      commandId: 'c',
+      customerId: 'c1',
+      lines: LINES,
+      totalCents: 11_997,
+    };
+    expect(fitsSchema(placed)).toBe(true);
+    expect(fitsSchema({ ...placed, discount: 5 })).toBe(false);
+    expect(fitsSchema({ ...placed, lines: [{ ...LINES[0], quantity: 0 }] })).toBe(false);
+    expect(fitsSchema({ ...placed, type: 'OrderShipped' })).toBe(false);
+    expect(fitsSchema({ ...placed, schemaVersion: 2 })).toBe(false);
+  });
+
+  it('the store always equals what the event store replays to, and every event fits the event schema (random commands, retries and conflicts)', () => {
     const orderIds = ['o1', 'o2', 'o3'];
     const command = fc.record({
       kind: fc.constantFrom('PlaceOrder', 'ConfirmOrder', 'CancelOrder'),
@@ -173,6 +195,7 @@ describe('the order aggregate', () => {
           send(message);
           const out = read();
           all.push(...out);
+          for (const e of out) expect(fitsSchema(e), JSON.stringify(fitsSchema.errors)).toBe(true);
           // A command the order remembers makes nothing; any other makes exactly one event.
           expect(out).toHaveLength(before?.recentCommands.includes(c.commandId) ? 0 : 1);
           const event = out[0];

@@ -3,11 +3,13 @@ import {
   type EventSourcedAggregate,
   eventSourced,
   Produced,
+  type Serde,
   Serdes,
   StreamsBuilder,
   type Topology,
 } from 'rivulet';
 import { decide, evolve } from './order-aggregate.js';
+import { orderEventSerde } from './order-event-serde.js';
 import type { OrderCommand, OrderEvent, OrderState } from './order-events.js';
 import { type ShopTopics, TOPICS } from './topics.js';
 
@@ -16,7 +18,6 @@ export const ORDERS_STORE = 'orders';
 
 const S = Serdes.String();
 export const orderCommandSerde = Serdes.Json<OrderCommand>();
-export const orderEventSerde = Serdes.Json<OrderEvent>();
 const orderStateSerde = Serdes.Json<OrderState>();
 
 /** The order aggregate as the library's event-sourced pattern runs it. */
@@ -32,14 +33,18 @@ export const orderAggregate: EventSourcedAggregate<string, OrderCommand, OrderEv
 
 /**
  * The order service: each command, keyed by order id, is decided against the order's state in the
- * `orders` store; its events go to the event store (`order-events`). Under exactly_once_v2 the
- * events and the state are committed together.
+ * `orders` store; its events go to the event store (`order-events`), written with `events`. Under
+ * exactly_once_v2 the events and the state are committed together.
  */
-export function addOrderService(builder: StreamsBuilder, topics: ShopTopics = TOPICS): void {
+export function addOrderService(
+  builder: StreamsBuilder,
+  topics: ShopTopics = TOPICS,
+  events: Serde<OrderEvent> = orderEventSerde(),
+): void {
   eventSourced(
     builder.stream<string, OrderCommand>(topics.orderCommands.name, Consumed.with(S, orderCommandSerde)),
     orderAggregate,
-  ).to(topics.orderEvents.name, Produced.with(S, orderEventSerde));
+  ).to(topics.orderEvents.name, Produced.with(S, events));
 }
 
 export function orderServiceTopology(topics: ShopTopics = TOPICS): Topology {

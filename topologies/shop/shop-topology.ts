@@ -1,10 +1,19 @@
-import { Consumed, createTopics, type KStream, Serdes, StreamsBuilder, type Topology } from 'rivulet';
+import {
+  Consumed,
+  createTopics,
+  type KStream,
+  type SchemaRegistryConfig,
+  Serdes,
+  StreamsBuilder,
+  type Topology,
+} from 'rivulet';
 import type { AlertOptions } from './alerts.js';
 import { addAnalytics } from './analytics.js';
 import { addCancellationCompensations } from './cancellation.js';
 import type { InventoryEvent } from './inventory-events.js';
 import { addInventoryService } from './inventory-service.js';
 import { addNotificationService, type NotificationOptions } from './notification-service.js';
+import { orderEventSerde } from './order-event-serde.js';
 import type { OrderEvent } from './order-events.js';
 import { addOrderSaga, type OrderSagaOptions } from './order-saga.js';
 import { addOrderService } from './order-service.js';
@@ -32,6 +41,11 @@ export interface ShopOptions {
   readonly saga?: OrderSagaOptions;
   readonly notifications?: NotificationOptions;
   readonly alerts?: AlertOptions;
+  /**
+   * Where to register the order events' JSON Schema: `order-events` is then written and read in
+   * Confluent's wire format, each event validated (order-event-serde.ts). Plain JSON without.
+   */
+  readonly schemaRegistry?: SchemaRegistryConfig;
 }
 
 /**
@@ -41,16 +55,17 @@ export interface ShopOptions {
 export function shopTopology(topics: ShopTopics = TOPICS, options: ShopOptions = {}): Topology {
   const services = new Set<ShopService>(options.services ?? SHOP_SERVICES);
   const builder = new StreamsBuilder();
-  if (services.has('orders')) addOrderService(builder, topics);
+  const orderEvents = orderEventSerde(options.schemaRegistry);
+  if (services.has('orders')) addOrderService(builder, topics, orderEvents);
   if (services.has('inventory')) addInventoryService(builder, topics);
   if (services.has('payments')) addPaymentService(builder, topics, options.payments);
   // The saga, the notifications, the analytics and the read models follow the order events, and
   // the saga and the read models the participants' answers: one source each, shared.
   let orderEventsSource: KStream<string, OrderEvent> | undefined;
-  const orderEvents = () =>
+  const followed = () =>
     (orderEventsSource ??= builder.stream<string, OrderEvent>(
       topics.orderEvents.name,
-      Consumed.with(Serdes.String(), Serdes.Json<OrderEvent>()),
+      Consumed.with(Serdes.String(), orderEvents),
     ));
   let repliesSource: KStream<string, InventoryEvent | PaymentEvent> | undefined;
   const replies = () =>
@@ -58,11 +73,11 @@ export function shopTopology(topics: ShopTopics = TOPICS, options: ShopOptions =
       [topics.inventoryEvents.name, topics.paymentEvents.name],
       Consumed.with(Serdes.String(), Serdes.Json<InventoryEvent | PaymentEvent>()),
     ));
-  if (services.has('saga')) addOrderSaga(orderEvents(), replies(), topics, options.saga);
-  if (services.has('notifications')) addNotificationService(orderEvents(), topics, options.notifications);
-  if (services.has('saga')) addCancellationCompensations(orderEvents(), topics);
-  if (services.has('analytics')) addAnalytics(orderEvents(), replies(), topics, options.alerts);
-  if (services.has('views')) addReadModels(builder, orderEvents(), replies(), topics);
+  if (services.has('saga')) addOrderSaga(followed(), replies(), topics, options.saga);
+  if (services.has('notifications')) addNotificationService(followed(), topics, options.notifications);
+  if (services.has('saga')) addCancellationCompensations(followed(), topics);
+  if (services.has('analytics')) addAnalytics(followed(), replies(), topics, options.alerts);
+  if (services.has('views')) addReadModels(builder, followed(), replies(), topics);
   return builder.build();
 }
 

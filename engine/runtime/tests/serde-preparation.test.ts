@@ -95,6 +95,47 @@ describe('serdes prepared at start', () => {
     }
   });
 
+  it('a schema version registered after start is fetched at its first record and read as the source schema', async () => {
+    const cluster = `prepare-${seq++}`;
+    const log = EmbeddedLog.named(cluster).createTopic('new-orders', 1).createTopic('new-line-counts', 1);
+    const url = registry.url;
+    const v1 = SchemaRegistrySerdes.avro<Order>({ registry: { url }, schema: ORDER });
+    await v1.prepare!('new-orders', 'write');
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, Order>(
+        'new-orders',
+        Consumed.with(S, SchemaRegistrySerdes.avro<Order>({ registry: { url }, schema: ORDER })),
+      )
+      .mapValues((o) => ({ id: o.id, lines: o.qty }))
+      .to(
+        'new-line-counts',
+        Produced.with(S, SchemaRegistrySerdes.avro({ registry: { url }, schema: LINE_COUNT })),
+      );
+    const streams = new KafkaStreams(builder.build(), {
+      applicationId: cluster,
+      bootstrapServers: `memory://${cluster}`,
+    });
+    await streams.start();
+    try {
+      log.produce('new-orders', [{ key: 'o-1', value: { id: 'o-1', qty: 1 } }], S, v1);
+      // Another service registers version 2 (a new field with a default) and writes with it.
+      const orderV2 = { ...ORDER, fields: [...ORDER.fields, { name: 'note', type: 'string', default: '' }] };
+      const v2 = SchemaRegistrySerdes.avro<Order & { note: string }>({ registry: { url }, schema: orderV2 });
+      await v2.prepare!('new-orders', 'write');
+      log.produce('new-orders', [{ key: 'o-2', value: { id: 'o-2', qty: 2, note: 'gift' } }], S, v2);
+      const reader = SchemaRegistrySerdes.avro<{ id: string; lines: number }>({ registry: { url } });
+      await waitUntil(() => log.read('new-line-counts', S, reader).length === 2, 10_000, 'both line counts');
+      expect(log.read('new-line-counts', S, reader).map((r) => ({ ...r.value }))).toEqual([
+        { id: 'o-1', lines: 1 },
+        { id: 'o-2', lines: 2 },
+      ]);
+      expect(streams.state()).toBe('RUNNING');
+    } finally {
+      await streams.close();
+    }
+  });
+
   it('an incompatible sink schema rejects start, naming the sink, the subject and the rule', async () => {
     const earlier = SchemaRegistrySerdes.avro({ registry: { url: registry.url }, schema: LINE_COUNT });
     await earlier.prepare!('checked-line-counts', 'write');
