@@ -39,6 +39,10 @@ export const ORDER_EVENT_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'OrderEvent',
   description: 'An event of the shop order aggregate (docs/event-schema.md)',
+  type: 'object',
+  // Tells validators that know it (OpenAPI, ajv) to check only the branch `type` names.
+  discriminator: { propertyName: 'type' },
+  required: ['type'],
   oneOf: [
     event('OrderPlaced', {
       customerId: { type: 'string' },

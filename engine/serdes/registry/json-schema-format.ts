@@ -7,8 +7,6 @@ export interface JsonSchema {
   readonly validate: ValidateFunction;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-
 /** JSON text, validated against the schema when written. */
 export const jsonSchemaFormat: SchemaFormat<JsonSchema> = {
   type: 'JSON',
@@ -20,14 +18,18 @@ export const jsonSchemaFormat: SchemaFormat<JsonSchema> = {
       );
     }
     const document = JSON.parse(text) as JsonSchema['document'];
-    return { document, validate: ajv.compile(document) };
+    // An Ajv of its own: one Ajv refuses a second schema with the same $id (a newer version).
+    // `discriminator` (OpenAPI's keyword) lets a oneOf tagged by a property report only the
+    // errors of the branch the tag names.
+    return { document, validate: new Ajv({ strict: false, discriminator: true }).compile(document) };
   },
   recordName: (schema) => (typeof schema.document.title === 'string' ? schema.document.title : undefined),
   encode(schema, value, offset) {
     if (!schema.validate(value)) {
       const e = schema.validate.errors?.[0];
+      const extra = e?.params.additionalProperty;
       throw new Error(
-        `the value does not match the JSON Schema: ${e ? `${e.instancePath || '(the value)'} ${e.message}` : 'invalid'}`,
+        `the value does not match the JSON Schema: ${e ? `${e.instancePath || '(the value)'} ${e.message}${extra ? ` ('${extra}')` : ''}` : 'invalid'}`,
       );
     }
     const json = JSON.stringify(value);

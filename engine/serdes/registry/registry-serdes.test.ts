@@ -178,6 +178,7 @@ describe('SchemaRegistrySerdes.jsonSchema', () => {
     type: 'object',
     properties: { orderId: { type: 'string' }, amount: { type: 'number' } },
     required: ['orderId', 'amount'],
+    additionalProperties: false,
   };
 
   it('writes magic 0, the schema id and UTF-8 JSON; validates when writing, naming the path', async () => {
@@ -199,6 +200,9 @@ describe('SchemaRegistrySerdes.jsonSchema', () => {
     expect(serde.deserialize(t, bytes)).toEqual({ orderId: 'o-1', amount: 12.5 });
     expect(() => serde.serialize(t, { orderId: 'o-1', amount: 'lots' } as never)).toThrow(
       /does not match the JSON Schema: \/amount must be number/,
+    );
+    expect(() => serde.serialize(t, { orderId: 'o-1', amount: 1, tip: 2 } as never)).toThrow(
+      /does not match the JSON Schema: \(the value\) must NOT have additional properties \('tip'\)/,
     );
   });
 });

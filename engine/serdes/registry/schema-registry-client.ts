@@ -1,4 +1,4 @@
-import { blockingHttp, type HttpRequest, type HttpResponse } from './blocking-http.js';
+import { blockingHttp, type HttpRequest, type HttpResponse, http } from './registry-http.js';
 
 /** Where the schema registry is: the base URL of its Confluent-compatible REST API. */
 export interface SchemaRegistryConfig {
@@ -141,16 +141,9 @@ export class SchemaRegistryClient {
   }
 
   async send<T>(call: RegistryCall<T>): Promise<T> {
-    const request = this.request(call);
     let response: HttpResponse;
     try {
-      const res = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(request.timeoutMs),
-      });
-      response = { status: res.status, body: await res.text() };
+      response = await http(this.request(call));
     } catch (err) {
       throw new SchemaRegistryError(
         `schema registry ${this.base}: ${call.method} ${call.path} failed: ${(err as Error).message}`,

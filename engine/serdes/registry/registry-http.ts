@@ -14,7 +14,8 @@ export interface HttpResponse {
   body: string;
 }
 
-// The worker runs `fetch` on its own event loop while the calling thread waits on a shared flag.
+// The worker runs `http`'s fetch on its own event loop while the calling thread waits on a
+// shared flag. Plain JS in a string: a worker evaluated from source needs no file or loader.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', async ({ request, reply, flag }) => {
@@ -39,11 +40,22 @@ parentPort.on('message', async ({ request, reply, flag }) => {
 
 let worker: Worker | undefined;
 
+/** Sends a request; resolves to the answer (any status), rejects when none came. */
+export async function http(request: HttpRequest): Promise<HttpResponse> {
+  const res = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal: AbortSignal.timeout(request.timeoutMs),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
 /**
- * Sends a request and blocks the calling thread until the answer arrives. Serdes use it only on a
- * cache miss (a schema id first seen in a record, a topic not prepared at start), so the
- * per-record path stays synchronous as it is everywhere else; the wait is that of Java's
- * serializers on a miss.
+ * `http`, but blocking the calling thread until the answer arrives (the worker makes the same
+ * `fetch`). Serdes use it only on a cache miss (a schema id first seen in a record, a topic not
+ * prepared at start), so the per-record path stays synchronous as it is everywhere else; the wait
+ * is that of Java's serializers on a miss.
  */
 export function blockingHttp(request: HttpRequest): HttpResponse {
   worker ??= startWorker();
