@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningRegistry, startSchemaRegistry } from '../../../test/schema-registry.js';
+import { describe, expect, it } from 'vitest';
+import { schemaRegistryForFile } from '../../../test/schema-registry-for-file.js';
 import {
   ConfigError,
   Consumed,
@@ -14,13 +14,7 @@ import { waitUntil } from './wait-until.js';
 
 // KafkaStreams.start() prepares every source's and sink's serde before the first record: a
 // registry serde fetches its schema ids there, and a refusal rejects start.
-let registry: RunningRegistry;
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-}, 180_000);
-afterAll(async () => {
-  await registry?.stop();
-});
+const registry = schemaRegistryForFile();
 
 const S = Serdes.String();
 const ORDER = {
@@ -51,7 +45,7 @@ let seq = 0;
 
 function topology(outTopic: string, outSchema: object) {
   const builder = new StreamsBuilder();
-  const url = registry.url;
+  const url = registry().url;
   builder
     .stream<string, Order>(
       'orders',
@@ -63,7 +57,7 @@ function topology(outTopic: string, outSchema: object) {
 }
 
 async function subjects(): Promise<string[]> {
-  return (await (await fetch(`${registry.url}/subjects`)).json()) as string[];
+  return (await (await fetch(`${registry().url}/subjects`)).json()) as string[];
 }
 
 describe('serdes prepared at start', () => {
@@ -78,11 +72,11 @@ describe('serdes prepared at start', () => {
     await streams.start();
     try {
       expect(await subjects()).toContain('line-counts-value');
-      const writer = SchemaRegistrySerdes.avro<Order>({ registry: { url: registry.url }, schema: ORDER });
+      const writer = SchemaRegistrySerdes.avro<Order>({ registry: { url: registry().url }, schema: ORDER });
       await writer.prepare!('orders', 'write');
       log.produce('orders', [{ key: 'o-1', value: { id: 'o-1', qty: 3 } }], S, writer);
       const reader = SchemaRegistrySerdes.avro<{ id: string; lines: number }>({
-        registry: { url: registry.url },
+        registry: { url: registry().url },
       });
       await waitUntil(() => log.read('line-counts', S, reader).length === 1, 5_000, 'the line count');
       const [out] = log.read('line-counts', S, reader);
@@ -98,7 +92,7 @@ describe('serdes prepared at start', () => {
   it('a schema version registered after start is fetched at its first record and read as the source schema', async () => {
     const cluster = `prepare-${seq++}`;
     const log = EmbeddedLog.named(cluster).createTopic('new-orders', 1).createTopic('new-line-counts', 1);
-    const url = registry.url;
+    const url = registry().url;
     const v1 = SchemaRegistrySerdes.avro<Order>({ registry: { url }, schema: ORDER });
     await v1.prepare!('new-orders', 'write');
     const builder = new StreamsBuilder();
@@ -137,9 +131,9 @@ describe('serdes prepared at start', () => {
   });
 
   it('an incompatible sink schema rejects start, naming the sink, the subject and the rule', async () => {
-    const earlier = SchemaRegistrySerdes.avro({ registry: { url: registry.url }, schema: LINE_COUNT });
+    const earlier = SchemaRegistrySerdes.avro({ registry: { url: registry().url }, schema: LINE_COUNT });
     await earlier.prepare!('checked-line-counts', 'write');
-    await fetch(`${registry.url}/config/checked-line-counts-value`, {
+    await fetch(`${registry().url}/config/checked-line-counts-value`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ compatibility: 'BACKWARD' }),

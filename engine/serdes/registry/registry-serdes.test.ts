@@ -1,17 +1,11 @@
 import avro from 'avsc';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningRegistry, startSchemaRegistry } from '../../../test/schema-registry.js';
+import { describe, expect, it } from 'vitest';
+import { schemaRegistryForFile } from '../../../test/schema-registry-for-file.js';
 import { type Serde, SerializationError } from '../serde.js';
 import { SchemaRegistrySerdes } from './schema-registry-serdes.js';
 
 // Against a real Apicurio Registry through its Confluent-compatible API (test/schema-registry.ts).
-let registry: RunningRegistry;
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-}, 180_000);
-afterAll(async () => {
-  await registry?.stop();
-});
+const registry = schemaRegistryForFile();
 
 const ORDER_V1 = {
   type: 'record',
@@ -34,7 +28,7 @@ let seq = 0;
 const topic = (name: string) => `${name}-${seq++}`;
 
 async function api(path: string, init?: RequestInit): Promise<unknown> {
-  const res = await fetch(registry.url + path, {
+  const res = await fetch(registry().url + path, {
     ...init,
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
   });
@@ -44,7 +38,7 @@ async function api(path: string, init?: RequestInit): Promise<unknown> {
 }
 
 function avroSerde<T>(options: Omit<Parameters<typeof SchemaRegistrySerdes.avro>[0], 'registry'>): Serde<T> {
-  return SchemaRegistrySerdes.avro<T>({ registry: { url: registry.url }, ...options });
+  return SchemaRegistrySerdes.avro<T>({ registry: { url: registry().url }, ...options });
 }
 
 describe('SchemaRegistrySerdes.avro', () => {
@@ -184,7 +178,7 @@ describe('SchemaRegistrySerdes.jsonSchema', () => {
   it('writes magic 0, the schema id and UTF-8 JSON; validates when writing, naming the path', async () => {
     const t = topic('payments');
     const serde = SchemaRegistrySerdes.jsonSchema<{ orderId: string; amount: number }>({
-      registry: { url: registry.url },
+      registry: { url: registry().url },
       schema: PAYMENT,
     });
     await serde.prepare!(t, 'write');

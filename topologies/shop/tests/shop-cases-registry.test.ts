@@ -1,33 +1,27 @@
 import { EmbeddedLog, SchemaRegistrySerdes, Serdes } from 'rivulet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningRegistry, startSchemaRegistry } from '../../../test/schema-registry.js';
+import { describe, expect, it } from 'vitest';
+import { schemaRegistryForFile } from '../../../test/schema-registry-for-file.js';
 import { ORDER_EVENT_SCHEMA } from '../order-event-serde.js';
 import { CASE_PRODUCTS, caseOptions, shopCases } from './shop-cases.js';
 import { startShopInstances } from './shop-instances.js';
 
 // The shop's cases with the order events' contract in a real schema registry: `order-events` in
 // Confluent's wire format, each event validated against ORDER_EVENT_SCHEMA when written.
-let registry: RunningRegistry;
-beforeAll(async () => {
-  registry = await startSchemaRegistry();
-}, 180_000);
-afterAll(async () => {
-  await registry?.stop();
-});
+const registry = schemaRegistryForFile();
 
 describe('the shop cases with a schema registry', () => {
   it('registers the order events schema, writes them in the wire format, and every case holds', async () => {
     const name = `shop-registry-${Date.now()}`;
     const shops = await startShopInstances({
       products: CASE_PRODUCTS,
-      shop: { ...caseOptions(3_000), schemaRegistry: { url: registry.url } },
+      shop: { ...caseOptions(3_000), schemaRegistry: { url: registry().url } },
       bootstrapServers: `memory://${name}`,
       guarantee: 'exactly_once_v2',
     });
     try {
       const log = EmbeddedLog.named(name);
       // Reads any event by the schema id it carries, as another service would.
-      const events = SchemaRegistrySerdes.jsonSchema<unknown>({ registry: { url: registry.url } });
+      const events = SchemaRegistrySerdes.jsonSchema<unknown>({ registry: { url: registry().url } });
       await shopCases(shops, async (topic) =>
         log
           .read(
@@ -39,7 +33,9 @@ describe('the shop cases with a schema registry', () => {
       );
 
       const subject = `${shops.topics.orderEvents.name}-value`;
-      const latest = (await (await fetch(`${registry.url}/subjects/${subject}/versions/latest`)).json()) as {
+      const latest = (await (
+        await fetch(`${registry().url}/subjects/${subject}/versions/latest`)
+      ).json()) as {
         id: number;
         schemaType: string;
         schema: string;
