@@ -10,6 +10,7 @@ import {
   UnknownStateStoreError,
 } from 'rivulet';
 import { requireBearerToken } from './auth.js';
+import { answerUnparsableRequest } from './client-error.js';
 import { Forwarder } from './forwarder.js';
 import { HttpError } from './http-error.js';
 import { type QueryServerOptions, resolveOptions } from './options.js';
@@ -53,6 +54,7 @@ export async function startQueryServer(
     bodyLimit: BODY_LIMIT_BYTES,
     ...(settings.tls ? { https: { key: settings.tls.key, cert: settings.tls.cert } } : {}),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+    clientErrorHandler: answerUnparsableRequest,
   });
   let address: string | undefined = settings.advertisedAddress;
   const forwarder = new Forwarder(settings.tls, settings.forwardTimeoutMs);

@@ -188,23 +188,26 @@ describe('the HTTP API, fuzzed from its OpenAPI document', () => {
         const headers = Object.fromEntries(
           Object.entries(r.headers).filter(([, v]) => v !== undefined),
         ) as Record<string, string>;
+        // A raw byte outside ASCII makes the request unparsable: the server answers 400 with a body, not
+        // knowing it was a HEAD, and Node's client would read that body as a broken next response.
+        const method = r.method === 'HEAD' && /[^\x21-\x7e]/.test(path) ? 'GET' : r.method;
         const answer = await send(
-          r.method,
+          method,
           path,
           headers,
           r.body === undefined ? undefined : JSON.stringify(r.body),
         );
         if (!answer) return;
         sent++;
-        expect(answer.status, `${r.method} ${path}: ${answer.body}`).toBeLessThan(500);
-        if (answer.status >= 400 && r.method !== 'HEAD') {
-          expect(answer.contentType, `${r.method} ${path}`).toMatch(/application\/json/);
+        expect(answer.status, `${method} ${path}: ${answer.body}`).toBeLessThan(500);
+        if (answer.status >= 400 && method !== 'HEAD') {
+          expect(answer.contentType, `${method} ${path}`).toMatch(/application\/json/);
           const body = JSON.parse(answer.body) as { message?: unknown; error?: unknown };
           expect(
             typeof body.message === 'string' && body.message.length > 0,
-            `${r.method} ${path}: ${answer.body}`,
+            `${method} ${path}: ${answer.body}`,
           ).toBe(true);
-          expect(typeof body.error, `${r.method} ${path}`).toBe('string');
+          expect(typeof body.error, `${method} ${path}`).toBe('string');
         }
       }),
       { numRuns: 1500, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) },

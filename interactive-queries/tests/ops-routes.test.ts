@@ -1,10 +1,11 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddedLog, someClicks } from './embedded-shop.js';
 import { QueryCluster, type QueryInstance } from './query-cluster.js';
 import { COUNTS, shopTopology } from './shop-topology.js';
 
 // The instance routes: health, readiness, Prometheus metrics, the topology in three formats, the
-// store list, the OpenAPI document and its UI.
+// store list, the OpenAPI document and its UI; and the answer to a request that cannot be parsed.
 
 let cluster: QueryCluster;
 let instance: QueryInstance;
@@ -71,5 +72,21 @@ describe('instance routes', () => {
     const ui = await get('/docs/');
     expect(ui.status).toBe(200);
     expect(await ui.text()).toMatch(/swagger-ui/i);
+  });
+
+  it('a request that cannot be parsed: 400 in the API error shape, naming the reason', async () => {
+    const [host, port] = instance.server.address.split(':');
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), host!);
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      socket.end(Buffer.from('GET /health?\xa9=1 HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'));
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { error: string; message: string };
+    expect(body.error).toBe('bad-request');
+    expect(body.message).toMatch(/could not be parsed \(.+\); send the path and query percent-encoded/);
   });
 });
