@@ -7,14 +7,18 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const PEER = resolve(ROOT, 'bench/peers/kafka-streams-java');
 const PEER_JAR = resolve(PEER, 'target/kafka-streams-peer-1.jar');
 
-/** The systems side by side: rivulet, Kafka Streams (one thread; two, reported apart) and the raw client limit. */
-export const ENGINES = ['rivulet', 'kafka-streams', 'limit', 'kafka-streams-2t'] as const;
+/**
+ * The systems side by side: rivulet, Kafka Streams (one thread; two, reported apart), the raw client
+ * limit, and the same limit through the batch data-plane prototype (bench/broker/batch-addon).
+ */
+export const ENGINES = ['rivulet', 'kafka-streams', 'limit', 'limit-batch', 'kafka-streams-2t'] as const;
 export type EngineId = (typeof ENGINES)[number];
 
 export const ENGINE_LABELS: Record<EngineId, string> = {
   rivulet: 'rivulet',
   'kafka-streams': 'Kafka Streams (1 thread)',
   limit: 'raw client limit',
+  'limit-batch': 'batch limit (prototype addon)',
   'kafka-streams-2t': 'Kafka Streams (2 threads)',
 };
 
@@ -70,6 +74,8 @@ export function engineCommand(
       return node('rivulet-app.ts');
     case 'limit':
       return node('limit-app.ts');
+    case 'limit-batch':
+      return node('limit-batch-app.ts');
     case 'kafka-streams':
     case 'kafka-streams-2t':
       return {

@@ -134,7 +134,7 @@ export async function runOnce(ctx: RunContext, spec: RunSpec): Promise<RunResult
       ctx.bootstrap,
       ctx.admin,
       output,
-      (spec.engine === 'limit' ? copyCheck : outputCheck)({
+      (spec.engine === 'limit' || spec.engine === 'limit-batch' ? copyCheck : outputCheck)({
         workload: spec.workload,
         seed: ctx.seed,
         distribution: ctx.distribution,

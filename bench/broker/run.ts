@@ -2,7 +2,7 @@
 // limit, on one broker, one input and one machine, in one invocation. See docs/benchmarks.md.
 //   npm run bench -- [--workload NAME[,NAME…]|all] [--guarantee at_least_once|exactly_once_v2|both]
 //                    [--records N] [--warmup N] [--reps N] [--distribution uniform|zipf]
-//                    [--engines rivulet,kafka-streams,limit,kafka-streams-2t]
+//                    [--engines rivulet,kafka-streams,limit,limit-batch,kafka-streams-2t]
 //                    [--latency-seconds N] [--no-latency] [--keep-broker] [--quick] [--help]
 // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the Node engines; KAFKA_BOOTSTRAP_SERVERS reuses a broker.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SEED, type KeyDistribution } from '../workloads/data.js';
 import { parseWorkloads, WORKLOADS, type WorkloadName } from '../workloads/workloads.js';
 import type { Guarantee } from './apps/app-args.js';
+import { buildBatchAddon } from './batch-addon/load.js';
 import { BenchAdmin } from './bench-admin.js';
 import { ensureBroker } from './broker.js';
 import { buildJavaPeer, ENGINES, type EngineId, JVM_OPTIONS, NODE_OPTIONS } from './engines.js';
@@ -105,6 +106,7 @@ for (const e of engines)
 const withLatency = !quick && !values['no-latency'];
 
 buildJavaPeer();
+if (engines.includes('limit-batch')) buildBatchAddon();
 const broker = ensureBroker(values['keep-broker']);
 const admin = new BenchAdmin(broker.bootstrap);
 const workDir = mkdtempSync(join(tmpdir(), 'rivulet-bench-'));
@@ -139,7 +141,9 @@ try {
       // A-B-C, C-B-A, A-B-C, …: every system runs `reps` times, alternating its position.
       const order: EngineId[] = [];
       for (let r = 0; r < reps; r++) {
-        const round = (['rivulet', 'kafka-streams', 'limit'] as const).filter((e) => engines.includes(e));
+        const round = (['rivulet', 'kafka-streams', 'limit', 'limit-batch'] as const).filter((e) =>
+          engines.includes(e),
+        );
         order.push(...(r % 2 === 0 ? round : round.reverse()));
       }
       if (engines.includes('kafka-streams-2t')) order.push('kafka-streams-2t');

@@ -18,6 +18,7 @@ const consumer = new KafkaConsumer(
     'isolation.level': eos ? 'read_committed' : 'read_uncommitted',
     'fetch.wait.max.ms': 50,
     'partition.assignment.strategy': 'range',
+    'fetch.queue.backoff.ms': 10, // as rivulet's consumer (engine/transport/kafka/kafka-consumer.ts)
   },
   { 'auto.offset.reset': 'earliest' },
 );
