@@ -142,6 +142,7 @@ export {
 } from './runtime/store-query.js';
 export type {
   ErrorHandling,
+  KafkaDataPlane,
   ProcessingGuarantee,
   StreamsConfig,
   UncaughtExceptionResponse,

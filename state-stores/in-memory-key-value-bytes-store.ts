@@ -10,6 +10,17 @@ type Tree = InstanceType<typeof BTree<string, Buffer>>;
 const newTree = (): Tree => new BTree<string, Buffer>(undefined, simpleComparator);
 
 /**
+ * `value`, or a copy of it when it is a small view into a large allocation: the Kafka batch data
+ * plane hands out records as views into one Buffer per fetched batch, and a store that kept such a
+ * view for long would keep the whole batch alive. Views into Node's 8 KiB Buffer pool stay as they are.
+ */
+function ownedBytes(value: Buffer): Buffer {
+  return value.buffer.byteLength > Buffer.poolSize && value.byteLength * 2 < value.buffer.byteLength
+    ? Buffer.from(value)
+    : value;
+}
+
+/**
  * The in-memory bytes backend: a B+ tree (sorted-btree) keyed by latin1 strings (one char per
  * byte), which sort exactly as the unsigned key bytes do. Iterators walk an O(1) copy-on-write clone,
  * so writes during an iteration neither skip nor repeat keys.
@@ -25,7 +36,7 @@ export class InMemoryKeyValueBytesStore implements KeyValueBytesStore {
   put(key: Buffer, value: Buffer | null): void {
     const k = key.toString('latin1');
     if (value === null) this.tree.delete(k);
-    else this.tree.set(k, value);
+    else this.tree.set(k, ownedBytes(value));
   }
 
   size(): number {

@@ -8,14 +8,23 @@ const PEER = resolve(ROOT, 'bench/peers/kafka-streams-java');
 const PEER_JAR = resolve(PEER, 'target/kafka-streams-peer-1.jar');
 
 /**
- * The systems side by side: rivulet, Kafka Streams (one thread; two, reported apart), the raw client
- * limit, and the same limit through the batch data-plane prototype (bench/broker/batch-addon).
+ * The systems side by side: rivulet (on the batch data plane; and on the per-message client it
+ * replaced), Kafka Streams (one thread; two, reported apart), the raw per-message client limit, and
+ * the batch limit (bench/broker/batch-addon: consume → produce a whole batch per native call).
  */
-export const ENGINES = ['rivulet', 'kafka-streams', 'limit', 'limit-batch', 'kafka-streams-2t'] as const;
+export const ENGINES = [
+  'rivulet',
+  'kafka-streams',
+  'limit',
+  'limit-batch',
+  'rivulet-per-message',
+  'kafka-streams-2t',
+] as const;
 export type EngineId = (typeof ENGINES)[number];
 
 export const ENGINE_LABELS: Record<EngineId, string> = {
   rivulet: 'rivulet',
+  'rivulet-per-message': 'rivulet (per-message client)',
   'kafka-streams': 'Kafka Streams (1 thread)',
   limit: 'raw client limit',
   'limit-batch': 'batch limit (prototype addon)',
@@ -56,7 +65,7 @@ export function engineCommand(
   args: AppArgs,
   gcLog: string,
 ): { command: string; args: string[] } {
-  const node = (app: string) => ({
+  const node = (app: string, extra: string[] = []) => ({
     command: process.execPath,
     args: [
       ...NODE_OPTIONS,
@@ -67,11 +76,14 @@ export function engineCommand(
       'tsx',
       resolve(import.meta.dirname, 'apps', app),
       ...flags(args),
+      ...extra,
     ],
   });
   switch (engine) {
     case 'rivulet':
-      return node('rivulet-app.ts');
+      return node('rivulet-app.ts', ['--data-plane', 'batch']);
+    case 'rivulet-per-message':
+      return node('rivulet-app.ts', ['--data-plane', 'per-message']);
     case 'limit':
       return node('limit-app.ts');
     case 'limit-batch':

@@ -13,18 +13,18 @@ const rate = (s: Spread | undefined) => (s ? `${n(s.median)} (${n(s.min)}–${n(
 /** The throughput table in Markdown: medians with min–max, ratios, geometric means. */
 export function throughputTable(cases: readonly CaseSummary[]): string {
   const lines = [
-    '| workload | guarantee | rivulet rec/s | Kafka Streams rec/s | KS 2 threads | limit rec/s | batch limit rec/s | rivulet / KS | rivulet / limit |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| workload | guarantee | rivulet rec/s | Kafka Streams rec/s | KS 2 threads | rivulet per-message rec/s | limit rec/s | batch limit rec/s | rivulet / KS | rivulet / batch limit |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of cases) {
     lines.push(
-      `| ${c.workload} | ${c.guarantee} | ${rate(c.throughput.rivulet)} | ${rate(c.throughput['kafka-streams'])} | ${n(c.throughput['kafka-streams-2t']?.median)} | ${rate(c.throughput.limit)} | ${rate(c.throughput['limit-batch'])} | ${ratio(c.vsKafkaStreams)} | ${ratio(c.vsLimit)} |`,
+      `| ${c.workload} | ${c.guarantee} | ${rate(c.throughput.rivulet)} | ${rate(c.throughput['kafka-streams'])} | ${n(c.throughput['kafka-streams-2t']?.median)} | ${rate(c.throughput['rivulet-per-message'])} | ${rate(c.throughput.limit)} | ${rate(c.throughput['limit-batch'])} | ${ratio(c.vsKafkaStreams)} | ${ratio(c.vsLimit)} |`,
     );
   }
   const geo = (pick: (c: CaseSummary) => Spread | null) =>
     geometricMean(cases.flatMap((c) => (pick(c) ? [pick(c)!.median] : [])));
   lines.push(
-    `| **geometric mean** | | | | | | | ${n(
+    `| **geometric mean** | | | | | | | | ${n(
       geo((c) => c.vsKafkaStreams),
       2,
     )} | ${n(
@@ -37,9 +37,9 @@ export function throughputTable(cases: readonly CaseSummary[]): string {
 
 /** Records per app CPU-second, cold total time, peak RSS and broker CPU per million records. */
 export function resourceTable(cases: readonly CaseSummary[]): string {
-  const engines: EngineId[] = ['rivulet', 'kafka-streams', 'limit', 'limit-batch'];
+  const engines: EngineId[] = ['rivulet', 'kafka-streams', 'rivulet-per-message', 'limit', 'limit-batch'];
   const lines = [
-    '| workload | guarantee | rec per app CPU-s (rivulet / KS / limit / batch limit) | cold total s | peak RSS MB | broker CPU-s per M records |',
+    '| workload | guarantee | rec per app CPU-s (rivulet / KS / rivulet per-message / limit / batch limit) | cold total s | peak RSS MB | broker CPU-s per M records |',
     '|---|---|---|---|---|---|',
   ];
   const each = (values: Partial<Record<EngineId, number>>, digits = 0) =>
@@ -58,11 +58,19 @@ const COLORS: Record<EngineId, string> = {
   'kafka-streams-2t': '#f2b48f',
   limit: '#8c8c8c',
   'limit-batch': '#4d4d4d',
+  'rivulet-per-message': '#9ecae1',
 };
 
 /** A grouped bar chart (SVG) of median throughput per workload and guarantee for each system. */
 export function throughputChart(cases: readonly CaseSummary[], title: string): string {
-  const engines: EngineId[] = ['rivulet', 'kafka-streams', 'kafka-streams-2t', 'limit', 'limit-batch'];
+  const engines: EngineId[] = [
+    'rivulet',
+    'rivulet-per-message',
+    'kafka-streams',
+    'kafka-streams-2t',
+    'limit',
+    'limit-batch',
+  ];
   const max = Math.max(1, ...cases.flatMap((c) => engines.map((e) => c.throughput[e]?.median ?? 0)));
   const bar = 14;
   const group = engines.length * bar + 18;

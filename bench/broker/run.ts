@@ -141,9 +141,9 @@ try {
       // A-B-C, C-B-A, A-B-C, …: every system runs `reps` times, alternating its position.
       const order: EngineId[] = [];
       for (let r = 0; r < reps; r++) {
-        const round = (['rivulet', 'kafka-streams', 'limit', 'limit-batch'] as const).filter((e) =>
-          engines.includes(e),
-        );
+        const round = (
+          ['rivulet', 'kafka-streams', 'limit', 'limit-batch', 'rivulet-per-message'] as const
+        ).filter((e) => engines.includes(e));
         order.push(...(r % 2 === 0 ? round : round.reverse()));
       }
       if (engines.includes('kafka-streams-2t')) order.push('kafka-streams-2t');

@@ -69,7 +69,7 @@ export function summarize(
       medianOf(rs.flatMap((r) => (r.brokerCpuSecPerMillion === null ? [] : [r.brokerCpuSecPerMillion]))),
     ),
     vsKafkaStreams: ratios(rates('rivulet'), rates('kafka-streams')),
-    vsLimit: ratios(rates('rivulet'), rates('limit')),
+    vsLimit: ratios(rates('rivulet'), rates('limit-batch')),
     wrongRuns: runs.filter((r) => !r.correct).map((r) => ({ engine: r.engine, problem: r.problem ?? '' })),
   };
 }

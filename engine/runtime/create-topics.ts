@@ -25,6 +25,8 @@ export async function createTopics(
     settings: checkClientSettings(options.kafka),
     flushTimeoutMs: 60_000,
     logger: options.logger ?? defaultLogger(),
+    // The admin client is the same on both data planes.
+    dataPlane: 'per-message',
   }).admin();
   try {
     await admin.createTopics(

@@ -658,6 +658,7 @@ export class KafkaStreams {
       settings: this.config.kafka,
       flushTimeoutMs: this.config.taskTimeoutMs,
       logger: this.logger,
+      dataPlane: this.config.kafkaDataPlane,
     });
   }
 

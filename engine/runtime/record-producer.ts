@@ -4,7 +4,7 @@ import type { Header } from '../processor/record.js';
 import type { Serde } from '../serdes/serde.js';
 import { type ClientSettings, checkClientSettings } from '../transport/client-settings.js';
 import type { ProducerPort } from '../transport/ports.js';
-import { transportFor } from './internals/transport-for.js';
+import { type KafkaDataPlane, resolveDataPlane, transportFor } from './internals/transport-for.js';
 
 export interface RecordProducerConfig<K, V> {
   /** Kafka's bootstrap servers, or `memory://NAME` for the embedded log. */
@@ -17,6 +17,8 @@ export interface RecordProducerConfig<K, V> {
   /** How long flush() waits for the acknowledgements (default 60 s). */
   readonly flushTimeoutMs?: number;
   readonly logger?: Logger;
+  /** As the streams config's `kafkaDataPlane`. */
+  readonly kafkaDataPlane?: KafkaDataPlane;
 }
 
 /**
@@ -36,6 +38,7 @@ export class RecordProducer<K, V> {
       settings: checkClientSettings(config.kafka),
       flushTimeoutMs: config.flushTimeoutMs ?? 60_000,
       logger,
+      dataPlane: resolveDataPlane(config.kafkaDataPlane),
     });
     const producer = transport.producer({ clientId: config.clientId ?? 'rivulet-producer' });
     await producer.connect();

@@ -6,6 +6,7 @@ import type { TimestampExtractor } from '../processor/timestamp-extractor.js';
 import type { Serde } from '../serdes/serde.js';
 import { type ClientSettings, checkClientSettings } from '../transport/client-settings.js';
 import type { ErrorHandlingConfig } from './internals/record-error-handler.js';
+import { type KafkaDataPlane, resolveDataPlane } from './internals/transport-for.js';
 
 /** What a handler does with a record that failed: stop the instance, skip it, or write it to the dead-letter topic. */
 export type ErrorHandling = 'fail' | 'continue' | 'dlq';
@@ -91,7 +92,16 @@ export interface StreamsConfig {
    * partitioner) are refused with the config that controls them. See docs/operations.md.
    */
   kafka?: ClientSettings;
+  /**
+   * How records cross between librdkafka and JavaScript: 'batch' (rivulet's addon, a batch per
+   * native call) or 'per-message' (@confluentinc/kafka-javascript, an object per record). Default:
+   * the environment's RIVULET_KAFKA_DATA_PLANE, else 'batch' where `npm install` could build it
+   * (else 'per-message', with a warning). See docs/operations.md.
+   */
+  kafkaDataPlane?: KafkaDataPlane;
 }
+
+export type { KafkaDataPlane };
 
 type HandlerKeys =
   | 'deserializationExceptionHandler'
@@ -107,7 +117,7 @@ type Optional =
   | 'uncaughtExceptionHandler';
 
 export interface ResolvedStreamsConfig
-  extends Required<Omit<StreamsConfig, Optional | HandlerKeys | 'kafka'>> {
+  extends Required<Omit<StreamsConfig, Optional | HandlerKeys | 'kafka' | 'kafkaDataPlane'>> {
   applicationServer: string | undefined;
   defaultKeySerde: Serde<unknown> | undefined;
   defaultValueSerde: Serde<unknown> | undefined;
@@ -117,6 +127,7 @@ export interface ResolvedStreamsConfig
   uncaughtExceptionHandler: (error: Error) => UncaughtExceptionResponse;
   errorHandling: ErrorHandlingConfig;
   kafka: ClientSettings;
+  kafkaDataPlane: KafkaDataPlane | 'default';
 }
 
 /** Every key StreamsConfig has, so a misspelled one is refused instead of ignored. */
@@ -146,6 +157,7 @@ const KNOWN_KEYS: readonly (keyof StreamsConfig)[] = [
   'deadLetterQueueTopic',
   'logger',
   'kafka',
+  'kafkaDataPlane',
 ];
 
 /** The error-handler keys of a config (also used by the TopologyTestDriver), with defaults. */
@@ -224,6 +236,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     errorHandling: resolveErrorHandling(applicationId, config),
     logger,
     kafka: checkClientSettings(config.kafka),
+    kafkaDataPlane: resolveDataPlane(config.kafkaDataPlane),
   };
 }
 

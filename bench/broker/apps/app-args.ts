@@ -14,6 +14,8 @@ export interface AppArgs {
   readonly table: string | undefined;
   readonly stateDir: string;
   readonly commitIntervalMs: number;
+  /** rivulet's Kafka data plane (the runner's two rivulet engines); other engines ignore it. */
+  readonly dataPlane?: 'batch' | 'per-message';
 }
 
 export function appArgs(): AppArgs {
@@ -28,6 +30,7 @@ export function appArgs(): AppArgs {
       table: { type: 'string' },
       'state-dir': { type: 'string' },
       'commit-interval-ms': { type: 'string' },
+      'data-plane': { type: 'string', default: 'batch' },
     },
   });
   const required = (name: keyof typeof values): string => {
@@ -48,8 +51,15 @@ export function appArgs(): AppArgs {
     table: values.table,
     stateDir: required('state-dir'),
     commitIntervalMs: Number(required('commit-interval-ms')),
+    dataPlane: dataPlane(values['data-plane']),
   };
 }
 
 /** The line an engine prints once it processes (the runner's latency runs wait for it). */
 export const READY_LINE = 'BENCH-APP-READY';
+
+function dataPlane(value: string | undefined): 'batch' | 'per-message' {
+  if (value !== 'batch' && value !== 'per-message')
+    throw new Error(`--data-plane must be batch or per-message, got '${value}'`);
+  return value;
+}

@@ -5,6 +5,7 @@ import { rivuletTopology } from '../../workloads/topologies.js';
 import { appArgs, READY_LINE } from './app-args.js';
 
 const args = appArgs();
+
 const streams = new KafkaStreams(
   rivuletTopology(args.workload, { input: args.input, output: args.output, table: args.table }),
   {
@@ -14,6 +15,7 @@ const streams = new KafkaStreams(
     commitIntervalMs: args.commitIntervalMs,
     cacheMaxBytes: 10 * 1024 * 1024,
     stateDir: args.stateDir,
+    kafkaDataPlane: args.dataPlane,
   },
 );
 streams.setStateListener((state) => {
