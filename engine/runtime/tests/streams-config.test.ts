@@ -39,6 +39,28 @@ describe('config checks', () => {
     );
   });
 
+  it('takes the Kafka data plane from the config, else the environment, and names a bad value', () => {
+    const saved = process.env.RIVULET_KAFKA_DATA_PLANE;
+    try {
+      delete process.env.RIVULET_KAFKA_DATA_PLANE;
+      expect(resolveConfig(base).kafkaDataPlane).toBe('default');
+      expect(resolveConfig({ ...base, kafkaDataPlane: 'per-message' }).kafkaDataPlane).toBe('per-message');
+      process.env.RIVULET_KAFKA_DATA_PLANE = 'per-message';
+      expect(resolveConfig(base).kafkaDataPlane).toBe('per-message');
+      expect(resolveConfig({ ...base, kafkaDataPlane: 'batch' }).kafkaDataPlane).toBe('batch');
+      process.env.RIVULET_KAFKA_DATA_PLANE = 'fast';
+      expect(resolve({})).toThrow(
+        /environment RIVULET_KAFKA_DATA_PLANE: "fast" is not one of batch, per-message/,
+      );
+      expect(resolve({ kafkaDataPlane: 'batched' })).toThrow(
+        /config kafkaDataPlane: "batched" is not one of batch, per-message/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.RIVULET_KAFKA_DATA_PLANE;
+      else process.env.RIVULET_KAFKA_DATA_PLANE = saved;
+    }
+  });
+
   it('is a static member only with an instanceId of its own', () => {
     expect(resolveConfig(base).staticMembership).toBe(false);
     expect(resolveConfig({ ...base, instanceId: 'node-1' }).staticMembership).toBe(true);
