@@ -2,7 +2,7 @@ import { ConfigError, StreamsError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ClientSettings } from '../../transport/client-settings.js';
 import { KafkaTransport } from '../../transport/kafka/kafka-transport.js';
-import { BatchKafkaTransport } from '../../transport/kafka-batch/batch-transport.js';
+import { batchClients } from '../../transport/kafka-batch/batch-clients.js';
 import { loadNativeAddon } from '../../transport/kafka-batch/native-addon.js';
 import { MemoryTransport } from '../../transport/memory/memory-transport.js';
 import type { Transport } from '../../transport/ports.js';
@@ -57,5 +57,5 @@ export function transportFor(
         '`node engine/transport/kafka-batch/native/build.mjs --strict` to see why it did not, ' +
         "or use kafkaDataPlane 'per-message'.",
     );
-  return new BatchKafkaTransport(native, bootstrapServers, options);
+  return new KafkaTransport(bootstrapServers, options, batchClients(native));
 }

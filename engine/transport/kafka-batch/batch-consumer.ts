@@ -2,9 +2,12 @@ import { ClientFatalError, RetriableError, type StreamsError } from '../../error
 import type { Header, Headers } from '../../processor/record.js';
 import { tpKey } from '../../topic-partition.js';
 import type { ClientSettingValue } from '../client-settings.js';
-import { KafkaAdmin } from '../kafka/admin.js';
+import { EndOffsetsReader } from '../kafka/end-offsets-reader.js';
 import { InFlight } from '../kafka/in-flight.js';
 import { partitionError, toStreamsError } from '../kafka/kafka-errors.js';
+import { consumerSettings } from '../kafka/librdkafka-config.js';
+import { PartitionProgress } from '../kafka/partition-progress.js';
+import { applyRebalance } from '../kafka/rebalance.js';
 import type {
   ConsumerConfig,
   ConsumerPort,
@@ -30,13 +33,9 @@ const NO_HEADERS: Headers = Object.freeze([]);
 export class BatchConsumerPort implements ConsumerPort {
   private readonly handle: NativeHandle;
   private readonly assigned = new Set<string>();
-  /** End offsets reported by partition-EOF events: a read_committed reader steps over transaction markers there. */
-  private readonly eofOffsets = new Map<string, number>();
-  /** The offset after the last record poll returned, per partition (what an EOF must reach to mean "caught up"). */
-  private readonly fetchedUpTo = new Map<string, number>();
-  private readonly startOffsets = new Map<string, number>();
+  private readonly progress = new PartitionProgress();
+  private readonly endOffsetsReader: EndOffsetsReader;
   private listener: RebalanceListener | null = null;
-  private admin: KafkaAdmin | null = null;
   private closing = false;
   private readonly inFlight: InFlight;
 
@@ -46,31 +45,22 @@ export class BatchConsumerPort implements ConsumerPort {
    */
   constructor(
     private readonly native: NativeAddon,
-    private readonly bootstrapServers: string,
+    bootstrapServers: string,
     private readonly config: ConsumerConfig,
-    private readonly settings: Readonly<Record<string, ClientSettingValue>>,
+    settings: Readonly<Record<string, ClientSettingValue>>,
     private readonly onTransientError: (error: RetriableError) => void,
   ) {
     this.inFlight = new InFlight(`consumer ${config.clientId}`);
+    this.endOffsetsReader = new EndOffsetsReader(
+      bootstrapServers,
+      config.clientId,
+      settings,
+      config.isolationLevel === 'read_committed',
+    );
     this.handle = native.create(
       'consumer',
       settingsList({
-        'session.timeout.ms': 10_000,
-        'heartbeat.interval.ms': 1_000,
-        'max.poll.interval.ms': 300_000,
-        'fetch.wait.max.ms': 50,
-        // See kafka/kafka-consumer.ts: librdkafka's 1 s default stalls a consumer that drains its queue.
-        'fetch.queue.backoff.ms': 10,
-        ...settings,
-        'bootstrap.servers': bootstrapServers,
-        'client.id': config.clientId,
-        'group.id': config.groupId ?? `${config.clientId}-groupless`,
-        ...(config.groupInstanceId ? { 'group.instance.id': config.groupInstanceId } : {}),
-        'isolation.level': config.isolationLevel,
-        'enable.auto.commit': false,
-        'enable.auto.offset.store': false,
-        'enable.partition.eof': true,
-        'partition.assignment.strategy': 'range',
+        ...consumerSettings(bootstrapServers, config, settings),
         'auto.offset.reset': 'earliest',
       }),
     );
@@ -82,11 +72,7 @@ export class BatchConsumerPort implements ConsumerPort {
   }
 
   assign(partitions: readonly TopicPartitionOffset[]): void {
-    for (const p of partitions) {
-      this.startOffsets.set(tpKey(p), p.offset);
-      this.eofOffsets.delete(tpKey(p));
-      this.fetchedUpTo.delete(tpKey(p));
-    }
+    for (const p of partitions) this.progress.restart(p, p.offset);
     this.native.assign(this.handle, triples(partitions));
   }
 
@@ -101,7 +87,7 @@ export class BatchConsumerPort implements ConsumerPort {
     await this.runRebalanceEvents();
     const [data, index, meta, count, topics, eofs, error] = batch;
     for (let i = 0; i + 2 < eofs.length; i += 3)
-      this.eofOffsets.set(
+      this.progress.reachedEnd(
         tpKey({ topic: eofs[i] as string, partition: eofs[i + 1] as number }),
         eofs[i + 2] as number,
       );
@@ -119,7 +105,7 @@ export class BatchConsumerPort implements ConsumerPort {
       const topicIndex = index[at]!;
       const partition = index[at + 1]!;
       if (topicIndex !== runTopic || partition !== runPartition) {
-        if (runEnd >= 0) this.fetchedUpTo.set(runKey, runEnd);
+        if (runEnd >= 0) this.progress.fetched(runKey, runEnd);
         runTopic = topicIndex;
         runPartition = partition;
         runKey = tpKey({ topic: topics[topicIndex]!, partition });
@@ -143,13 +129,12 @@ export class BatchConsumerPort implements ConsumerPort {
         headers: headerCount === 0 ? NO_HEADERS : readHeaders(data, index[at + 6]!, headerCount),
       });
     }
-    if (runEnd >= 0) this.fetchedUpTo.set(runKey, runEnd);
+    if (runEnd >= 0) this.progress.fetched(runKey, runEnd);
     return records;
   }
 
   async seek(position: TopicPartitionOffset): Promise<void> {
-    this.eofOffsets.delete(tpKey(position));
-    this.fetchedUpTo.delete(tpKey(position));
+    this.progress.restart(position);
     const doing = `seeking ${position.topic}-${position.partition} to ${position.offset}`;
     checkPartitions(
       doing,
@@ -167,23 +152,15 @@ export class BatchConsumerPort implements ConsumerPort {
     this.native.pauseOrResume(this.handle, triples(partitions), false);
   }
 
-  /** An EOF event at or past the last record returned: librdkafka fetched up to the end (the LSO under read_committed). */
   caughtUp(tp: TopicPartition): boolean {
-    const eof = this.eofOffsets.get(tpKey(tp));
-    return (
-      eof !== undefined && eof >= (this.fetchedUpTo.get(tpKey(tp)) ?? this.startOffsets.get(tpKey(tp)) ?? 0)
-    );
+    return this.progress.caughtUp(tp);
   }
 
   position(tp: TopicPartition): number {
-    const known = this.eofOffsets.get(tpKey(tp)) ?? 0;
     // Closing, the native consumer may be gone: what it returned last.
-    if (this.closing)
-      return Math.max(this.fetchedUpTo.get(tpKey(tp)) ?? this.startOffsets.get(tpKey(tp)) ?? 0, known);
+    if (this.closing) return this.progress.position(tp, undefined);
     const [p] = this.native.position(this.handle, triples([tp]));
-    const consumed =
-      p !== undefined && p.offset !== OFFSET_INVALID ? p.offset : (this.startOffsets.get(tpKey(tp)) ?? 0);
-    return Math.max(consumed, known);
+    return this.progress.position(tp, p !== undefined && p.offset !== OFFSET_INVALID ? p.offset : undefined);
   }
 
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
@@ -206,19 +183,8 @@ export class BatchConsumerPort implements ConsumerPort {
     }));
   }
 
-  /** From an admin client of its own, as kafka/kafka-consumer.ts does (and why). */
-  async endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
-    this.admin ??= new KafkaAdmin(this.bootstrapServers, `${this.config.clientId}-admin`, this.settings);
-    try {
-      return await this.admin.endOffsets(partitions, this.config.isolationLevel === 'read_committed');
-    } catch (err) {
-      if (err instanceof RetriableError) {
-        const stale = this.admin;
-        this.admin = null;
-        await stale.close();
-      }
-      throw err;
-    }
+  endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
+    return this.endOffsetsReader.read(partitions);
   }
 
   groupMetadata(): GroupMetadata {
@@ -235,7 +201,7 @@ export class BatchConsumerPort implements ConsumerPort {
     if (this.closing) return;
     this.closing = true;
     await this.inFlight.close();
-    await this.admin?.close();
+    await this.endOffsetsReader.close();
     await this.native.close(this.handle);
   }
 
@@ -263,25 +229,19 @@ export class BatchConsumerPort implements ConsumerPort {
   }
 
   private async runRebalanceEvents(): Promise<void> {
-    for (;;) {
-      const events = this.native.takeEvents(this.handle);
-      if (events.length === 0) return;
-      for (const event of events) {
-        const partitions = event.partitions.map((p) => ({ topic: p.topic, partition: p.partition }));
-        if (event.kind === 'revoke') {
-          await this.listener?.onPartitionsRevoked(partitions);
-          this.native.assign(this.handle, null);
-          this.assigned.clear();
-        } else {
-          for (const tp of partitions) {
-            this.assigned.add(tpKey(tp));
-            this.eofOffsets.delete(tpKey(tp));
-            this.fetchedUpTo.delete(tpKey(tp));
-          }
-          this.native.assign(this.handle, triples(partitions));
-          await this.listener?.onPartitionsAssigned(partitions);
-        }
+    const assignment = {
+      assign: (partitions: readonly TopicPartition[]) => this.native.assign(this.handle, triples(partitions)),
+      unassign: () => this.native.assign(this.handle, null),
+    };
+    for (let events = this.native.takeEvents(this.handle); events.length > 0; ) {
+      for (const { kind, partitions } of events) {
+        const event = {
+          kind,
+          partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })),
+        };
+        await applyRebalance(event, this.listener, assignment, this.assigned, this.progress);
       }
+      events = this.native.takeEvents(this.handle);
     }
   }
 }

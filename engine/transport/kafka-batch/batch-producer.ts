@@ -1,8 +1,10 @@
 import { ClientFatalError, StreamsError, TaskMigratedError } from '../../errors.js';
 import type { Headers } from '../../processor/record.js';
 import type { ClientSettingValue } from '../client-settings.js';
+import { flushWithin } from '../kafka/flush-within.js';
 import { InFlight } from '../kafka/in-flight.js';
 import { ERR, toStreamsError } from '../kafka/kafka-errors.js';
+import { producerSettings } from '../kafka/librdkafka-config.js';
 import type {
   DeliveryFailure,
   GroupMetadata,
@@ -15,8 +17,6 @@ import { triples } from './native-addon.js';
 import { settingsList } from './settings-list.js';
 
 const MAX_BLOCK_MS = 60_000;
-/** Transactions the broker aborts when not committed within this time (Kafka Streams' default). */
-const TRANSACTION_TIMEOUT_MS = 10_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** How much longer than its own timeout a native call may take to answer before the producer is given up. */
 const ANSWER_MARGIN_MS = 15_000;
@@ -44,26 +44,10 @@ export class BatchProducerPort implements ProducerPort {
     settings: Readonly<Record<string, ClientSettingValue>>,
     private readonly flushTimeoutMs: number,
   ) {
-    const transactional = config.transactionalId !== undefined;
     this.inFlight = new InFlight(`producer ${config.clientId}`);
     this.handle = native.create(
       'producer',
-      settingsList({
-        'linger.ms': 5,
-        'batch.num.messages': 10_000,
-        'queue.buffering.max.messages': 1_000_000,
-        'compression.type': 'lz4',
-        ...(transactional
-          ? { 'transaction.timeout.ms': TRANSACTION_TIMEOUT_MS, 'message.timeout.ms': TRANSACTION_TIMEOUT_MS }
-          : { 'message.timeout.ms': 0 }),
-        ...settings,
-        'bootstrap.servers': bootstrapServers,
-        'client.id': config.clientId,
-        partitioner: 'murmur2_random',
-        'enable.idempotence': true,
-        'delivery.report.only.error': true,
-        ...(transactional ? { 'transactional.id': config.transactionalId as string } : {}),
-      }),
+      settingsList(producerSettings(bootstrapServers, config, settings)),
     );
     this.ready = this.call(`connecting producer ${config.clientId}`, () =>
       this.native.metadata(this.handle, 30_000),
@@ -131,21 +115,11 @@ export class BatchProducerPort implements ProducerPort {
 
   async flush(timeoutMs = this.flushTimeoutMs): Promise<readonly DeliveryFailure[]> {
     await this.ready;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      this.throwIfFatal();
-      try {
-        await this.call('flushing the producer', () => this.native.flush(this.handle, 1_000), 1_000);
-        break;
-      } catch (err) {
-        if (err instanceof ClientFatalError) throw err;
-        if (Date.now() > deadline)
-          throw new StreamsError(
-            `the producer could not deliver its records within ${timeoutMs} ms: ${(err as Error).message}`,
-            { cause: err },
-          );
-      }
-    }
+    await flushWithin(
+      timeoutMs,
+      () => this.call('flushing the producer', () => this.native.flush(this.handle, 1_000), 1_000),
+      () => this.throwIfFatal(),
+    );
     return this.takeFailures();
   }
 

@@ -17,16 +17,17 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../ports.js';
-import { KafkaAdmin } from './admin.js';
+import { EndOffsetsReader } from './end-offsets-reader.js';
 import { InFlight } from './in-flight.js';
 import { callback, partitionError } from './kafka-errors.js';
+import { consumerSettings } from './librdkafka-config.js';
 import { loadNativeKafka } from './native-client.js';
+import { PartitionProgress } from './partition-progress.js';
+import { applyRebalance, type RebalanceEvent } from './rebalance.js';
 
 const ASSIGN_PARTITIONS = -175;
 const REVOKE_PARTITIONS = -174;
 const OFFSET_INVALID = -1001;
-
-type RebalanceEvent = { kind: 'assign' | 'revoke'; partitions: TopicPartition[] };
 
 /**
  * The consumer port on librdkafka's callback API. The rebalance callback only queues the event;
@@ -38,13 +39,9 @@ export class KafkaConsumerPort implements ConsumerPort {
   private readonly ready: Promise<void>;
   private readonly events: RebalanceEvent[] = [];
   private readonly assigned = new Set<string>();
-  /** End offsets reported by partition-EOF events: a read_committed reader steps over transaction markers there. */
-  private readonly eofOffsets = new Map<string, number>();
-  /** The offset after the last record poll returned, per partition (what an EOF must reach to mean "caught up"). */
-  private readonly fetchedUpTo = new Map<string, number>();
-  private readonly startOffsets = new Map<string, number>();
+  private readonly progress = new PartitionProgress();
+  private readonly endOffsetsReader: EndOffsetsReader;
   private listener: RebalanceListener | null = null;
-  private admin: KafkaAdmin | null = null;
   private closing = false;
   private readonly inFlight: InFlight;
   private fatalReason: string | null = null;
@@ -54,34 +51,23 @@ export class KafkaConsumerPort implements ConsumerPort {
    * down, a leader moving): `poll()` returns an empty batch for them and the engine polls on.
    */
   constructor(
-    private readonly bootstrapServers: string,
+    bootstrapServers: string,
     private readonly config: ConsumerConfig,
-    private readonly settings: Readonly<Record<string, ClientSettingValue>>,
+    settings: Readonly<Record<string, ClientSettingValue>>,
     private readonly onTransientError: (error: RetriableError) => void,
   ) {
     const { KafkaConsumer: Consumer } = loadNativeKafka();
     const grouped = config.groupId !== undefined;
     this.inFlight = new InFlight(`consumer ${config.clientId}`);
+    this.endOffsetsReader = new EndOffsetsReader(
+      bootstrapServers,
+      config.clientId,
+      settings,
+      config.isolationLevel === 'read_committed',
+    );
     this.consumer = new Consumer(
       {
-        'session.timeout.ms': 10_000,
-        'heartbeat.interval.ms': 1_000,
-        'max.poll.interval.ms': 300_000,
-        'fetch.wait.max.ms': 50,
-        // librdkafka stops fetching a partition for fetch.queue.backoff.ms (default 1 s) once its local
-        // queue holds queued.min.messages; a consumer that drains that queue faster than a second then
-        // waits for the rest of it. Measured on passthrough: the raw loop 118k → 164k records/s.
-        'fetch.queue.backoff.ms': 10,
-        ...settings,
-        'bootstrap.servers': bootstrapServers,
-        'client.id': config.clientId,
-        'group.id': config.groupId ?? `${config.clientId}-groupless`,
-        ...(config.groupInstanceId ? { 'group.instance.id': config.groupInstanceId } : {}),
-        'isolation.level': config.isolationLevel,
-        'enable.auto.commit': false,
-        'enable.auto.offset.store': false,
-        'enable.partition.eof': true,
-        'partition.assignment.strategy': 'range',
+        ...consumerSettings(bootstrapServers, config, settings),
         ...(grouped
           ? {
               rebalance_cb: (err: LibrdKafkaError, partitions: RdTopicPartition[]) =>
@@ -103,7 +89,7 @@ export class KafkaConsumerPort implements ConsumerPort {
       this.consumer as KafkaConsumer & { setDefaultIsTimeoutOnlyForFirstMessage(only: boolean): void }
     ).setDefaultIsTimeoutOnlyForFirstMessage(true);
     this.consumer.on('partition.eof', (eof: RdTopicPartition) =>
-      this.eofOffsets.set(tpKey(eof), eof.offset ?? 0),
+      this.progress.reachedEnd(tpKey(eof), eof.offset ?? 0),
     );
     this.ready = callback<unknown>(
       `connecting consumer ${config.clientId}`,
@@ -118,11 +104,7 @@ export class KafkaConsumerPort implements ConsumerPort {
   }
 
   assign(partitions: readonly TopicPartitionOffset[]): void {
-    for (const p of partitions) {
-      this.startOffsets.set(tpKey(p), p.offset);
-      this.eofOffsets.delete(tpKey(p));
-      this.fetchedUpTo.delete(tpKey(p));
-    }
+    for (const p of partitions) this.progress.restart(p, p.offset);
     void this.ready.then(() =>
       this.consumer.assign(
         partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })),
@@ -149,7 +131,7 @@ export class KafkaConsumerPort implements ConsumerPort {
     for (const m of messages) {
       // Records of partitions revoked while this batch was in flight go to their next owner instead.
       if (this.config.groupId && !this.assigned.has(tpKey(m))) continue;
-      this.fetchedUpTo.set(tpKey(m), m.offset + 1);
+      this.progress.fetched(tpKey(m), m.offset + 1);
       records.push(toRecord(m));
     }
     return records;
@@ -157,8 +139,7 @@ export class KafkaConsumerPort implements ConsumerPort {
 
   async seek(position: TopicPartitionOffset): Promise<void> {
     await this.ready;
-    this.eofOffsets.delete(tpKey(position));
-    this.fetchedUpTo.delete(tpKey(position));
+    this.progress.restart(position);
     await this.call(`seeking ${position.topic}-${position.partition} to ${position.offset}`, (cb) =>
       this.consumer.seek(
         { topic: position.topic, partition: position.partition, offset: position.offset },
@@ -178,27 +159,18 @@ export class KafkaConsumerPort implements ConsumerPort {
     this.consumer.resume(partitions.map((p) => ({ topic: p.topic, partition: p.partition })));
   }
 
-  /** An EOF event at or past the last record returned: librdkafka fetched up to the end (the LSO under read_committed). */
   caughtUp(tp: TopicPartition): boolean {
-    const eof = this.eofOffsets.get(tpKey(tp));
-    return (
-      eof !== undefined && eof >= (this.fetchedUpTo.get(tpKey(tp)) ?? this.startOffsets.get(tpKey(tp)) ?? 0)
-    );
+    return this.progress.caughtUp(tp);
   }
 
   position(tp: TopicPartition): number {
     // Closing, the native consumer may be disconnected (it throws then): what it returned last.
-    if (this.closing)
-      return Math.max(
-        this.fetchedUpTo.get(tpKey(tp)) ?? this.startOffsets.get(tpKey(tp)) ?? 0,
-        this.eofOffsets.get(tpKey(tp)) ?? 0,
-      );
+    if (this.closing) return this.progress.position(tp, undefined);
     const [p] = this.consumer.position([{ topic: tp.topic, partition: tp.partition }]);
-    const consumed =
-      p?.offset !== undefined && p.offset !== OFFSET_INVALID
-        ? p.offset
-        : (this.startOffsets.get(tpKey(tp)) ?? 0);
-    return Math.max(consumed, this.eofOffsets.get(tpKey(tp)) ?? 0);
+    return this.progress.position(
+      tp,
+      p?.offset !== undefined && p.offset !== OFFSET_INVALID ? p.offset : undefined,
+    );
   }
 
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
@@ -238,24 +210,9 @@ export class KafkaConsumerPort implements ConsumerPort {
     });
   }
 
-  /**
-   * From an admin client of its own: one that shares the consumer's handle shares its metadata
-   * too, and after a broker bounce that can hold a stale leader epoch for minutes. A transient
-   * failure drops the admin client, so a retry starts from fresh metadata.
-   */
   async endOffsets(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
     await this.ready;
-    this.admin ??= new KafkaAdmin(this.bootstrapServers, `${this.config.clientId}-admin`, this.settings);
-    try {
-      return await this.admin.endOffsets(partitions, this.config.isolationLevel === 'read_committed');
-    } catch (err) {
-      if (err instanceof RetriableError) {
-        const stale = this.admin;
-        this.admin = null;
-        await stale.close();
-      }
-      throw err;
-    }
+    return this.endOffsetsReader.read(partitions);
   }
 
   groupMetadata(): GroupMetadata {
@@ -273,7 +230,7 @@ export class KafkaConsumerPort implements ConsumerPort {
     this.closing = true;
     await this.ready.catch(() => {});
     await this.inFlight.close();
-    await this.admin?.close();
+    await this.endOffsetsReader.close();
     await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
   }
 
@@ -296,22 +253,12 @@ export class KafkaConsumerPort implements ConsumerPort {
   }
 
   private async runRebalanceEvents(): Promise<void> {
-    while (this.events.length > 0) {
-      const event = this.events.shift()!;
-      if (event.kind === 'revoke') {
-        await this.listener?.onPartitionsRevoked(event.partitions);
-        this.consumer.unassign();
-        this.assigned.clear();
-      } else {
-        for (const tp of event.partitions) {
-          this.assigned.add(tpKey(tp));
-          this.eofOffsets.delete(tpKey(tp));
-          this.fetchedUpTo.delete(tpKey(tp));
-        }
-        this.consumer.assign(event.partitions);
-        await this.listener?.onPartitionsAssigned(event.partitions);
-      }
-    }
+    const assignment = {
+      assign: (partitions: readonly TopicPartition[]) => this.consumer.assign([...partitions]),
+      unassign: () => this.consumer.unassign(),
+    };
+    for (let event = this.events.shift(); event; event = this.events.shift())
+      await applyRebalance(event, this.listener, assignment, this.assigned, this.progress);
   }
 }
 

@@ -15,13 +15,13 @@ import type {
   ProducerPort,
   TopicPartitionOffset,
 } from '../ports.js';
+import { flushWithin } from './flush-within.js';
 import { InFlight } from './in-flight.js';
 import { callback, ERR, toStreamsError } from './kafka-errors.js';
+import { producerSettings } from './librdkafka-config.js';
 import { loadNativeKafka } from './native-client.js';
 
 const MAX_BLOCK_MS = 60_000;
-/** Transactions the broker aborts when not committed within this time (Kafka Streams' default). */
-const TRANSACTION_TIMEOUT_MS = 10_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** How much longer than its own timeout a native call may take to answer before the producer is given up. */
 const ANSWER_MARGIN_MS = 15_000;
@@ -49,24 +49,10 @@ export class KafkaProducerPort implements ProducerPort {
     private readonly flushTimeoutMs: number,
   ) {
     const { Producer: NativeProducer } = loadNativeKafka();
-    const transactional = config.transactionalId !== undefined;
     this.inFlight = new InFlight(`producer ${config.clientId}`);
     this.producer = new NativeProducer({
-      'linger.ms': 5,
-      'batch.num.messages': 10_000,
-      'queue.buffering.max.messages': 1_000_000,
-      'compression.type': 'lz4',
-      ...(transactional
-        ? { 'transaction.timeout.ms': TRANSACTION_TIMEOUT_MS, 'message.timeout.ms': TRANSACTION_TIMEOUT_MS }
-        : { 'message.timeout.ms': 0 }),
-      ...settings,
-      'bootstrap.servers': bootstrapServers,
-      'client.id': config.clientId,
-      partitioner: 'murmur2_random',
-      'enable.idempotence': true,
+      ...producerSettings(bootstrapServers, config, settings),
       dr_cb: true,
-      'delivery.report.only.error': true,
-      ...(transactional ? { 'transactional.id': config.transactionalId } : {}),
     });
     this.producer.on('delivery-report', (err: LibrdKafkaError, report: DeliveryReport) => {
       if (!err) return;
@@ -151,21 +137,13 @@ export class KafkaProducerPort implements ProducerPort {
 
   async flush(timeoutMs = this.flushTimeoutMs): Promise<readonly DeliveryFailure[]> {
     await this.ready;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.fatal) throw this.fatal;
-      try {
-        await this.call('flushing the producer', (cb) => this.producer.flush(1_000, cb), 1_000);
-        break;
-      } catch (err) {
-        if (err instanceof ClientFatalError) throw err;
-        if (Date.now() > deadline)
-          throw new StreamsError(
-            `the producer could not deliver its records within ${timeoutMs} ms: ${(err as Error).message}`,
-            { cause: err },
-          );
-      }
-    }
+    await flushWithin(
+      timeoutMs,
+      () => this.call('flushing the producer', (cb) => this.producer.flush(1_000, cb), 1_000),
+      () => {
+        if (this.fatal) throw this.fatal;
+      },
+    );
     await this.settleDeliveryReports();
     return this.takeFailures();
   }

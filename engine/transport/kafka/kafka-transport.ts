@@ -1,5 +1,6 @@
+import type { RetriableError } from '../../errors.js';
 import { type Logger, RateLimitedLog } from '../../logger.js';
-import { type ClientSettings, clientSettings } from '../client-settings.js';
+import { type ClientSettings, type ClientSettingValue, clientSettings } from '../client-settings.js';
 import type {
   AdminPort,
   ConsumerConfig,
@@ -20,19 +21,49 @@ export interface KafkaTransportOptions {
   readonly logger: Logger;
 }
 
-/** The transport for Kafka bootstrap servers, on @confluentinc/kafka-javascript. */
+type Settings = Readonly<Record<string, ClientSettingValue>>;
+
+/** How a Kafka transport's consumers and producers cross into JavaScript (its data plane). */
+export interface KafkaClients {
+  consumer(
+    bootstrapServers: string,
+    config: ConsumerConfig,
+    settings: Settings,
+    onTransientError: (error: RetriableError) => void,
+  ): ConsumerPort;
+  producer(
+    bootstrapServers: string,
+    config: ProducerConfig,
+    settings: Settings,
+    flushTimeoutMs: number,
+  ): ProducerPort;
+}
+
+/** The per-message data plane: @confluentinc/kafka-javascript, an object per record. */
+export const PER_MESSAGE_CLIENTS: KafkaClients = {
+  consumer: (servers, config, settings, onTransientError) =>
+    new KafkaConsumerPort(servers, config, settings, onTransientError),
+  producer: (servers, config, settings, flushTimeoutMs) =>
+    new KafkaProducerPort(servers, config, settings, flushTimeoutMs),
+};
+
+/**
+ * The transport for Kafka bootstrap servers: consumers and producers from `clients` (the data
+ * plane), the admin client on @confluentinc/kafka-javascript for both.
+ */
 export class KafkaTransport implements Transport {
   private readonly transientErrors: RateLimitedLog;
 
   constructor(
     private readonly bootstrapServers: string,
     private readonly options: KafkaTransportOptions,
+    private readonly clients: KafkaClients = PER_MESSAGE_CLIENTS,
   ) {
     this.transientErrors = new RateLimitedLog(options.logger, 10_000);
   }
 
   consumer(config: ConsumerConfig): ConsumerPort {
-    return new KafkaConsumerPort(
+    return this.clients.consumer(
       this.bootstrapServers,
       config,
       clientSettings(this.options.settings, 'consumer'),
@@ -46,7 +77,7 @@ export class KafkaTransport implements Transport {
   }
 
   producer(config: ProducerConfig): ProducerPort {
-    return new KafkaProducerPort(
+    return this.clients.producer(
       this.bootstrapServers,
       config,
       clientSettings(this.options.settings, 'producer'),
