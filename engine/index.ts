@@ -140,6 +140,7 @@ export {
   QueryableStoreTypes,
   StoreQueryParameters,
 } from './runtime/store-query.js';
+export type { StreamsApp, StreamsAppFactory } from './runtime/streams-app.js';
 export type {
   ErrorHandling,
   KafkaDataPlane,
@@ -147,7 +148,7 @@ export type {
   StreamsConfig,
   UncaughtExceptionResponse,
 } from './runtime/streams-config.js';
-export type { KeyQueryMetadata, StreamsMetadata } from './runtime/streams-metadata.js';
+export type { KeyQueryMetadata, StreamsMetadata, ThreadMetadata } from './runtime/streams-metadata.js';
 export type { AvroSerdeOptions } from './serdes/avro-serde.js';
 export type { RegistrySerdeOptions } from './serdes/registry/registry-serde.js';
 export {

@@ -19,6 +19,7 @@ export const ENGINES = [
   'limit-batch',
   'rivulet-per-message',
   'kafka-streams-2t',
+  'rivulet-2t',
 ] as const;
 export type EngineId = (typeof ENGINES)[number];
 
@@ -29,6 +30,7 @@ export const ENGINE_LABELS: Record<EngineId, string> = {
   limit: 'raw client limit',
   'limit-batch': 'batch limit (prototype addon)',
   'kafka-streams-2t': 'Kafka Streams (2 threads)',
+  'rivulet-2t': 'rivulet (2 stream threads)',
 };
 
 /** The JVM and Node settings every run uses (recorded in the results). */
@@ -82,6 +84,8 @@ export function engineCommand(
   switch (engine) {
     case 'rivulet':
       return node('rivulet-app.ts', ['--data-plane', 'batch']);
+    case 'rivulet-2t':
+      return node('rivulet-app.ts', ['--data-plane', 'batch', '--threads', '2']);
     case 'rivulet-per-message':
       return node('rivulet-app.ts', ['--data-plane', 'per-message']);
     case 'limit':

@@ -13,22 +13,25 @@ const rate = (s: Spread | undefined) => (s ? `${n(s.median)} (${n(s.min)}–${n(
 /** The throughput table in Markdown: medians with min–max, ratios, geometric means. */
 export function throughputTable(cases: readonly CaseSummary[]): string {
   const lines = [
-    '| workload | guarantee | rivulet rec/s | Kafka Streams rec/s | KS 2 threads | rivulet per-message rec/s | limit rec/s | batch limit rec/s | rivulet / KS | rivulet / batch limit |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| workload | guarantee | rivulet rec/s | Kafka Streams rec/s | rivulet 2 threads | KS 2 threads | rivulet per-message rec/s | limit rec/s | batch limit rec/s | rivulet / KS | rivulet / batch limit | 2 threads: rivulet / KS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of cases) {
     lines.push(
-      `| ${c.workload} | ${c.guarantee} | ${rate(c.throughput.rivulet)} | ${rate(c.throughput['kafka-streams'])} | ${n(c.throughput['kafka-streams-2t']?.median)} | ${rate(c.throughput['rivulet-per-message'])} | ${rate(c.throughput.limit)} | ${rate(c.throughput['limit-batch'])} | ${ratio(c.vsKafkaStreams)} | ${ratio(c.vsLimit)} |`,
+      `| ${c.workload} | ${c.guarantee} | ${rate(c.throughput.rivulet)} | ${rate(c.throughput['kafka-streams'])} | ${rate(c.throughput['rivulet-2t'])} | ${rate(c.throughput['kafka-streams-2t'])} | ${rate(c.throughput['rivulet-per-message'])} | ${rate(c.throughput.limit)} | ${rate(c.throughput['limit-batch'])} | ${ratio(c.vsKafkaStreams)} | ${ratio(c.vsLimit)} | ${ratio(c.twoThreadsVsKafkaStreams)} |`,
     );
   }
   const geo = (pick: (c: CaseSummary) => Spread | null) =>
     geometricMean(cases.flatMap((c) => (pick(c) ? [pick(c)!.median] : [])));
   lines.push(
-    `| **geometric mean** | | | | | | | | ${n(
+    `| **geometric mean** | | | | | | | | | ${n(
       geo((c) => c.vsKafkaStreams),
       2,
     )} | ${n(
       geo((c) => c.vsLimit),
+      2,
+    )} | ${n(
+      geo((c) => c.twoThreadsVsKafkaStreams),
       2,
     )} |`,
   );
@@ -59,12 +62,14 @@ const COLORS: Record<EngineId, string> = {
   limit: '#8c8c8c',
   'limit-batch': '#4d4d4d',
   'rivulet-per-message': '#9ecae1',
+  'rivulet-2t': '#08519c',
 };
 
 /** A grouped bar chart (SVG) of median throughput per workload and guarantee for each system. */
 export function throughputChart(cases: readonly CaseSummary[], title: string): string {
   const engines: EngineId[] = [
     'rivulet',
+    'rivulet-2t',
     'rivulet-per-message',
     'kafka-streams',
     'kafka-streams-2t',

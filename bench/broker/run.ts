@@ -2,7 +2,7 @@
 // limit, on one broker, one input and one machine, in one invocation. See docs/benchmarks.md.
 //   npm run bench -- [--workload NAME[,NAME…]|all] [--guarantee at_least_once|exactly_once_v2|both]
 //                    [--records N] [--warmup N] [--reps N] [--distribution uniform|zipf]
-//                    [--engines rivulet,kafka-streams,limit,limit-batch,kafka-streams-2t]
+//                    [--engines rivulet,kafka-streams,limit,limit-batch,rivulet-per-message,rivulet-2t,kafka-streams-2t]
 //                    [--latency-seconds N] [--no-latency] [--keep-broker] [--quick] [--help]
 // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the Node engines; KAFKA_BOOTSTRAP_SERVERS reuses a broker.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -142,11 +142,18 @@ try {
       const order: EngineId[] = [];
       for (let r = 0; r < reps; r++) {
         const round = (
-          ['rivulet', 'kafka-streams', 'limit', 'limit-batch', 'rivulet-per-message'] as const
+          [
+            'rivulet',
+            'kafka-streams',
+            'limit',
+            'limit-batch',
+            'rivulet-per-message',
+            'rivulet-2t',
+            'kafka-streams-2t',
+          ] as const
         ).filter((e) => engines.includes(e));
         order.push(...(r % 2 === 0 ? round : round.reverse()));
       }
-      if (engines.includes('kafka-streams-2t')) order.push('kafka-streams-2t');
       const runs: RunResult[] = [];
       for (const engine of order) {
         const label = `${workload}-${guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-${engine}-${++runNumber}-${Date.now().toString(36)}`;

@@ -22,6 +22,8 @@ export interface CaseSummary {
   readonly vsKafkaStreams: Spread | null;
   /** rivulet / the raw client limit, per repetition. */
   readonly vsLimit: Spread | null;
+  /** rivulet with 2 stream threads / Kafka Streams with 2, per repetition. */
+  readonly twoThreadsVsKafkaStreams: Spread | null;
   /** Runs whose output failed the check (they are left out of everything above). */
   readonly wrongRuns: { engine: EngineId; problem: string }[];
 }
@@ -70,6 +72,7 @@ export function summarize(
     ),
     vsKafkaStreams: ratios(rates('rivulet'), rates('kafka-streams')),
     vsLimit: ratios(rates('rivulet'), rates('limit-batch')),
+    twoThreadsVsKafkaStreams: ratios(rates('rivulet-2t'), rates('kafka-streams-2t')),
     wrongRuns: runs.filter((r) => !r.correct).map((r) => ({ engine: r.engine, problem: r.problem ?? '' })),
   };
 }

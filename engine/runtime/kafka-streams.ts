@@ -8,6 +8,7 @@ import { lockStateDirectory, stateDirectoryHolders } from '../../state-stores/st
 import type { StateStore } from '../../state-stores/state-store.js';
 import {
   ClientFatalError,
+  ConfigError,
   InvalidStoreTypeError,
   StoreNotQueryableError,
   StreamsError,
@@ -20,11 +21,12 @@ import { TaskId } from '../task-id.js';
 import { compileSubtopologies, type SubtopologyDefinition } from '../topology/internals/subtopologies.js';
 import type { Topology } from '../topology/topology.js';
 import type { TopologyDescription } from '../topology/topology-description.js';
+import { loadNativeAddon } from '../transport/kafka-batch/native-addon.js';
 import { partitionForKey } from '../transport/murmur2.js';
 import type { Transport } from '../transport/ports.js';
 import { changelogTail } from './internals/changelog-tail.js';
-import { GlobalStateUpdater } from './internals/global-state-updater.js';
-import { GlobalTask } from './internals/global-task.js';
+import type { GlobalStateUpdater } from './internals/global-state-updater.js';
+import { globalUpdaterFor } from './internals/global-updater-for.js';
 import {
   ensureDeadLetterTopic,
   ensureInstancesTopic,
@@ -40,6 +42,10 @@ import { StandbyManager } from './internals/standby-manager.js';
 import { describeStores } from './internals/store-descriptions.js';
 import type { StreamTask } from './internals/stream-task.js';
 import { StreamThread } from './internals/stream-thread.js';
+import { StreamThreadWorkers } from './internals/stream-thread-workers.js';
+import { loadStreamsApp, moduleUrl, type StreamsAppSource } from './internals/streams-app-module.js';
+import type { HostedTask } from './internals/thread-protocol.js';
+import { ThreadsRegistry } from './internals/threads-registry.js';
 import { transportFor } from './internals/transport-for.js';
 import { checkUserFacingSerdes } from './internals/user-serdes.js';
 import type { LagInfo, StoreChangeEvent, StoreChangesOptions, StoreDescription } from './store-changes.js';
@@ -50,7 +56,7 @@ import {
   type StreamsConfig,
   type UncaughtExceptionResponse,
 } from './streams-config.js';
-import type { KeyQueryMetadata, StreamsMetadata } from './streams-metadata.js';
+import type { KeyQueryMetadata, StreamsMetadata, ThreadMetadata } from './streams-metadata.js';
 
 export type KafkaStreamsState =
   | 'CREATED'
@@ -78,7 +84,10 @@ const MAX_CONSUMER_REPLACEMENTS = 5;
 
 /** What exists only once the instance has started. */
 interface Started {
+  /** The stream thread in this thread (numStreamThreads 1), else null. */
   thread: StreamThread | null;
+  /** The stream threads in workers (numStreamThreads > 1), else null. */
+  readonly workers: StreamThreadWorkers | null;
   /** Keeps the global stores (GlobalKTables) current; null when the topology has none. */
   readonly global: GlobalStateUpdater | null;
   standbys: StandbyManager | null;
@@ -111,6 +120,10 @@ export class KafkaStreams {
   private changeSubscriptions = 0;
   /** When the consumer last failed fatally (each time a new thread took over). */
   private consumerFailures: number[] = [];
+  /** Where stream threads in workers build the application from (set by fromModule). */
+  private appSource: StreamsAppSource | null = null;
+  /** With stream threads in workers: the registry that sums theirs with this instance's. */
+  private threadsRegistry: ThreadsRegistry | null = null;
 
   constructor(
     private readonly topology: Topology,
@@ -141,8 +154,38 @@ export class KafkaStreams {
     this.restoreListener = listener;
   }
 
+  /**
+   * An instance built from a module whose default export is a StreamsAppFactory: called here with
+   * `parameters`, and again in each stream thread's worker when numStreamThreads > 1 (worker
+   * threads share no objects, so each builds its own topology, serdes and handlers).
+   * `parameters` must be plain data (they are copied to the workers).
+   */
+  static async fromModule<P = undefined>(module: string | URL, parameters?: P): Promise<KafkaStreams> {
+    const source = { module: moduleUrl(module), parameters };
+    try {
+      structuredClone(parameters);
+    } catch (err) {
+      throw new ConfigError(
+        `KafkaStreams.fromModule(${source.module}): the parameters must be plain data to reach the stream threads' workers (${(err as Error).message})`,
+      );
+    }
+    const app = await loadStreamsApp(source);
+    const streams = new KafkaStreams(app.topology, app.config);
+    streams.appSource = source;
+    return streams;
+  }
+
+  /**
+   * The instance's metrics (prom-client). With stream threads in workers, reading it (metrics(),
+   * getMetricsAsJSON()) sums every thread's metrics with the instance's own.
+   */
   metrics(): Registry {
-    return this.metricsImpl.registry;
+    if (this.config.numStreamThreads === 1) return this.metricsImpl.registry;
+    this.threadsRegistry ??= new ThreadsRegistry(
+      this.metricsImpl.registry,
+      async () => (await this.started?.workers?.threadMetrics()) ?? [],
+    );
+    return this.threadsRegistry;
   }
 
   /** The topology this instance runs, described (as `Topology.describe()`). */
@@ -162,6 +205,7 @@ export class KafkaStreams {
     }
     this.transition('REBALANCING');
     try {
+      this.checkThreadsConfig();
       const { applicationId, replicationFactor, errorHandling, instanceId } = this.config;
       const builder = this.topology.internal;
       checkUserFacingSerdes(builder, this.config);
@@ -196,9 +240,19 @@ export class KafkaStreams {
       const sourceTopics = subtopologies.flatMap((s) =>
         s.sourceTopics.map(topicResolver(applicationId, builder)),
       );
-      const global = this.globalUpdater(transport, globalPartitions);
+      // Instances of one process may share a state directory; each needs its own copy of the global stores.
+      const shared = stateDirectoryHolders(stateDirectory) > 1;
+      const global = globalUpdaterFor(this.config, builder, {
+        metrics: this.metricsImpl,
+        transport,
+        partitionCounts: globalPartitions,
+        directoryName: shared ? `global-${instanceId}` : 'global',
+        restoreListener: () => this.restoreListener,
+        logger: this.logger,
+      });
       this.started = {
         thread: null,
+        workers: this.config.numStreamThreads > 1 ? this.threadWorkers(taskCounts, globalPartitions) : null,
         global,
         standbys: null,
         directory,
@@ -212,7 +266,8 @@ export class KafkaStreams {
         await global.start();
         global.done.catch((err: Error) => this.fail(err));
       }
-      await this.startThread();
+      if (this.started.workers) this.started.workers.start();
+      else await this.startThread();
     } catch (err) {
       this.fail(err as Error);
       throw err;
@@ -257,14 +312,64 @@ export class KafkaStreams {
       started.standbys.start();
     }
     await thread.start(started.sourceTopics);
-    thread.done.catch((err: Error) => this.onThreadDied(err));
+    thread.done.catch((err: Error) => this.onThreadDied(err, () => this.startThread()));
+  }
+
+  /** numStreamThreads > 1 runs each stream thread in a worker, which needs what a worker can load. */
+  private checkThreadsConfig(): void {
+    const { numStreamThreads: threads, bootstrapServers, numStandbyReplicas, kafkaDataPlane } = this.config;
+    if (threads === 1) return;
+    const why = !this.appSource
+      ? 'they build the topology from a module: create the instance with KafkaStreams.fromModule(module, parameters)'
+      : bootstrapServers.startsWith('memory://')
+        ? `the embedded log ${bootstrapServers} lives in one thread; use numStreamThreads 1 with it`
+        : numStandbyReplicas > 0
+          ? 'standby replicas are not yet kept by instances with stream threads in workers; use numStandbyReplicas 0'
+          : kafkaDataPlane === 'per-message' || !loadNativeAddon()
+            ? "the per-message Kafka client cannot be loaded in worker threads; they need the batch data plane (kafkaDataPlane 'batch', built by npm install)"
+            : null;
+    if (why)
+      throw new ConfigError(
+        `numStreamThreads ${threads} runs each stream thread in a worker_thread, and ${why} (docs/operations.md)`,
+      );
+  }
+
+  /** The stream threads in workers; their state, tasks and deaths drive this instance's. */
+  private threadWorkers(
+    taskCounts: ReadonlyMap<number, number>,
+    globalPartitions: ReadonlyMap<string, number>,
+  ): StreamThreadWorkers {
+    const workers: StreamThreadWorkers = new StreamThreadWorkers(
+      {
+        app: this.appSource!,
+        threadCount: this.config.numStreamThreads,
+        instanceId: this.config.instanceId,
+        staticMembership: this.config.staticMembership,
+        taskCounts,
+        globalPartitions,
+      },
+      {
+        onRebalancing: () => this.transitionIfAlive('REBALANCING'),
+        onAssigned: () => {
+          if (!workers.allAssigned()) return;
+          this.publishSelf().then(
+            () => this.transitionIfAlive('RUNNING'),
+            (err: Error) => this.fail(err),
+          );
+        },
+        restoreListener: this.restoreProgress,
+        onDied: (index, err, replaceable) =>
+          replaceable ? this.onThreadDied(err, () => workers.replace(index)) : this.fail(err),
+      },
+    );
+    return workers;
   }
 
   /**
    * A fatal consumer error is the client's, not the application's: a new thread (new consumer)
    * takes over. Any other error goes to the uncaught-exception handler.
    */
-  private onThreadDied(err: Error): void {
+  private onThreadDied(err: Error, replace: () => Promise<void>): void {
     if (!(this.currentState === 'RUNNING' || this.currentState === 'REBALANCING')) {
       this.fail(err);
       return;
@@ -307,7 +412,7 @@ export class KafkaStreams {
     );
     this.metricsImpl.threadReplacements.inc();
     this.transitionIfAlive('REBALANCING');
-    this.startThread().catch((startErr: Error) => this.fail(startErr));
+    replace().catch((startErr: Error) => this.fail(startErr));
   }
 
   /** Resolves when the instance reaches `state`; rejects if it ends in ERROR or the time runs out. */
@@ -345,6 +450,7 @@ export class KafkaStreams {
     started?.thread?.stop();
     const done = (async () => {
       await started?.thread?.done.catch(() => {});
+      await started?.workers?.stop();
       await started?.standbys?.close();
       await started?.global?.close();
       await started?.directory.close(!failed);
@@ -408,7 +514,9 @@ export class KafkaStreams {
       started && {
         subtopologies: started.subtopologies,
         taskCounts: started.taskCounts,
-        active: alive ? this.activeTasks().map((t) => ({ id: t.id, restored: t.status === 'RUNNING' })) : [],
+        active: alive
+          ? this.hostedTasks().map((t) => ({ id: TaskId.parse(t.id), restored: t.restored }))
+          : [],
         standbys: (name) => (alive ? (started.standbys?.storesNamed(name) ?? []) : []),
         globalReady: alive && started.global !== null,
       },
@@ -514,6 +622,7 @@ export class KafkaStreams {
         state,
         `store ${name} cannot be queried: the instance is ${state}`,
       );
+    if (this.started.workers) return this.threadStores(this.started.workers, parameters);
     const found: { taskId: TaskId; store: StateStore }[] = [];
     for (const task of this.activeTasks()) {
       const store = task.stateManager.stores.get(name);
@@ -529,6 +638,36 @@ export class KafkaStreams {
         `partition ${partition} of store ${name} is not ${stale ? 'hosted' : 'active and restored'} on this instance; queryMetadataForKey names the one that hosts it`,
       );
     return mine;
+  }
+
+  /**
+   * The stores of stream threads in workers, as stores whose every read is a query the hosting
+   * thread answers (thread-queries.ts); one per thread that hosts a partition the query may read.
+   */
+  private threadStores(
+    workers: StreamThreadWorkers,
+    parameters: StoreQueryParameters<unknown>,
+  ): StateStore[] {
+    const { storeName: name, partition, staleStoresEnabled: stale } = parameters;
+    const builder = this.topology.internal;
+    const kind = kindOfBuilder(builder.stores.get(name)!) ?? parameters.type.kind;
+    const subtopology = this.started!.subtopologies.find((s) => s.stores.includes(name))?.id;
+    const channels = workers.queryChannels((task) => {
+      const id = TaskId.parse(task.id);
+      return (
+        id.subtopology === subtopology &&
+        (stale || task.restored) &&
+        (partition === undefined || id.partition === partition)
+      );
+    });
+    if (partition !== undefined && channels.length === 0)
+      throw new StoreNotQueryableError(
+        name,
+        this.currentState,
+        `partition ${partition} of store ${name} is not ${stale ? 'hosted' : 'active and restored'} on this instance; queryMetadataForKey names the one that hosts it`,
+      );
+    const timestamped = kind === 'timestamped-key-value' || kind === 'timestamped-window';
+    return channels.map((c) => c.remoteStore({ store: name, kind, partition, stale }, timestamped));
   }
 
   /**
@@ -574,35 +713,59 @@ export class KafkaStreams {
 
   /** The tasks this instance runs, as `taskId` strings (e.g. `0_3`). */
   activeTaskIds(): string[] {
-    return this.activeTasks()
-      .map((t) => String(t.id))
+    return this.hostedTasks()
+      .map((t) => t.id)
       .sort();
   }
 
+  /** The instance's stream threads and the tasks of each (Kafka Streams' metadataForLocalThreads). */
+  metadataForLocalThreads(): ThreadMetadata[] {
+    const started = this.started;
+    if (!started) return [];
+    const name = (index: number) => `${this.config.instanceId}-StreamThread-${index}`;
+    const ids = (tasks: readonly HostedTask[]) => tasks.map((t) => t.id).sort();
+    if (started.workers)
+      return started.workers.threads().map((t) => ({ threadName: name(t.index), activeTasks: ids(t.tasks) }));
+    return started.thread ? [{ threadName: name(1), activeTasks: ids(this.hostedTasks()) }] : [];
+  }
+
+  /** The active tasks of this thread's stream thread (none when the stream threads run in workers). */
   private activeTasks(): StreamTask[] {
     return [...(this.started?.thread?.taskManager.tasks.values() ?? [])];
+  }
+
+  /** The active tasks of every stream thread. */
+  private hostedTasks(): HostedTask[] {
+    const workers = this.started?.workers;
+    if (workers) return workers.hostedTasks();
+    return this.activeTasks().map((t) => ({
+      id: String(t.id),
+      restored: t.status === 'RUNNING',
+      inputTopics: t.inputTopics(),
+    }));
   }
 
   /** Publishes this instance's active and standby tasks to the instances topic. */
   private async publishSelf(): Promise<void> {
     const started = this.started;
-    if (started) await started.directory.publish(this.describeSelf(this.activeTasks(), started));
+    if (started) await started.directory.publish(this.describeSelf(this.hostedTasks(), started));
   }
 
   private describeSelf(
-    tasks: readonly StreamTask[],
+    tasks: readonly HostedTask[],
     { subtopologies, standbys, taskCounts }: Started,
   ): StreamsMetadata {
     const standbyTasks = standbys?.taskIds() ?? [];
     const resolve = topicResolver(this.config.applicationId, this.topology.internal);
+    const ids = tasks.map((t) => TaskId.parse(t.id));
     return {
       instanceId: this.config.instanceId,
       hostInfo: this.config.applicationServer ?? null,
-      activeTasks: tasks.map((t) => String(t.id)).sort(),
-      topicPartitions: tasks.flatMap((t) =>
-        t.inputTopics().map((topic) => ({ topic, partition: t.id.partition })),
+      activeTasks: tasks.map((t) => t.id).sort(),
+      topicPartitions: tasks.flatMap((t, i) =>
+        t.inputTopics.map((topic) => ({ topic, partition: ids[i]!.partition })),
       ),
-      stateStoreNames: [...new Set(tasks.flatMap((t) => subtopologies[t.id.subtopology]!.stores))].sort(),
+      stateStoreNames: [...new Set(ids.flatMap((id) => subtopologies[id.subtopology]!.stores))].sort(),
       standbyTasks,
       standbyTopicPartitions: standbyTasks.flatMap((id) => {
         const task = TaskId.parse(id);
@@ -613,42 +776,6 @@ export class KafkaStreams {
       }),
       generation: ++this.generation,
     };
-  }
-
-  /** The updater of the topology's global stores, or null when it has none. */
-  private globalUpdater(
-    transport: Transport,
-    partitionCounts: ReadonlyMap<string, number>,
-  ): GlobalStateUpdater | null {
-    const builder = this.topology.internal;
-    if (builder.globalStores.size === 0) return null;
-    const config = this.config;
-    const logger = this.logger.child({ thread: `${config.instanceId}-global` });
-    const stateDirectory = join(config.stateDir, config.applicationId);
-    // Instances of one process may share a state directory; each needs its own copy of the global stores.
-    const shared = stateDirectoryHolders(stateDirectory) > 1;
-    const task = new GlobalTask(builder.globalStores.values(), {
-      applicationId: config.applicationId,
-      builder,
-      metrics: this.metricsImpl,
-      defaultKeySerde: config.defaultKeySerde,
-      defaultValueSerde: config.defaultValueSerde,
-      defaultTimestampExtractor: config.defaultTimestampExtractor,
-      errorHandling: config.errorHandling,
-      recordCache: null,
-      applicationStateDir: stateDirectory,
-      globalStateDir: join(stateDirectory, shared ? `global-${config.instanceId}` : 'global'),
-      logger,
-      wallClockMs: Date.now,
-    });
-    return new GlobalStateUpdater(task, partitionCounts, transport, {
-      clientId: `${config.instanceId}-global-consumer`,
-      eos: config.processingGuarantee === 'exactly_once_v2',
-      commitIntervalMs: config.commitIntervalMs,
-      taskTimeoutMs: config.taskTimeoutMs,
-      logger,
-      restoreListener: () => this.restoreListener,
-    });
   }
 
   private transport(): Transport {

@@ -70,6 +70,14 @@ export interface StreamsConfig {
    * of its own.
    */
   numStandbyReplicas?: number;
+  /**
+   * Stream threads of this instance (default 1; Kafka Streams' num.stream.threads). Each thread
+   * beyond one-thread mode runs in a worker_thread of its own, with its own consumer, producer,
+   * tasks, stores and 1/n of cacheMaxBytes; the group spreads the tasks over them. Threads build
+   * the topology from a module, so an instance with more than one is made by
+   * `KafkaStreams.fromModule`. Needs Kafka on the batch data plane. See docs/operations.md.
+   */
+  numStreamThreads?: number;
   /** Local state lives in `<stateDir>/<applicationId>/` (default: `<os tmpdir>/rivulet-state`). */
   stateDir?: string;
   /** `host:port` where this instance answers interactive queries; published in the instances topic. */
@@ -148,6 +156,7 @@ const KNOWN_KEYS: readonly (keyof StreamsConfig)[] = [
   'instanceId',
   'uncaughtExceptionHandler',
   'numStandbyReplicas',
+  'numStreamThreads',
   'stateDir',
   'applicationServer',
   'replicationFactor',
@@ -217,6 +226,7 @@ export function resolveConfig(config: StreamsConfig): ResolvedStreamsConfig {
     pollMs: number('pollMs', config.pollMs ?? 100),
     cacheMaxBytes: number('cacheMaxBytes', config.cacheMaxBytes ?? 10 * 1024 * 1024),
     numStandbyReplicas: number('numStandbyReplicas', config.numStandbyReplicas ?? 0),
+    numStreamThreads: integer('numStreamThreads', config.numStreamThreads ?? 1, 1),
     bufferedRecordsPerPartition: number(
       'bufferedRecordsPerPartition',
       config.bufferedRecordsPerPartition ?? 1000,
@@ -289,6 +299,12 @@ function number(key: string, value: unknown, min = 0): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
     throw new ConfigError(`config ${key}: must be a number >= ${min}, got ${describe(value)}`);
   return value;
+}
+
+function integer(key: string, value: unknown, min: number): number {
+  if (!Number.isInteger(value) || (value as number) < min)
+    throw new ConfigError(`config ${key}: must be a whole number >= ${min}, got ${describe(value)}`);
+  return value as number;
 }
 
 function text(key: string, value: unknown): string | undefined {

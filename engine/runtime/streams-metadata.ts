@@ -21,3 +21,11 @@ export interface KeyQueryMetadata {
   readonly activeHost: StreamsMetadata | null;
   readonly standbyHosts: readonly StreamsMetadata[];
 }
+
+/** A stream thread of this instance and its active tasks (Kafka Streams' ThreadMetadata, in part). */
+export interface ThreadMetadata {
+  /** `<instanceId>-StreamThread-<n>`; the thread's clients are named after it when it runs in a worker. */
+  readonly threadName: string;
+  /** Its active tasks as task ids (e.g. `0_3`); empty while it rebalances. */
+  readonly activeTasks: readonly string[];
+}

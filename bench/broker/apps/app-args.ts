@@ -16,6 +16,8 @@ export interface AppArgs {
   readonly commitIntervalMs: number;
   /** rivulet's Kafka data plane (the runner's two rivulet engines); other engines ignore it. */
   readonly dataPlane?: 'batch' | 'per-message';
+  /** Stream threads (rivulet's numStreamThreads, Kafka Streams' num.stream.threads). */
+  readonly threads?: number;
 }
 
 export function appArgs(): AppArgs {
@@ -31,6 +33,7 @@ export function appArgs(): AppArgs {
       'state-dir': { type: 'string' },
       'commit-interval-ms': { type: 'string' },
       'data-plane': { type: 'string', default: 'batch' },
+      threads: { type: 'string', default: '1' },
     },
   });
   const required = (name: keyof typeof values): string => {
@@ -52,6 +55,7 @@ export function appArgs(): AppArgs {
     stateDir: required('state-dir'),
     commitIntervalMs: Number(required('commit-interval-ms')),
     dataPlane: dataPlane(values['data-plane']),
+    threads: Number(values.threads),
   };
 }
 

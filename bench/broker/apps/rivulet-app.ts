@@ -1,22 +1,11 @@
 // rivulet running one benchmark workload against a broker; started by the runner as its own
 // process (node --max-old-space-size=1024) so its CPU and memory can be measured alone.
 import { KafkaStreams } from 'rivulet';
-import { rivuletTopology } from '../../workloads/topologies.js';
 import { appArgs, READY_LINE } from './app-args.js';
 
-const args = appArgs();
-
-const streams = new KafkaStreams(
-  rivuletTopology(args.workload, { input: args.input, output: args.output, table: args.table }),
-  {
-    applicationId: args.applicationId,
-    bootstrapServers: args.bootstrap,
-    processingGuarantee: args.guarantee,
-    commitIntervalMs: args.commitIntervalMs,
-    cacheMaxBytes: 10 * 1024 * 1024,
-    stateDir: args.stateDir,
-    kafkaDataPlane: args.dataPlane,
-  },
+const streams = await KafkaStreams.fromModule(
+  new URL('./rivulet-streams-app.ts', import.meta.url),
+  appArgs(),
 );
 streams.setStateListener((state) => {
   if (state === 'RUNNING') console.log(READY_LINE);

@@ -18,6 +18,7 @@ import type {
   TopicPartitionOffset,
 } from '../ports.js';
 import { type NativeAddon, type NativeHandle, type NativePartition, triples } from './native-addon.js';
+import { NativeOffsetsLister } from './native-offsets.js';
 import { settingsList } from './settings-list.js';
 
 const OFFSET_INVALID = -1001;
@@ -52,9 +53,7 @@ export class BatchConsumerPort implements ConsumerPort {
   ) {
     this.inFlight = new InFlight(`consumer ${config.clientId}`);
     this.endOffsetsReader = new EndOffsetsReader(
-      bootstrapServers,
-      config.clientId,
-      settings,
+      () => new NativeOffsetsLister(native, bootstrapServers, config.clientId, settings),
       config.isolationLevel === 'read_committed',
     );
     this.handle = native.create(

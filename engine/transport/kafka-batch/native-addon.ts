@@ -48,6 +48,12 @@ export interface NativeAddon {
   create(kind: 'consumer' | 'producer', settings: string[]): NativeHandle;
   close(handle: NativeHandle): Promise<void>;
   fatalError(handle: NativeHandle): NativeError | null;
+  listOffsets(
+    handle: NativeHandle,
+    partitions: PartitionTriples,
+    readCommitted: boolean,
+    timeoutMs: number,
+  ): Promise<NativePartition[]>;
   // consumer
   subscribe(consumer: NativeHandle, topics: string[]): void;
   assign(consumer: NativeHandle, partitions: PartitionTriples | null): void;

@@ -1,28 +1,30 @@
 import { RetriableError } from '../../errors.js';
-import type { ClientSettingValue } from '../client-settings.js';
 import type { TopicPartition, TopicPartitionOffset } from '../ports.js';
-import { KafkaAdmin } from './admin.js';
+
+/** A client that lists offsets (an admin client, or the batch addon's offsets client). */
+export interface OffsetsLister {
+  endOffsets(partitions: readonly TopicPartition[], readCommitted: boolean): Promise<TopicPartitionOffset[]>;
+  close(): Promise<void>;
+}
 
 /**
- * A consumer's end offsets, from an admin client of its own: one that shares the consumer's handle
+ * A consumer's end offsets, from a client of its own: one that shares the consumer's handle
  * shares its metadata too, and after a broker bounce that can hold a stale leader epoch for
- * minutes. A transient failure drops the admin client, so a retry starts from fresh metadata.
+ * minutes. A transient failure drops the client, so a retry starts from fresh metadata.
  */
 export class EndOffsetsReader {
-  private admin: KafkaAdmin | null = null;
+  private lister: OffsetsLister | null = null;
 
   constructor(
-    private readonly bootstrapServers: string,
-    private readonly clientId: string,
-    private readonly settings: Readonly<Record<string, ClientSettingValue>>,
+    private readonly open: () => OffsetsLister,
     private readonly readCommitted: boolean,
   ) {}
 
   /** The offset after the last readable record: the last stable offset under read_committed. */
   async read(partitions: readonly TopicPartition[]): Promise<TopicPartitionOffset[]> {
-    this.admin ??= new KafkaAdmin(this.bootstrapServers, `${this.clientId}-admin`, this.settings);
+    this.lister ??= this.open();
     try {
-      return await this.admin.endOffsets(partitions, this.readCommitted);
+      return await this.lister.endOffsets(partitions, this.readCommitted);
     } catch (err) {
       if (err instanceof RetriableError) await this.close();
       throw err;
@@ -30,8 +32,8 @@ export class EndOffsetsReader {
   }
 
   async close(): Promise<void> {
-    const admin = this.admin;
-    this.admin = null;
-    await admin?.close();
+    const lister = this.lister;
+    this.lister = null;
+    await lister?.close();
   }
 }

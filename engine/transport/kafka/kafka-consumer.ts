@@ -17,6 +17,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../ports.js';
+import { KafkaAdmin } from './admin.js';
 import { EndOffsetsReader } from './end-offsets-reader.js';
 import { InFlight } from './in-flight.js';
 import { callback, partitionError } from './kafka-errors.js';
@@ -60,9 +61,7 @@ export class KafkaConsumerPort implements ConsumerPort {
     const grouped = config.groupId !== undefined;
     this.inFlight = new InFlight(`consumer ${config.clientId}`);
     this.endOffsetsReader = new EndOffsetsReader(
-      bootstrapServers,
-      config.clientId,
-      settings,
+      () => new KafkaAdmin(bootstrapServers, `${config.clientId}-admin`, settings),
       config.isolationLevel === 'read_committed',
     );
     this.consumer = new Consumer(

@@ -273,11 +273,66 @@ static napi_value fatal_error(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/** Fills the job's partitions from a ListOffsets answer; a partition it does not name keeps an error. */
+static void run_list_offsets(job *j) {
+  rd_kafka_t *rk = j->c->rk;
+  rd_kafka_queue_t *queue = rd_kafka_queue_new(rk);
+  rd_kafka_AdminOptions_t *options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_LISTOFFSETS);
+  char reason[256];
+  rd_kafka_AdminOptions_set_request_timeout(options, j->timeout_ms, reason, sizeof reason);
+  rd_kafka_error_t *error = rd_kafka_AdminOptions_set_isolation_level(
+      options, j->read_committed ? RD_KAFKA_ISOLATION_LEVEL_READ_COMMITTED : RD_KAFKA_ISOLATION_LEVEL_READ_UNCOMMITTED);
+  if (error) {
+    j->failed = true, take_error(&j->error, error);
+  } else {
+    rd_kafka_ListOffsets(rk, j->partitions, options, queue);
+    for (int i = 0; i < j->partitions->cnt; i++) j->partitions->elems[i].err = RD_KAFKA_RESP_ERR__NOENT;
+    rd_kafka_event_t *event = rd_kafka_queue_poll(queue, j->timeout_ms + 1000);
+    if (!event) {
+      j->failed = true, set_error(&j->error, RD_KAFKA_RESP_ERR__TIMED_OUT, "listing offsets timed out");
+    } else if (rd_kafka_event_error(event)) {
+      j->failed = true, set_error(&j->error, rd_kafka_event_error(event), rd_kafka_event_error_string(event));
+    } else {
+      size_t count = 0;
+      const rd_kafka_ListOffsetsResultInfo_t **infos =
+          rd_kafka_ListOffsets_result_infos(rd_kafka_event_ListOffsets_result(event), &count);
+      for (size_t i = 0; i < count; i++) {
+        const rd_kafka_topic_partition_t *answer = rd_kafka_ListOffsetsResultInfo_topic_partition(infos[i]);
+        rd_kafka_topic_partition_t *asked =
+            rd_kafka_topic_partition_list_find(j->partitions, answer->topic, answer->partition);
+        if (asked) asked->offset = answer->offset, asked->err = answer->err;
+      }
+    }
+    if (event) rd_kafka_event_destroy(event);
+  }
+  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_queue_destroy(queue);
+}
+
+static napi_value settle_list_offsets(napi_env env, job *j) {
+  return partitions_value(env, j->partitions);
+}
+
+/**
+ * listOffsets(client, [topic, partition, spec, …], readCommitted, timeoutMs) → Promise<partitions>:
+ * spec -1 the end (the last stable offset when readCommitted), -2 the beginning; per-partition errors.
+ */
+static napi_value list_offsets(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  job *j = new_job(client_arg(env, argv[0]), run_list_offsets, settle_list_offsets, int_arg(env, argv[3]));
+  j->partitions = partitions_arg(env, argv[1]);
+  napi_get_value_bool(env, argv[2], &j->read_committed);
+  return start_job(env, j);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor methods[] = {
       {"create", NULL, create_client, NULL, NULL, NULL, napi_default_method, NULL},
       {"close", NULL, close_client, NULL, NULL, NULL, napi_default_method, NULL},
       {"fatalError", NULL, fatal_error, NULL, NULL, NULL, napi_default_method, NULL},
+      {"listOffsets", NULL, list_offsets, NULL, NULL, NULL, napi_default_method, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   consumer_exports(env, exports);

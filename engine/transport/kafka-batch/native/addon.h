@@ -72,6 +72,8 @@ struct job {
   rd_kafka_topic_partition_list_t *partitions;
   rd_kafka_consumer_group_metadata_t *group;
   const struct rd_kafka_metadata *metadata;
+  /** listOffsets: whether the last stable offset is asked for (read_committed). */
+  bool read_committed;
   error_info error;
   bool failed;
 };
