@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { KafkaStreams, QueryableStoreTypes, StoreQueryParameters } from 'rivulet';
+import { startQueryServer } from 'rivulet/interactive-queries';
 import { expect, it } from 'vitest';
 import { kafkaCluster } from '../scenarios/test-cluster.js';
 import type { ThreadsCountParameters } from './apps/threads-count-app.js';
@@ -9,7 +10,8 @@ import { describeKafka, kafkaBootstrap, uniqueName } from './broker-context.js';
 // tasks, share the 8 tasks of a counting topology with a repartition and count exactly once; the
 // instance publishes and reports all their tasks and sums their metrics; a thread that dies of an
 // uncaught error is replaced (uncaughtExceptionHandler 'replace_thread') and nothing is lost or
-// counted twice; interactive queries read the stores in the workers.
+// counted twice; interactive queries (the store API and the HTTP query server) read the stores in
+// the workers.
 
 const APP = new URL('./apps/threads-count-app.ts', import.meta.url);
 
@@ -90,6 +92,17 @@ describeKafka('stream threads in worker threads', () => {
       );
       expect(Number(timestamped.get('w0')?.value)).toBe(expected.get('w0'));
       expect(timestamped.get('w0')?.timestampMs).toBeGreaterThan(0);
+      // And over HTTP, through the query server.
+      const server = await startQueryServer(streams, { port: 0 });
+      try {
+        for (const word of ['w0', 'w5', 'w36']) {
+          const response = await fetch(`${server.url}/stores/word-counts/keys/${word}`);
+          expect(response.status, await response.clone().text()).toBe(200);
+          expect(((await response.json()) as { value: number }).value).toBe(expected.get(word));
+        }
+      } finally {
+        await server.close();
+      }
     } finally {
       await streams.close();
       await streams.cleanUp();
