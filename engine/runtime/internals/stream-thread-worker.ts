@@ -4,6 +4,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { StateRestoreListener } from '../../../state-stores/restore-listener.js';
 import { ClientFatalError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import { compileSubtopologies } from '../../topology/internals/subtopologies.js';
 import { resolveConfig } from '../streams-config.js';
 import { globalUpdaterFor } from './global-updater-for.js';
@@ -39,7 +40,7 @@ const restoreListener: StateRestoreListener = {
   onRestoreEnd: (partition, store, restored) => report({ kind: 'restore-end', partition, store, restored }),
 };
 
-let running: { thread: StreamThread; metrics: StreamsMetrics } | null = null;
+let running: { thread: StreamThread; metrics: StreamsMetrics; logger: Logger } | null = null;
 answerStoreQueries(data.queries, () => running?.thread.taskManager.tasks.values() ?? []);
 let stopRequested = false;
 port.on('message', (message: InstanceMessage) => {
@@ -49,7 +50,13 @@ port.on('message', (message: InstanceMessage) => {
   } else {
     // Before the thread runs, it has no metrics yet.
     const values = running ? running.metrics.registry.getMetricsAsJSON() : Promise.resolve([]);
-    values.then((metrics) => report({ kind: 'metrics', request: message.request, metrics }));
+    // A failed collection still answers (with none), so the instance's metrics read does not hang.
+    values
+      .catch((err: Error) => {
+        running?.logger.warn({ err }, `collecting this thread's metrics failed: ${err.message}`);
+        return [];
+      })
+      .then((metrics) => report({ kind: 'metrics', request: message.request, metrics }));
   }
 });
 
@@ -116,7 +123,7 @@ async function run(): Promise<void> {
     return;
   }
   await thread.start(subtopologies.flatMap((s) => s.sourceTopics.map(resolve)));
-  running = { thread, metrics };
+  running = { thread, metrics, logger: config.logger };
   if (stopRequested) thread.stop();
   try {
     await thread.done;

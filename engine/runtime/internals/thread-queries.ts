@@ -118,7 +118,13 @@ function unpack(answer: StoreAnswer, store: string): unknown {
 /** Answers the queries arriving at `end` from the tasks the thread has now (none before it runs). */
 export function answerStoreQueries(end: QueryEnd, tasks: () => Iterable<StreamTask>): void {
   end.port.on('message', (query: StoreQuery) => {
-    end.port.postMessage(answer(query, tasks()));
+    try {
+      end.port.postMessage(answer(query, tasks()));
+    } catch (err) {
+      // A value that cannot cross threads (a function in it, say) fails this query, not the stream thread.
+      const error = `store ${query.store}: ${query.method}() answered with a value that cannot be copied to the querying thread (${(err as Error).message}); values crossing stream threads must be plain data`;
+      end.port.postMessage({ id: query.id, error, notQueryable: false } satisfies StoreAnswer);
+    }
     Atomics.add(end.answered, 0, 1);
     Atomics.notify(end.answered, 0);
   });
