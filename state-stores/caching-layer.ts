@@ -73,15 +73,14 @@ export class CachingLayer<V> {
     }
     const start = prefix?.toString('latin1');
     // In key order (the cache keeps a sorted index for ranges).
-    const cached = [...this.cache.between(from?.toString('latin1') ?? start, to?.toString('latin1'))].filter(
-      ([k]) => start === undefined || k.startsWith(start),
-    );
+    const cached: [string, CacheEntry<V>][] = [];
+    for (const hit of this.cache.between(from?.toString('latin1') ?? start, to?.toString('latin1')))
+      if (start === undefined || hit[0].startsWith(start)) cached.push(hit);
     if (reverse) cached.reverse();
-    const before = (a: string, b: string) => (reverse ? a > b : a < b);
     let i = 0;
     for (const { key, value } of backend) {
       const k = key.toString('latin1');
-      for (; i < cached.length && before(cached[i]![0], k); i++) {
+      for (; i < cached.length && (reverse ? cached[i]![0] > k : cached[i]![0] < k); i++) {
         const entry = cached[i]![1];
         if (entry.value !== null) yield { key: entry.keyBytes, value: entry.value };
       }

@@ -23,13 +23,17 @@ const KEY_PREFIX = 0x01;
  * written as one transaction per flush (commit). No fsync: the changelog is the durable copy, as
  * Kafka Streams runs RocksDB without its write-ahead log. A range or prefix scan merges the
  * buffered writes over LMDB's data instead of committing them first (a join, which scans on every
- * record, would otherwise commit a write transaction per record).
+ * record, would otherwise commit a write transaction per record). The buffer is a Map; it is also
+ * kept sorted (a B+ tree) only once the store has been scanned: an aggregation's store, read and
+ * written by key alone, then pays a Map's cost per write instead of a tree's.
  */
 export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
   readonly persistent = true;
   private readonly db: RootDatabase<Buffer, Buffer>;
   /** Writes since the last flush, by latin1 key (which sorts as the bytes do); a null value marks a deletion. */
-  private pending = newPending();
+  private readonly pending = new Map<string, PendingWrite>();
+  /** The same writes in key order, from the first scan on (null until a scan needs it). */
+  private sorted: SortedWrites | null = null;
   /** Where reads build the stored form of a key (LMDB copies it), so a get allocates nothing big. */
   private scratch = Buffer.allocUnsafe(256);
 
@@ -51,7 +55,10 @@ export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
   }
 
   put(key: Buffer, value: Buffer | null): void {
-    this.pending.set(key.toString('latin1'), { key, value });
+    const k = key.toString('latin1');
+    const write = { key, value };
+    this.pending.set(k, write);
+    this.sorted?.set(k, write);
   }
 
   range(
@@ -64,18 +71,15 @@ export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
     const lo = from?.toString('latin1');
     const hi = to?.toString('latin1');
     // A copy-on-write clone: writes during the iteration do not change what it yields.
-    const snapshot = this.pending.clone();
+    const snapshot = this.sortedWrites().clone();
     const buffered = reverse ? snapshot.entriesReversed(hi) : snapshot.entries(lo);
-    const inRange = (k: Buffer) =>
-      (from === null || Buffer.compare(k, from) >= 0) && (to === null || Buffer.compare(k, to) <= 0);
-    return merged(committed, buffered, reverse, inRange);
+    return merged(committed, buffered, reverse, { from, to, prefix: null });
   }
 
   prefix(prefix: Buffer): IterableIterator<KeyValue<Buffer, Buffer>> {
     const committed = this.committed(this.db.getRange({ start: stored(prefix) }));
-    const buffered = this.pending.clone().entries(prefix.toString('latin1'));
-    const inPrefix = (k: Buffer) => k.length >= prefix.length && k.subarray(0, prefix.length).equals(prefix);
-    return merged(committed, buffered, false, inPrefix);
+    const buffered = this.sortedWrites().clone().entries(prefix.toString('latin1'));
+    return merged(committed, buffered, false, { from: null, to: null, prefix });
   }
 
   size(): number {
@@ -85,23 +89,41 @@ export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
 
   flush(): void {
     if (this.pending.size === 0) return;
+    // In key order: LMDB's B+ tree takes sorted inserts fastest.
+    const writes = this.sorted
+      ? [...this.sorted.values()]
+      : [...this.pending.keys()].sort().map((k) => this.pending.get(k)!);
     this.db.transactionSync(() => {
-      for (const { key, value } of this.pending.values()) {
+      for (const { key, value } of writes) {
         if (value === null) this.db.remove(stored(key));
         else this.db.put(stored(key), value);
       }
     });
-    this.pending = newPending();
+    this.dropPending();
   }
 
   clear(): void {
-    this.pending = newPending();
+    this.dropPending();
     this.db.clearSync();
   }
 
   close(): void {
     this.flush();
     void this.db.close();
+  }
+
+  private sortedWrites(): SortedWrites {
+    if (!this.sorted) {
+      this.sorted = new BTree<string, PendingWrite>(undefined, simpleComparator);
+      for (const [k, write] of this.pending) this.sorted.set(k, write);
+    }
+    return this.sorted;
+  }
+
+  private dropPending(): void {
+    this.pending.clear();
+    // A store scanned once is scanned again (a join's): keep the sorted copy, emptied.
+    if (this.sorted) this.sorted = new BTree<string, PendingWrite>(undefined, simpleComparator);
   }
 
   /** LMDB's entries without the key prefix byte. */
@@ -119,32 +141,53 @@ export class LmdbKeyValueBytesStore implements KeyValueBytesStore {
   }
 }
 
-type Pending = InstanceType<typeof BTree<string, { key: Buffer; value: Buffer | null }>>;
+interface PendingWrite {
+  readonly key: Buffer;
+  readonly value: Buffer | null;
+}
+type SortedWrites = InstanceType<typeof BTree<string, PendingWrite>>;
 
-function newPending(): Pending {
-  return new BTree<string, { key: Buffer; value: Buffer | null }>(undefined, simpleComparator);
+/** What a scan wants: keys in [from, to] (null = open) that start with `prefix` (null = any). */
+interface ScanBounds {
+  readonly from: Buffer | null;
+  readonly to: Buffer | null;
+  readonly prefix: Buffer | null;
+}
+
+// Plain functions, not closures made per scan: scans run on every record of a join.
+function wanted(key: Buffer, { from, to, prefix }: ScanBounds): boolean {
+  if (from !== null && Buffer.compare(key, from) < 0) return false;
+  if (to !== null && Buffer.compare(key, to) > 0) return false;
+  return (
+    prefix === null ||
+    (key.length >= prefix.length && key.compare(prefix, 0, prefix.length, 0, prefix.length) === 0)
+  );
+}
+
+function before(a: Buffer, b: Buffer, reverse: boolean): boolean {
+  const order = Buffer.compare(a, b);
+  return reverse ? order > 0 : order < 0;
 }
 
 /**
  * The committed entries with the buffered writes laid over them, in key order (descending when
- * `reverse`), while `wanted` holds: a buffered write replaces the committed value of its key, a
+ * `reverse`), while within `bounds`: a buffered write replaces the committed value of its key, a
  * buffered deletion hides it. Both inputs start at the scan's first key and come in the same order.
  */
 function* merged(
   committed: Iterator<KeyValue<Buffer, Buffer>>,
-  buffered: Iterator<[string, { key: Buffer; value: Buffer | null }]>,
+  buffered: Iterator<[string, PendingWrite]>,
   reverse: boolean,
-  wanted: (key: Buffer) => boolean,
+  bounds: ScanBounds,
 ): IterableIterator<KeyValue<Buffer, Buffer>> {
-  const before = (a: Buffer, b: Buffer) => (reverse ? Buffer.compare(a, b) > 0 : Buffer.compare(a, b) < 0);
   let c = committed.next();
   let b = buffered.next();
   try {
     for (;;) {
-      if (!c.done && !wanted(c.value.key)) c = { done: true, value: undefined };
-      if (!b.done && !wanted(b.value[1].key)) b = { done: true, value: undefined };
+      if (!c.done && !wanted(c.value.key, bounds)) c = { done: true, value: undefined };
+      if (!b.done && !wanted(b.value[1].key, bounds)) b = { done: true, value: undefined };
       if (c.done && b.done) return;
-      if (!b.done && (c.done || !before(c.value.key, b.value[1].key))) {
+      if (!b.done && (c.done || !before(c.value.key, b.value[1].key, reverse))) {
         const write = b.value[1];
         // The same key in both: the buffered write wins.
         if (!c.done && c.value.key.equals(write.key)) c = committed.next();

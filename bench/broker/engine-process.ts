@@ -8,8 +8,9 @@ export function startEngine(
   engine: EngineId,
   args: AppArgs,
   logFile: string,
+  nodeFlags: readonly string[] = [],
 ): { child: ChildProcess; ready: Promise<void> } {
-  const { command, args: argv } = engineCommand(engine, args, `${logFile}.gc`);
+  const { command, args: argv } = engineCommand(engine, args, `${logFile}.gc`, nodeFlags);
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   child.stderr!.pipe(log);

@@ -66,12 +66,14 @@ export function engineCommand(
   engine: EngineId,
   args: AppArgs,
   gcLog: string,
+  nodeFlags: readonly string[] = [],
 ): { command: string; args: string[] } {
   const node = (app: string, extra: string[] = []) => ({
     command: process.execPath,
     args: [
       ...NODE_OPTIONS,
       ...EXTRA_NODE_FLAGS,
+      ...nodeFlags,
       '--conditions',
       'rivulet-source',
       '--import',

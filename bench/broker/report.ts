@@ -1,5 +1,8 @@
+import type { WorkloadName } from '../workloads/workloads.js';
+import type { Guarantee } from './apps/app-args.js';
 import { ENGINE_LABELS, type EngineId } from './engines.js';
 import type { LatencyResult } from './latency.js';
+import type { ProfileSummary } from './profile-summary.js';
 import { type CaseSummary, geometricMean, type Spread } from './summary.js';
 
 const n = (v: number | undefined | null, digits = 0) =>
@@ -130,6 +133,33 @@ export function latencyTable(results: readonly LatencyResult[]): string {
   for (const r of results) {
     lines.push(
       `| ${r.workload} | ${n(r.offeredRate)} | ${ENGINE_LABELS[r.engine]} | ${r.p50Ms} | ${r.p99Ms} | ${r.p999Ms} | ${r.maxMs} | ${n(r.samples)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export interface WorkloadProfile {
+  readonly workload: WorkloadName;
+  readonly guarantee: Guarantee;
+  readonly summary: ProfileSummary;
+}
+
+const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
+
+/** rivulet's main thread per workload: how busy, the three largest parts and the top function. */
+export function profileTable(profiles: readonly WorkloadProfile[]): string {
+  const lines = [
+    '| workload | guarantee | main thread busy | largest parts of the busy time | top function (self) |',
+    '|---|---|---|---|---|',
+  ];
+  for (const { workload, guarantee, summary } of profiles) {
+    const parts = summary.parts
+      .slice(0, 3)
+      .map((p) => `${p.part} ${pct(p.share)}`)
+      .join('; ');
+    const top = summary.topFunctions[0];
+    lines.push(
+      `| ${workload} | ${guarantee} | ${pct(summary.busyShare)} | ${parts} | ${top ? `\`${top.fn}\` ${pct(top.share)}` : '–'} |`,
     );
   }
   return lines.join('\n');

@@ -32,6 +32,8 @@ export interface RunSpec {
   /** Records in the window (the input holds warmup + measured). */
   readonly measured: number;
   readonly label: string;
+  /** Extra flags for a Node engine's process, e.g. `--cpu-prof` for the profiled run. */
+  readonly nodeFlags?: readonly string[];
 }
 
 export interface RunResult {
@@ -99,7 +101,7 @@ export async function runOnce(ctx: RunContext, spec: RunSpec): Promise<RunResult
   const logFile = join(ctx.workDir, `${spec.label}.log`);
   const total = spec.warmup + spec.measured;
   const started = performance.now();
-  const { child } = startEngine(spec.engine, args, logFile);
+  const { child } = startEngine(spec.engine, args, logFile, spec.nodeFlags);
   const pid = child.pid!;
   try {
     let opened: Sample | null = null;

@@ -10,7 +10,7 @@ const root = resolve(import.meta.dirname, '../..');
 // CI runs the broker benchmark on one workload with tiny sizes, so the runner, the Kafka Streams
 // peer (built with Maven here), the raw client loop and the batch addon (built with gcc here) cannot rot. The numbers mean nothing.
 describeKafka('npm run bench -- --quick', () => {
-  it('runs rivulet (batch and per-message data planes, 1 and 2 stream threads), Kafka Streams (1 and 2 threads), the limit and the batch limit on count under both guarantees, all outputs correct', async () => {
+  it('runs rivulet (batch and per-message data planes, 1 and 2 stream threads), Kafka Streams (1 and 2 threads), the limit and the batch limit on count under both guarantees, all outputs correct, and profiles rivulet', async () => {
     const { stdout } = await run(
       process.execPath,
       [
@@ -20,6 +20,7 @@ describeKafka('npm run bench -- --quick', () => {
         'rivulet-source',
         'bench/broker/run.ts',
         '--quick',
+        '--profile',
         '--workload',
         'count',
       ],
@@ -30,6 +31,12 @@ describeKafka('npm run bench -- --quick', () => {
       expect(stdout).toMatch(
         new RegExp(
           `\\| count \\| ${guarantee} ${'\\| [\\d,]+ \\([^)]*\\) '.repeat(7)}${'\\| [\\d.]+ \\([^)]*\\) '.repeat(3)}\\|`,
+        ),
+      );
+      // The profiled run's summary: busy share, parts, and a function of the count's record path.
+      expect(stdout).toMatch(
+        new RegExp(
+          `\\| count \\| ${guarantee} \\| \\d+ % \\| [^|]*(state stores|batch data plane)[^|]* \\| \`[^\`]+\` \\d+ % \\|`,
         ),
       );
     }

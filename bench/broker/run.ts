@@ -3,9 +3,19 @@
 //   npm run bench -- [--workload NAME[,NAME…]|all] [--guarantee at_least_once|exactly_once_v2|both]
 //                    [--records N] [--warmup N] [--reps N] [--distribution uniform|zipf]
 //                    [--engines rivulet,kafka-streams,limit,limit-batch,rivulet-per-message,rivulet-2t,kafka-streams-2t]
-//                    [--latency-seconds N] [--no-latency] [--keep-broker] [--quick] [--help]
-// BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" profiles the Node engines; KAFKA_BOOTSTRAP_SERVERS reuses a broker.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//                    [--latency-seconds N] [--no-latency] [--profile|--no-profile] [--keep-broker] [--quick] [--help]
+// With --profile (the default without --quick), rivulet runs once more per workload and guarantee
+// under `--cpu-prof` (not counted in the throughput) for the profile summary. BENCH_NODE_FLAGS="--cpu-prof
+// --cpu-prof-dir=DIR" profiles every Node engine run; KAFKA_BOOTSTRAP_SERVERS reuses a broker.
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,8 +28,16 @@ import { ensureBroker } from './broker.js';
 import { buildJavaPeer, ENGINES, type EngineId, JVM_OPTIONS, NODE_OPTIONS } from './engines.js';
 import { type LatencyResult, latencyCases, runLatency } from './latency.js';
 import { preloadInput, preloadTable } from './preload.js';
-import { latencyTable, resourceTable, throughputChart, throughputTable } from './report.js';
-import { type RunContext, type RunResult, runOnce } from './run-once.js';
+import { type CallFrame, summarizeProfile } from './profile-summary.js';
+import {
+  latencyTable,
+  profileTable,
+  resourceTable,
+  throughputChart,
+  throughputTable,
+  type WorkloadProfile,
+} from './report.js';
+import { type RunContext, type RunResult, type RunSpec, runOnce } from './run-once.js';
 import { type CaseSummary, summarize } from './summary.js';
 
 /** A run that did not finish counts as a wrong one: left out of the table, named below it. */
@@ -53,6 +71,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(DEFAULT_SEED) },
     'latency-seconds': { type: 'string', default: '60' },
     'no-latency': { type: 'boolean', default: false },
+    profile: { type: 'boolean' },
+    'no-profile': { type: 'boolean', default: false },
     'keep-broker': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -104,6 +124,7 @@ const engines = values.engines.split(',') as EngineId[];
 for (const e of engines)
   if (!ENGINES.includes(e)) fail(`unknown engine '${e}': one of ${ENGINES.join(', ')}`);
 const withLatency = !quick && !values['no-latency'];
+const withProfile = !values['no-profile'] && (values.profile ?? !quick);
 
 buildJavaPeer();
 if (engines.includes('limit-batch')) buildBatchAddon();
@@ -123,7 +144,35 @@ const resultsDir = resolve(ROOT, 'bench/results');
 const cases: CaseSummary[] = [];
 const allRuns: RunResult[] = [];
 const latencies: LatencyResult[] = [];
+const profiles: WorkloadProfile[] = [];
 let runNumber = 0;
+
+/** A frame of a stream task's record processing: the profile summary's window (start-up left out). */
+const inRecordProcessing = (frame: CallFrame) =>
+  frame.functionName === 'process' && frame.url.endsWith('engine/runtime/internals/stream-task.ts');
+
+/** One more rivulet run under `--cpu-prof`, summarized; its rate is not counted (the profiler slows it). */
+async function profileRivulet(spec: Omit<RunSpec, 'engine' | 'label' | 'nodeFlags'>): Promise<void> {
+  const label = `${spec.workload}-${spec.guarantee === 'exactly_once_v2' ? 'eos' : 'alos'}-profile-${++runNumber}-${Date.now().toString(36)}`;
+  const dir = join(workDir, 'profiles', label);
+  process.stderr.write(`bench: ${label} ...`);
+  const result = await runOnce(ctx, {
+    ...spec,
+    engine: 'rivulet',
+    label,
+    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  }).catch((error: Error) => failedRun('rivulet', spec.workload, spec.guarantee, error));
+  const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+  if (!result.correct || !file) {
+    process.stderr.write(` no profile: ${result.problem ?? 'the process wrote none'}\n`);
+    return;
+  }
+  const summary = summarizeProfile(join(dir, file), { inWindow: inRecordProcessing });
+  profiles.push({ workload: spec.workload, guarantee: spec.guarantee, summary });
+  process.stderr.write(
+    ` main thread ${(summary.busyShare * 100).toFixed(0)} % busy over ${(summary.windowMs / 1000).toFixed(1)} s of record processing\n`,
+  );
+}
 
 try {
   for (const workload of workloads) {
@@ -175,6 +224,7 @@ try {
       }
       allRuns.push(...runs);
       workloadCases.push(summarize(workload, guarantee, runs));
+      if (withProfile) await profileRivulet({ workload, guarantee, input, table, warmup, measured });
     }
     cases.push(...workloadCases);
     if (withLatency) {
@@ -193,6 +243,7 @@ try {
             settings: { measured, warmup, reps, distribution, seed, jvm: JVM_OPTIONS, node: NODE_OPTIONS },
             summaries: workloadCases,
             latency: latencies.filter((l) => l.workload === workload),
+            profiles: profiles.filter((p) => p.workload === workload),
             runs: allRuns.filter((r) => r.workload === workload),
           },
           null,
@@ -214,6 +265,7 @@ const report = [
   '',
   resourceTable(cases),
   ...(latencies.length ? ['', latencyTable(latencies)] : []),
+  ...(profiles.length ? ['', profileTable(profiles)] : []),
 ].join('\n');
 console.log(`\n${report}\n`);
 if (cases.some((c) => c.wrongRuns.length > 0)) {
