@@ -11,20 +11,24 @@ import type { CaseSummary } from './summary.js';
 
 /** The workloads measured for latency, under at_least_once with commits every 100 ms (cache on). */
 export const LATENCY_WORKLOADS: readonly WorkloadName[] = ['passthrough', 'count', 'stream-table-join'];
-const LATENCY_ENGINES: readonly EngineId[] = ['rivulet', 'kafka-streams'];
+const LATENCY_ENGINES: readonly EngineId[] = ['rivulet', 'kafka-streams', 'rivulet-2t', 'kafka-streams-2t'];
 const COMMIT_INTERVAL_MS = 100;
 const FIXED_RATE = 20_000;
 
 export interface LatencyCase {
   readonly workload: WorkloadName;
-  /** Offered loads in records/s: 20k, and half the slower engine's measured maximum. */
+  /** Offered loads in records/s: 20k, and half the slower one-thread engine's measured maximum. */
   readonly rates: readonly number[];
+  /** The engines measured: those of the run among rivulet and Kafka Streams with 1 and 2 threads. */
+  readonly engines: readonly EngineId[];
 }
 
 export interface LatencyResult {
   readonly workload: WorkloadName;
   readonly engine: EngineId;
   readonly offeredRate: number;
+  /** What the generator managed to send per second (it shares the machine with the engine). */
+  readonly sentRate: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly p999Ms: number;
@@ -32,13 +36,19 @@ export interface LatencyResult {
   readonly samples: number;
 }
 
-export function latencyCases(workload: WorkloadName, cases: readonly CaseSummary[]): LatencyCase[] {
+export function latencyCases(
+  workload: WorkloadName,
+  cases: readonly CaseSummary[],
+  engines: readonly EngineId[],
+): LatencyCase[] {
   if (!LATENCY_WORKLOADS.includes(workload)) return [];
+  const measured = LATENCY_ENGINES.filter((e) => engines.includes(e));
   const alos = cases.find((c) => c.guarantee === 'at_least_once');
-  const maxima = LATENCY_ENGINES.map((e) => alos?.throughput[e]?.median).filter((v) => v !== undefined);
-  const half =
-    maxima.length === LATENCY_ENGINES.length ? Math.round(Math.min(...maxima) / 2 / 1000) * 1000 : null;
-  return [{ workload, rates: half && half !== FIXED_RATE ? [FIXED_RATE, half] : [FIXED_RATE] }];
+  const oneThread: EngineId[] = ['rivulet', 'kafka-streams'];
+  const maxima = oneThread.map((e) => alos?.throughput[e]?.median).filter((v) => v !== undefined);
+  const half = maxima.length === oneThread.length ? Math.round(Math.min(...maxima) / 2 / 1000) * 1000 : null;
+  const rates = half && half !== FIXED_RATE ? [FIXED_RATE, half] : [FIXED_RATE];
+  return measured.length ? [{ workload, rates, engines: measured }] : [];
 }
 
 /**
@@ -54,11 +64,11 @@ export async function runLatency(
 ): Promise<LatencyResult[]> {
   const results: LatencyResult[] = [];
   for (const rate of latencyCase.rates) {
-    for (const engine of LATENCY_ENGINES) {
+    for (const engine of latencyCase.engines) {
       results.push(await measure(ctx, latencyCase.workload, engine, rate, table, seconds));
       const r = results[results.length - 1]!;
       process.stderr.write(
-        `bench: latency ${r.workload} ${engine} at ${rate} rec/s: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, p99.9 ${r.p999Ms} ms\n`,
+        `bench: latency ${r.workload} ${engine} at ${rate} rec/s (sent ${r.sentRate}): p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, p99.9 ${r.p999Ms} ms\n`,
       );
     }
   }
@@ -138,7 +148,7 @@ async function measure(
         }
       }
     })();
-    await generate(ctx.bootstrap, input, rate, measureTo);
+    const sentRate = await generate(ctx.bootstrap, input, rate, measureTo);
     await new Promise((r) => setTimeout(r, 3000)); // the last records' way through
     observing = false;
     await observed;
@@ -146,6 +156,7 @@ async function measure(
       workload,
       engine,
       offeredRate: rate,
+      sentRate,
       p50Ms: histogram.getValueAtPercentile(50),
       p99Ms: histogram.getValueAtPercentile(99),
       p999Ms: histogram.getValueAtPercentile(99.9),
@@ -160,8 +171,11 @@ async function measure(
   }
 }
 
-/** Offers `rate` records/s until `untilMs`, each stamped with its send time (open loop: never waits for the app). */
-async function generate(bootstrap: string, topic: string, rate: number, untilMs: number): Promise<void> {
+/**
+ * Offers `rate` records/s until `untilMs`, each stamped with its send time (open loop: never waits
+ * for the app); returns the rate it reached.
+ */
+async function generate(bootstrap: string, topic: string, rate: number, untilMs: number): Promise<number> {
   const producer = await harnessProducer(bootstrap, 1);
   const next = random(rate);
   const values = Array.from({ length: 1024 }, (_, i) => Buffer.alloc(VALUE_BYTES, i & 0xff));
@@ -176,6 +190,8 @@ async function generate(bootstrap: string, topic: string, rate: number, untilMs:
     }
     await new Promise((r) => setTimeout(r, 2));
   }
+  const sentRate = Math.round((sent * 1000) / (Date.now() - begin));
   await callback<unknown>('producer.flush', (cb) => producer.flush(30_000, cb));
   await callback<unknown>('producer.disconnect', (cb) => producer.disconnect(cb));
+  return sentRate;
 }

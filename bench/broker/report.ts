@@ -127,12 +127,12 @@ export function throughputChart(cases: readonly CaseSummary[], title: string): s
 /** p50 / p99 / p99.9 per workload, engine and offered load. */
 export function latencyTable(results: readonly LatencyResult[]): string {
   const lines = [
-    '| workload | offered rec/s | system | p50 ms | p99 ms | p99.9 ms | max ms | samples |',
-    '|---|---|---|---|---|---|---|---|',
+    '| workload | offered rec/s | sent rec/s | system | p50 ms | p99 ms | p99.9 ms | max ms | samples |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of results) {
     lines.push(
-      `| ${r.workload} | ${n(r.offeredRate)} | ${ENGINE_LABELS[r.engine]} | ${r.p50Ms} | ${r.p99Ms} | ${r.p999Ms} | ${r.maxMs} | ${n(r.samples)} |`,
+      `| ${r.workload} | ${n(r.offeredRate)} | ${n(r.sentRate)} | ${ENGINE_LABELS[r.engine]} | ${r.p50Ms} | ${r.p99Ms} | ${r.p999Ms} | ${r.maxMs} | ${n(r.samples)} |`,
     );
   }
   return lines.join('\n');

@@ -228,7 +228,7 @@ try {
     }
     cases.push(...workloadCases);
     if (withLatency) {
-      for (const latencyCase of latencyCases(workload, workloadCases)) {
+      for (const latencyCase of latencyCases(workload, workloadCases, engines)) {
         latencies.push(...(await runLatency(ctx, latencyCase, table, latencySeconds)));
       }
     }
