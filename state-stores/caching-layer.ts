@@ -21,6 +21,7 @@ export type BytesFlushListener<V> = (
 export class CachingLayer<V> {
   private cache: NamedCache<V> | null = null;
   private listener: BytesFlushListener<V> | null = null;
+  private sendOldValues = true;
 
   constructor(
     private readonly backend: LoggedBytesStore,
@@ -39,9 +40,13 @@ export class CachingLayer<V> {
     return this.cache !== null;
   }
 
-  /** Whoever forwards the flushed updates downstream (a table processor). */
-  setFlushListener(listener: BytesFlushListener<V>): void {
+  /**
+   * Whoever forwards the flushed updates downstream (a table processor). Without `sendOldValues` the
+   * listener is told null as the old value and a flush reads the backend only for a deletion.
+   */
+  setFlushListener(listener: BytesFlushListener<V>, sendOldValues: boolean): void {
     this.listener = listener;
+    this.sendOldValues = sendOldValues;
   }
 
   get(key: Buffer): V | null {
@@ -120,14 +125,14 @@ export class CachingLayer<V> {
 
   private writeThrough(dirty: CacheEntry<V>[]): void {
     for (const entry of dirty) {
-      const old = this.backend.bytes.get(entry.keyBytes);
+      const old = entry.value === null || this.sendOldValues ? this.backend.bytes.get(entry.keyBytes) : null;
       // Deleting a key the backend never held: nothing to write, log or forward (as Kafka Streams' cache).
       if (entry.value === null && old === null) continue;
       this.backend.put(entry.keyBytes, this.valueSerde.serialize(this.topic, entry.value), entry.timestampMs);
       this.listener?.(
         entry.keyBytes,
         entry.value,
-        this.valueSerde.deserialize(this.topic, old),
+        this.sendOldValues ? this.valueSerde.deserialize(this.topic, old) : null,
         entry.timestampMs,
       );
     }

@@ -52,10 +52,13 @@ export class MeteredKeyValueStore<K, V> implements KeyValueStore<K, V> {
   /**
    * Registers who forwards this store's updates downstream. Returns true when the store caches:
    * then updates reach the listener at flush or eviction and the processor must not forward itself.
+   * Old values reach it only with `sendOldValues`.
    */
-  setFlushListener(listener: FlushListener<K, V>): boolean {
-    this.cache.setFlushListener((key, newValue, oldValue, timestampMs) =>
-      listener(this.keySerde.deserialize(this.name, key) as K, newValue, oldValue, timestampMs),
+  setFlushListener(listener: FlushListener<K, V>, sendOldValues = true): boolean {
+    this.cache.setFlushListener(
+      (key, newValue, oldValue, timestampMs) =>
+        listener(this.keySerde.deserialize(this.name, key) as K, newValue, oldValue, timestampMs),
+      sendOldValues,
     );
     return this.cache.caching;
   }

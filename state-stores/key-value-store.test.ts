@@ -162,6 +162,40 @@ describe('key-value store against a model (fast-check)', () => {
   });
 });
 
+describe('caching key-value store: what its flush tells the forwarding processor', () => {
+  type FlushListening = KeyValueStore<string, string> & {
+    setFlushListener(
+      listener: (key: string, newValue: string | null, oldValue: string | null) => void,
+      sendOldValues: boolean,
+    ): boolean;
+  };
+  for (const sendOldValues of [false, true]) {
+    it(`one update per key per flush, old values ${sendOldValues ? 'read back' : 'left out (null)'}, a deletion of a key never stored skipped`, () => {
+      for (const persistent of [false, true]) {
+        const store = openStore([], 1 << 20, persistent) as FlushListening;
+        const seen: [string, string | null, string | null][] = [];
+        expect(store.setFlushListener((k, n, o) => seen.push([k, n, o]), sendOldValues)).toBe(true);
+        store.put('a', '0');
+        store.put('a', '1');
+        store.put('b', '1');
+        store.flush();
+        store.put('a', '2');
+        store.delete('b');
+        store.delete('never');
+        store.flush();
+        const old = (value: string) => (sendOldValues ? value : null);
+        expect(seen).toEqual([
+          ['a', '1', null],
+          ['b', '1', null],
+          ['a', '2', old('1')],
+          ['b', null, old('1')],
+        ]);
+        store.close();
+      }
+    });
+  }
+});
+
 describe('timestamped key-value store', () => {
   it("logs the plain value with the value's timestamp, and a restore joins them again (Kafka Streams' layout)", () => {
     const logged: { key: string; value: string | null; timestampMs: number }[] = [];

@@ -26,12 +26,15 @@ export class MeteredSessionStore<K, V> extends TimeOrderedStore<K, V> implements
   /**
    * Registers who forwards this store's updates downstream. Returns true when the store caches:
    * then updates reach the listener at flush or eviction and the processor must not forward itself.
+   * Old values reach it only with `sendOldValues`.
    */
   setFlushListener(
     listener: (session: Windowed<K>, newValue: V | null, oldValue: V | null, timestampMs: number) => void,
+    sendOldValues = true,
   ): boolean {
-    this.cache.setFlushListener((key, newValue, oldValue, timestampMs) =>
-      listener(this.session(key), newValue, oldValue, timestampMs),
+    this.cache.setFlushListener(
+      (key, newValue, oldValue, timestampMs) => listener(this.session(key), newValue, oldValue, timestampMs),
+      sendOldValues,
     );
     return this.cache.caching;
   }

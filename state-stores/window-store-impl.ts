@@ -58,10 +58,13 @@ export class MeteredWindowStore<K, V> extends TimeOrderedStore<K, V> implements 
   /**
    * Registers who forwards this store's updates downstream. Returns true when the store caches:
    * then updates reach the listener at flush or eviction and the processor must not forward itself.
+   * Old values reach it only with `sendOldValues`.
    */
-  setFlushListener(listener: WindowFlushListener<K, V>): boolean {
-    this.cache.setFlushListener((key, newValue, oldValue, timestampMs) =>
-      listener(this.windowedKey(key), newValue, oldValue, timestampMs),
+  setFlushListener(listener: WindowFlushListener<K, V>, sendOldValues = true): boolean {
+    this.cache.setFlushListener(
+      (key, newValue, oldValue, timestampMs) =>
+        listener(this.windowedKey(key), newValue, oldValue, timestampMs),
+      sendOldValues,
     );
     return this.cache.caching;
   }

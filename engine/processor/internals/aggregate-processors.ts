@@ -4,6 +4,7 @@ import type { ProcessorSupplier } from '../processor.js';
 import type { Record } from '../record.js';
 import { type Change, change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
+import type { SendsOldValues } from './sends-old-values.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
 import { TableStore } from './table-store.js';
 
@@ -15,8 +16,9 @@ interface Update<V> {
 }
 
 /**
- * A processor over one timestamped key-value store that forwards table updates (Change(new, old)),
- * stamped with the timestamp the update computes. `update` returns undefined to skip the record.
+ * A processor over one timestamped key-value store that forwards table updates (Change(new, old);
+ * the old value only once downstream asks, SendsOldValues), stamped with the timestamp the update
+ * computes. `update` returns undefined to skip the record.
  */
 function storeUpdatingSupplier<K, VIn, VAgg>(
   storeName: string,
@@ -25,8 +27,12 @@ function storeUpdatingSupplier<K, VIn, VAgg>(
     current: ValueAndTimestamp<VAgg> | null,
     context: InternalProcessorContext<K, Change<VAgg>>,
   ) => Update<VAgg> | undefined,
-): ProcessorSupplier<K, VIn, K, Change<VAgg>> {
+): ProcessorSupplier<K, VIn, K, Change<VAgg>> & SendsOldValues {
+  let sendOldValues = false;
   return {
+    enableSendingOldValues() {
+      sendOldValues = true;
+    },
     get() {
       let context!: InternalProcessorContext<K, Change<VAgg>>;
       let store!: KeyValueStore<K, ValueAndTimestamp<VAgg>>;
@@ -35,7 +41,7 @@ function storeUpdatingSupplier<K, VIn, VAgg>(
         init(ctx) {
           context = ctx as InternalProcessorContext<K, Change<VAgg>>;
           store = ctx.getStateStore<KeyValueStore<K, ValueAndTimestamp<VAgg>>>(storeName);
-          forwarder = new TimestampedTupleForwarder(store, context);
+          forwarder = new TimestampedTupleForwarder(store, context, sendOldValues);
         },
         process(record) {
           if (record.key === null || record.key === undefined) {

@@ -5,6 +5,7 @@ import type { ProcessorSupplier } from '../processor.js';
 import { Record } from '../record.js';
 import { type Change, change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
+import type { SendsOldValues } from './sends-old-values.js';
 import type { SessionCloseEmitter } from './session-close-emitter.js';
 
 /** What the processor needs of the DSL's SessionWindows. */
@@ -33,9 +34,13 @@ export function sessionAggregateSupplier<K, V, VAgg>(
   aggregation: SessionAggregation<K, V, VAgg>,
   /** emitStrategy(onWindowClose()): forwards nothing per update, only closed sessions' final results. */
   closeEmitter?: () => SessionCloseEmitter<K, VAgg>,
-): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> {
+): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> & SendsOldValues {
   const { initializer, aggregator, merger } = aggregation;
+  let sendOldValues = false;
   return {
+    enableSendingOldValues() {
+      sendOldValues = true;
+    },
     get() {
       let context!: InternalProcessorContext<Windowed<K>, Change<VAgg>>;
       let store!: SessionStore<K, VAgg>;
@@ -43,7 +48,9 @@ export function sessionAggregateSupplier<K, V, VAgg>(
       let observedStreamTimeMs = -1;
       const emitter = closeEmitter?.();
       const forward = (session: Windowed<K>, newValue: VAgg | null, oldValue: VAgg | null) =>
-        context.forward(new Record(session, change(newValue, oldValue), session.endMs));
+        context.forward(
+          new Record(session, change(newValue, sendOldValues ? oldValue : null), session.endMs),
+        );
       /** Updates go downstream at once unless a cache (at flush) or the close emitter (final results) does it. */
       const forwardUpdate = (session: Windowed<K>, newValue: VAgg | null, oldValue: VAgg | null) => {
         emitter?.track(session, newValue !== null);
@@ -57,9 +64,10 @@ export function sessionAggregateSupplier<K, V, VAgg>(
           const cachingStore = store as SessionStore<K, VAgg> & {
             setFlushListener?(
               listener: (session: Windowed<K>, newValue: VAgg | null, oldValue: VAgg | null) => void,
+              sendOldValues: boolean,
             ): boolean;
           };
-          caching = cachingStore.setFlushListener?.(forward) === true;
+          caching = cachingStore.setFlushListener?.(forward, sendOldValues) === true;
           emitter?.init(ctx);
         },
         process(record) {

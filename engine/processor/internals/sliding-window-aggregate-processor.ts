@@ -5,6 +5,7 @@ import type { ProcessorSupplier } from '../processor.js';
 import type { Record } from '../record.js';
 import type { Change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
+import type { SendsOldValues } from './sends-old-values.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
 import type { WindowCloseEmitter } from './window-close-emitter.js';
 
@@ -30,9 +31,13 @@ export function slidingWindowAggregateSupplier<K, V, VAgg>(
   aggregator: (key: K, value: V, aggregate: VAgg) => VAgg,
   /** emitStrategy(onWindowClose()): forwards nothing per update, only closed windows' final results. */
   closeEmitter?: () => WindowCloseEmitter<K, VAgg>,
-): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> {
+): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> & SendsOldValues {
   const diff = windows.timeDifferenceMs;
+  let sendOldValues = false;
   return {
+    enableSendingOldValues() {
+      sendOldValues = true;
+    },
     get() {
       let context!: InternalProcessorContext<Windowed<K>, Change<VAgg>>;
       let store!: WindowStore<K, ValueAndTimestamp<VAgg>>;
@@ -167,7 +172,7 @@ export function slidingWindowAggregateSupplier<K, V, VAgg>(
         init(ctx) {
           context = ctx as InternalProcessorContext<Windowed<K>, Change<VAgg>>;
           store = ctx.getStateStore<WindowStore<K, ValueAndTimestamp<VAgg>>>(storeName);
-          forwarder = new TimestampedTupleForwarder(store, context);
+          forwarder = new TimestampedTupleForwarder(store, context, sendOldValues);
           emitter?.init(ctx);
         },
         process(record) {

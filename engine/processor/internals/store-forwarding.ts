@@ -7,26 +7,15 @@ import { type Change, change } from './change.js';
 interface MaybeCachingStore<KOut, V> {
   setFlushListener?(
     listener: (key: KOut, newValue: V | null, oldValue: V | null, timestampMs: number) => void,
+    sendOldValues: boolean,
   ): boolean;
-}
-
-/**
- * Decides who forwards a table processor's updates. A caching store forwards them itself when it
- * flushes (one update per key per commit, as Kafka Streams' TimestampedTupleForwarder); then this
- * returns false and the processor must not forward. Without a cache the processor forwards each update.
- */
-export function forwardsOnFlush<KOut, V>(store: object, context: ProcessorContext<KOut, Change<V>>): boolean {
-  const caching = (store as MaybeCachingStore<KOut, V>).setFlushListener?.(
-    (key, newValue, oldValue, timestampMs) =>
-      context.forward(new Record(key, change(newValue, oldValue), timestampMs)),
-  );
-  return caching === true;
 }
 
 /**
  * Kafka Streams' TimestampedTupleForwarder over a store of ValueAndTimestamp values: a caching store
  * forwards its flushed updates itself, stamped with the new value's timestamp (the record's for a
- * deletion); without a cache `maybeForward` forwards each update at once.
+ * deletion); without a cache `maybeForward` forwards each update at once. Old values go along only
+ * with `sendOldValues` (see SendsOldValues).
  */
 export class TimestampedTupleForwarder<KOut, V> {
   private readonly caching: boolean;
@@ -34,6 +23,7 @@ export class TimestampedTupleForwarder<KOut, V> {
   constructor(
     store: object,
     private readonly context: ProcessorContext<KOut, Change<V>>,
+    private readonly sendOldValues = true,
   ) {
     this.caching =
       (store as MaybeCachingStore<KOut, ValueAndTimestamp<V>>).setFlushListener?.(
@@ -45,6 +35,7 @@ export class TimestampedTupleForwarder<KOut, V> {
               newValue ? newValue.timestampMs : timestampMs,
             ),
           ),
+        sendOldValues,
       ) === true;
   }
 
@@ -57,7 +48,12 @@ export class TimestampedTupleForwarder<KOut, V> {
   ): void {
     if (!this.caching)
       this.context.forward(
-        new Record(record.key, change(newValue, oldValue, isLatest), timestampMs, record.headers),
+        new Record(
+          record.key,
+          change(newValue, this.sendOldValues ? oldValue : null, isLatest),
+          timestampMs,
+          record.headers,
+        ),
       );
   }
 }

@@ -4,6 +4,7 @@ import type { Windowed } from '../../../state-stores/windowed.js';
 import type { ProcessorSupplier } from '../processor.js';
 import type { Change } from './change.js';
 import type { InternalProcessorContext } from './internal-context.js';
+import type { SendsOldValues } from './sends-old-values.js';
 import { TimestampedTupleForwarder } from './store-forwarding.js';
 import type { WindowCloseEmitter } from './window-close-emitter.js';
 
@@ -30,8 +31,12 @@ export function windowAggregateSupplier<K, V, VAgg>(
   update: (key: K, value: V, current: VAgg | null) => VAgg,
   /** emitStrategy(onWindowClose()): forwards nothing per update, only closed windows' final results. */
   closeEmitter?: () => WindowCloseEmitter<K, VAgg>,
-): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> {
+): ProcessorSupplier<K, V, Windowed<K>, Change<VAgg>> & SendsOldValues {
+  let sendOldValues = false;
   return {
+    enableSendingOldValues() {
+      sendOldValues = true;
+    },
     get() {
       let context!: InternalProcessorContext<Windowed<K>, Change<VAgg>>;
       let store!: WindowStore<K, ValueAndTimestamp<VAgg>>;
@@ -42,7 +47,7 @@ export function windowAggregateSupplier<K, V, VAgg>(
         init(ctx) {
           context = ctx as InternalProcessorContext<Windowed<K>, Change<VAgg>>;
           store = ctx.getStateStore<WindowStore<K, ValueAndTimestamp<VAgg>>>(storeName);
-          forwarder = new TimestampedTupleForwarder(store, context);
+          forwarder = new TimestampedTupleForwarder(store, context, sendOldValues);
           emitter?.init(ctx);
         },
         process(record) {

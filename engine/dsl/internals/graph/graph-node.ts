@@ -1,5 +1,6 @@
 import type { StateStore } from '../../../../state-stores/state-store.js';
 import type { StoreBuilder } from '../../../../state-stores/store-builder.js';
+import { sendsOldValues } from '../../../processor/internals/sends-old-values.js';
 import type { AnyProcessorSupplier } from '../../../processor/processor.js';
 import type { StreamPartitioner, TopicNameExtractor } from '../../../processor/sink-types.js';
 import type { TimestampExtractor } from '../../../processor/timestamp-extractor.js';
@@ -86,6 +87,11 @@ export class ProcessorNode extends GraphNode {
     private readonly options: ProcessorNodeOptions = {},
   ) {
     super(nodeName, parents, options.keyChanging ?? false, false);
+  }
+
+  /** Tells a table processor's supplier that downstream needs old values (a no-op for others). */
+  enableSendingOldValues(): void {
+    if (sendsOldValues(this.supplier)) this.supplier.enableSendingOldValues();
   }
 
   protected writeTo(builder: InternalTopologyBuilder): void {

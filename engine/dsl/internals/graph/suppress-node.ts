@@ -31,6 +31,8 @@ export class SuppressNode<K, V> extends GraphNode implements TableNode<K, V> {
     private readonly valueSerde: Serde<V> | undefined,
   ) {
     super(nodeName, [parent], false, false);
+    // The buffer keeps each held key's prior value, for joins that read the suppressed table (as Kafka Streams).
+    parent.enableSendingOldValues();
     const store = new SuppressionBufferBuilder<K, V>(storeName, keySerde, valueSerde).withStoreType(
       'in-memory',
     );

@@ -97,7 +97,10 @@ export class TableTransformNode<K, V, V2> extends GraphNode implements TableNode
   }
 }
 
-/** An aggregation (grouped or windowed): always holds its result in its own store. */
+/**
+ * An aggregation (grouped or windowed): always holds its result in its own store; forwards old
+ * values once downstream asks (enableSendingOldValues, inherited: its supplier SendsOldValues).
+ */
 export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K, V> {
   constructor(
     nodeName: string,
@@ -130,10 +133,6 @@ export class AggregationNode<K, V> extends ProcessorNode implements TableNode<K,
   valueGetterSupplier(): KTableValueGetterSupplier<K, V> {
     return this.getter;
   }
-
-  enableSendingOldValues(): void {
-    // Aggregations always forward the previous aggregate.
-  }
 }
 
 /** A node that forwards its parents' table updates as one table, whose values are in a store (a cogroup's merge). */
@@ -156,8 +155,9 @@ export class PassThroughTableNode<K, V> extends ProcessorNode implements TableNo
     return this.getter;
   }
 
-  enableSendingOldValues(): void {
-    // The aggregations upstream always forward the previous aggregate.
+  /** The cogroup's aggregations upstream forward what this node passes on. */
+  override enableSendingOldValues(): void {
+    for (const parent of this.parents) if (parent instanceof ProcessorNode) parent.enableSendingOldValues();
   }
 }
 
