@@ -58,15 +58,15 @@ function localUrl(url: string): string {
 
 /** Sample indexes from the first to the last one whose stack holds a frame `inWindow` accepts. */
 function windowOf(profile: CpuProfile, inWindow: (frame: CallFrame) => boolean): [number, number] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const matching = new Set<number>();
-  const visit = (id: number, ancestorMatches: boolean, byId: Map<number, ProfileNode>) => {
+  const visit = (id: number, ancestorMatches: boolean) => {
     const node = byId.get(id)!;
     const matches = ancestorMatches || inWindow(node.callFrame);
     if (matches) matching.add(id);
-    for (const child of node.children ?? []) visit(child, matches, byId);
+    for (const child of node.children ?? []) visit(child, matches);
   };
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  if (profile.nodes[0]) visit(profile.nodes[0].id, false, byId);
+  if (profile.nodes[0]) visit(profile.nodes[0].id, false);
   const first = profile.samples.findIndex((id) => matching.has(id));
   const last = profile.samples.findLastIndex((id) => matching.has(id));
   return first < 0 ? [0, -1] : [first, last];

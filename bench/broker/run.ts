@@ -164,7 +164,9 @@ async function profileRivulet(spec: Omit<RunSpec, 'engine' | 'label' | 'nodeFlag
   }).catch((error: Error) => failedRun('rivulet', spec.workload, spec.guarantee, error));
   const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
   if (!result.correct || !file) {
+    // A wrong output is a wrong output, profiled or not: the invocation fails as for any run.
     process.stderr.write(` no profile: ${result.problem ?? 'the process wrote none'}\n`);
+    process.exitCode = 1;
     return;
   }
   const summary = summarizeProfile(join(dir, file), { inWindow: inRecordProcessing });
